@@ -1,0 +1,70 @@
+# aep.platform — the two commands a newcomer needs:
+#   make onboard   provision the Chatlio dataflow (against the local emulator unless AEP credentials are set)
+#   make test      the whole test suite (what .ci/run calls)
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.collections
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: onboard offboard smoke emulator emulator-stop test units emulator-tests integration sanity lint docs-check action-group venv collection-link clean
+
+$(STAMP): requirements.txt requirements-dev.txt emulator/pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements-dev.txt
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+collection-link:
+	@mkdir -p .collections/ansible_collections/aep
+	@test -e .collections/ansible_collections/aep/platform || ln -s ../../.. .collections/ansible_collections/aep/platform
+
+onboard: venv collection-link
+	$(BIN)/python scripts/onboard.py onboard
+
+offboard: venv collection-link
+	$(BIN)/python scripts/onboard.py offboard
+
+smoke: venv collection-link
+	$(BIN)/python scripts/onboard.py smoke
+
+emulator: venv
+	$(BIN)/python scripts/onboard.py emulator-start
+
+emulator-stop:
+	@test -x $(BIN)/python && $(BIN)/python scripts/onboard.py emulator-stop || true
+
+test: venv collection-link
+	$(BIN)/python scripts/gen_action_group.py --check
+	$(BIN)/python -m pytest -q -n 2 tests/unit tests/emulator tests/integration
+	$(MAKE) --no-print-directory lint docs-check sanity
+
+units: venv collection-link
+	$(BIN)/python -m pytest -q tests/unit
+
+emulator-tests: venv
+	$(BIN)/python -m pytest -q -n 2 tests/emulator
+
+integration: venv collection-link
+	$(BIN)/python -m pytest -q -n 2 tests/integration
+
+lint: venv collection-link
+	$(BIN)/ansible-lint --profile production --offline roles playbooks
+
+docs-check: venv collection-link
+	@set -e; for m in $$(ls plugins/modules/*.py | xargs -n1 basename | sed 's/\.py$$//'); do \
+	  $(BIN)/ansible-doc aep.platform.$$m > /dev/null || { echo "ansible-doc failed for $$m"; exit 1; }; done; \
+	  echo "ansible-doc: all modules render"
+
+sanity: venv
+	bash tests/sanity_check.sh
+
+action-group: venv
+	$(BIN)/python scripts/gen_action_group.py --write
+
+clean:
+	rm -rf .collections tests/output artifacts
