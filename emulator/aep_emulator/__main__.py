@@ -1,0 +1,3 @@
+from aep_emulator.cli import main
+
+main()
