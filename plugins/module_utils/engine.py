@@ -1,0 +1,533 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2025, aep.platform contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The small resource engine every state module uses.
+
+* ``normalize``/``compare_owned``/``json_patch``: compare only what the user set, list-order and type
+  insensitive, and turn the differences into Flow Service JSON Patch operations.
+* ``Resource`` (and one subclass per AEP service): find by identity within the sandbox, create, update,
+  delete, and the views used for the module result and the diff.
+* ``ensure_present``/``ensure_absent``: the state machine, with check mode (no writes, predicted
+  result, placeholder id on create) and ``diff: {before, after}``.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+import json
+import re
+
+try:
+    from urllib.parse import quote
+except ImportError:  # pragma: no cover
+    from urllib import quote  # type: ignore
+
+from ansible_collections.aep.platform.plugins.module_utils.client import (
+    AepError,
+    CATALOG,
+    DATA_PREP,
+    FLOW_SERVICE,
+    NotFoundError,
+    PreconditionFailedError,
+    SCHEMA_REGISTRY,
+)
+
+# Fields the platform manages; never compared, never shown in a diff.
+SERVER_FIELDS = frozenset([
+    'id', 'etag', 'version', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy', 'createdClient',
+    'updatedClient', 'sandboxId', 'sandboxName', 'imsOrgId', 'imsOrg', 'state', 'inheritedAttributes',
+    'providerRefId', 'lastOperation', 'lastRunDetails', 'runs', 'created', 'updated', 'createdUser',
+    'updatedUser', 'createdDate', 'modifiedDate', 'modifiedBy', 'files', 'viewId', 'meta:registryMetadata',
+    'meta:altId', 'meta:sandboxId', 'meta:sandboxType', 'meta:containerId', 'meta:tenantNamespace', '$id',
+    'meta:class', 'meta:extends', 'meta:abstract', 'meta:extensible', 'meta:xdmType', 'meta:resourceType',
+])
+
+# Check mode creates nothing, so a new object gets this id (the foreman "id: -1" idea).
+PLACEHOLDER_ID = '00000000-0000-0000-0000-000000000000'
+
+ID_PATTERNS = {
+    'uuid': (re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'),
+             'a UUID such as 7689a40d-43eb-4f74-a3f1-092a55884f6c'),
+    'catalog': (re.compile(r'^[0-9a-fA-F]{24}$'), 'a 24-character hex dataset id such as 5c8c3c555033b814b69f947f'),
+    'dataprep': (re.compile(r'^[0-9a-fA-F]{32}$'), 'a 32-character hex mapping set id'),
+    'xdm': (re.compile(r'^https://ns\.adobe\.com/\S+$'), 'an XDM $id such as https://ns.adobe.com/<tenant>/schemas/<hash>'),
+}
+
+
+class InputError(Exception):
+    """The user's input cannot work; the message names the field and the fix."""
+
+    def __init__(self, msg, field=None):
+        super(InputError, self).__init__(msg)
+        self.msg = msg
+        self.field = field
+
+    def to_fail_kwargs(self):
+        result = dict(msg=self.msg, error_type='InputError')
+        if self.field:
+            result['field'] = self.field
+        return result
+
+
+def is_placeholder(value):
+    """True for a check-mode placeholder id (all zeros, in any id format)."""
+    if not isinstance(value, str) or not value:
+        return False
+    last = re.sub(r'[^0-9a-zA-Z]', '', value.rstrip('/').rsplit('/', 1)[-1])
+    return bool(last) and set(last) == set('0')
+
+
+def placeholder_like(template=PLACEHOLDER_ID):
+    """A placeholder id shaped like ``template`` (zeros instead of its hex digits)."""
+    head, sep, tail = template.rstrip('/').rpartition('/')
+    return head + sep + re.sub(r'[0-9a-fA-F]', '0', tail)
+
+
+def validate_id(value, kind, field):
+    """Raise ``InputError`` unless ``value`` is an id of ``kind`` (see ``ID_PATTERNS``) or a placeholder."""
+    if value is None or is_placeholder(value):
+        return value
+    pattern, example = ID_PATTERNS[kind]
+    if not isinstance(value, str) or not pattern.match(value):
+        raise InputError('%s: %r is not a valid id; expected %s' % (field, value, example), field=field)
+    return value
+
+
+# ---------------------------------------------------------------------------------------------------
+# Normalisation, comparison, JSON Patch
+# ---------------------------------------------------------------------------------------------------
+
+def drop_none(value):
+    """A copy of ``value`` without None values in dicts (recursively)."""
+    if isinstance(value, dict):
+        return dict((k, drop_none(v)) for k, v in value.items() if v is not None)
+    if isinstance(value, list):
+        return [drop_none(v) for v in value]
+    return value
+
+
+def normalize(value):
+    """The canonical form used for comparison only.
+
+    Dicts lose None and empty values; lists are sorted (scalars by value, dicts by their canonical
+    JSON); numbers and booleans become text, so ``0 == "0"`` and ``1.0 == 1``; empty values become None.
+    """
+    if isinstance(value, dict):
+        items = ((k, normalize(v)) for k, v in value.items())
+        result = dict((k, v) for k, v in items if v is not None)
+        return result or None
+    if isinstance(value, (list, tuple)):
+        items = [normalize(v) for v in value]
+        return sorted(items, key=_sort_key) or None
+    if isinstance(value, bool):
+        return 'true' if value else 'false'
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, str):
+        return value if value != '' else None
+    return value
+
+
+def _sort_key(value):
+    return json.dumps(value, sort_keys=True)
+
+
+def same(current, desired):
+    """True when two values are equal after normalisation."""
+    return normalize(current) == normalize(desired)
+
+
+def _escape(key):
+    return str(key).replace('~', '~0').replace('/', '~1')
+
+
+def _unescape(token):
+    return token.replace('~1', '/').replace('~0', '~')
+
+
+def compare_owned(current, desired, prefix=''):
+    """JSON Pointer paths where ``desired`` differs from ``current``; empty list = in sync.
+
+    Only keys present in ``desired`` with a non-None value are compared ("the user owns them"). Dicts are
+    compared key by key (keys the user did not set are left alone); lists and scalars as a whole after
+    ``normalize``. Server fields in ``current`` are therefore ignored unless the user sets them.
+    """
+    current = current if isinstance(current, dict) else {}
+    paths = []
+    for key in sorted(desired or {}):
+        want = desired[key]
+        if want is None:
+            continue
+        have = current.get(key)
+        path = '%s/%s' % (prefix, _escape(key))
+        if isinstance(want, dict) and want and isinstance(have, dict):
+            paths.extend(compare_owned(have, want, path))
+        elif not same(have, want):
+            paths.append(path)
+    return paths
+
+
+def get_pointer(obj, path, default=None):
+    """The value at JSON Pointer ``path`` in ``obj`` (``default`` when absent)."""
+    for token in [_unescape(t) for t in path.split('/')[1:]]:
+        if isinstance(obj, dict) and token in obj:
+            obj = obj[token]
+        elif isinstance(obj, list) and token.isdigit() and int(token) < len(obj):
+            obj = obj[int(token)]
+        else:
+            return default
+    return obj
+
+
+_MISSING = object()
+
+
+def json_patch(current, desired, paths=None):
+    """JSON Patch operations turning the owned part of ``current`` into ``desired``.
+
+    ``replace`` when the path exists in ``current``, ``add`` when it does not; values are the user's.
+    """
+    if paths is None:
+        paths = compare_owned(current, desired)
+    ops = []
+    for path in paths:
+        op = 'add' if get_pointer(current, path, _MISSING) is _MISSING else 'replace'
+        ops.append({'op': op, 'path': path, 'value': copy.deepcopy(get_pointer(desired, path))})
+    return ops
+
+
+def deep_merge(current, desired):
+    """``current`` with ``desired`` applied (dicts merged recursively, None in ``desired`` ignored)."""
+    result = copy.deepcopy(current) if isinstance(current, dict) else {}
+    for key, value in (desired or {}).items():
+        if value is None:
+            continue
+        if isinstance(value, dict) and isinstance(result.get(key), dict):
+            result[key] = deep_merge(result[key], value)
+        else:
+            result[key] = copy.deepcopy(value)
+    return result
+
+
+# ---------------------------------------------------------------------------------------------------
+# Resources
+# ---------------------------------------------------------------------------------------------------
+
+class Resource:
+    """One kind of AEP object. The defaults implement Flow Service; subclasses adapt other services.
+
+    Class attributes to set in a subclass:
+      kind           result key and the word used in messages ("flow", "dataset")
+      service, path  client service key and collection path ("/flows")
+      identity       field found by ``find`` ("name", "title")
+      hidden_fields  top-level fields removed from the returned object and the diff (write-only secrets)
+      compare_ignore top-level fields of the desired body never compared (for example ``auth``)
+    """
+
+    kind = 'object'
+    service = FLOW_SERVICE
+    path = '/'
+    identity = 'name'
+    hidden_fields = ()
+    compare_ignore = ()
+    server_fields = SERVER_FIELDS
+    deletable = True
+    create_attempts = 3
+
+    def __init__(self, client):
+        self.client = client
+
+    # --- reading ----------------------------------------------------------------------------------
+
+    def item_path(self, object_id):
+        return '%s/%s' % (self.path, quote(str(object_id), safe=''))
+
+    def get(self, object_id):
+        """The object with this id, or None."""
+        body = self.client.get_or_none(self.service, self.item_path(object_id))
+        return self.unwrap(body)
+
+    def unwrap(self, body):
+        """The object inside a GET-by-id body (Flow Service wraps it in ``items``)."""
+        if isinstance(body, dict) and isinstance(body.get('items'), list):
+            return body['items'][0] if body['items'] else None
+        return body
+
+    def search(self, value):
+        """Candidates whose identity may equal ``value`` (``find`` keeps the exact matches)."""
+        return self.client.list(self.service, self.path, params={'property': '%s==%s' % (self.identity, value)})
+
+    def find(self, identity=None, object_id=None):
+        """The object by id (when given) or by identity within the sandbox; None when absent.
+
+        More than one object with the same identity is an ``InputError`` listing their ids.
+        """
+        if object_id and not is_placeholder(object_id):
+            return self.get(object_id)
+        if object_id or identity is None:
+            return None
+        matches = [o for o in self.search(identity) if o.get(self.identity) == identity]
+        if len(matches) > 1:
+            ids = ', '.join(sorted(str(self.object_id(o)) for o in matches))
+            raise InputError(
+                '%d %ss with %s %r exist in sandbox %r (ids: %s); pass id to choose one, or delete the duplicates'
+                % (len(matches), self.kind, self.identity, identity, self.client.sandbox, ids), field=self.identity)
+        if not matches:
+            return None
+        return self.complete(matches[0])
+
+    def complete(self, listed):
+        """The full object for a list entry (override when lists return summaries)."""
+        return listed
+
+    # --- writing ----------------------------------------------------------------------------------
+
+    def create(self, body):
+        """POST the object and return it as the platform stores it."""
+        created = self.client.post(self.service, self.path, json=body)
+        new_id = self.created_id(created)
+        stored = self.get(new_id) if new_id else None
+        return stored or deep_merge(body, created if isinstance(created, dict) else {})
+
+    def created_id(self, response):
+        return response.get('id') if isinstance(response, dict) else None
+
+    def create_once(self, body):
+        """Create without ever making a duplicate: after a transient failure (connection error, 5xx,
+        429) the object is looked up by identity first, and only created again when it is absent."""
+        for attempt in range(self.create_attempts):
+            try:
+                return self.create(body)
+            except AepError as err:
+                if not err.transient or attempt == self.create_attempts - 1:
+                    raise
+                delay = err.retry_after if err.retry_after is not None else self.client.backoff(attempt)
+                self.client.sleep(delay)
+                found = self.find(identity=body.get(self.identity))
+                if found is not None:
+                    return found
+        raise AssertionError('unreachable')  # pragma: no cover
+
+    def update(self, current, desired, paths):
+        """Flow Service: JSON Patch with ``If-Match``; on 412 re-read and retry once."""
+        object_id = self.object_id(current)
+        for attempt in (1, 2):
+            try:
+                self.client.patch(self.service, self.item_path(object_id), json=json_patch(current, desired, paths),
+                                  headers={'If-Match': self.etag(current) or '*'})
+                break
+            except PreconditionFailedError:
+                if attempt == 2:
+                    raise
+                current = self.get(object_id)
+                if current is None:
+                    raise NotFoundError('%s %s disappeared during the update' % (self.kind, object_id),
+                                        status=404, service=self.service)
+                paths = self.differences(current, desired)
+                if not paths:
+                    return current
+        return self.get(object_id)
+
+    def delete(self, current):
+        self.client.delete(self.service, self.item_path(self.object_id(current)))
+
+    # --- views ------------------------------------------------------------------------------------
+
+    def object_id(self, obj):
+        return (obj or {}).get('id')
+
+    def etag(self, obj):
+        return (obj or {}).get('etag')
+
+    def differences(self, current, desired):
+        owned = dict((k, v) for k, v in desired.items() if k not in self.compare_ignore)
+        return compare_owned(current, owned)
+
+    def result_view(self, obj):
+        """The object as returned to the user (hidden fields removed)."""
+        return dict((k, v) for k, v in (obj or {}).items() if k not in self.hidden_fields)
+
+    def diff_view(self, obj):
+        """The object as shown in ``--diff``: without server-managed or hidden fields."""
+        skip = set(self.server_fields) | set(self.hidden_fields)
+        return dict((k, v) for k, v in (obj or {}).items() if k not in skip)
+
+    def predict_create(self, body):
+        predicted = drop_none(copy.deepcopy(body))
+        predicted['id'] = PLACEHOLDER_ID
+        return predicted
+
+    def predict_update(self, current, desired):
+        return deep_merge(current, desired)
+
+
+class FlowServiceResource(Resource):
+    """Flow Service objects (``/sourceConnections``, ``/targetConnections``, ``/connections``, ``/flows``)."""
+
+    service = FLOW_SERVICE
+
+
+class CatalogResource(Resource):
+    """Catalog objects (``/dataSets``): keyed-by-id bodies, ``?name=`` filter, PATCH with a JSON body."""
+
+    service = CATALOG
+    path = '/dataSets'
+
+    def unwrap(self, body):
+        if not isinstance(body, dict) or not body:
+            return None
+        key, value = next(iter(body.items()))
+        return dict(value, id=key) if isinstance(value, dict) else None
+
+    def search(self, value):
+        return self.client.list(self.service, self.path, params={self.identity: value})
+
+    def created_id(self, response):
+        # ["@/dataSets/5c8c3c555033b814b69f947f"]
+        if isinstance(response, list) and response:
+            return str(response[0]).rstrip('/').rsplit('/', 1)[-1]
+        return super(CatalogResource, self).created_id(response)
+
+    def predict_create(self, body):
+        predicted = super(CatalogResource, self).predict_create(body)
+        predicted['id'] = '0' * 24
+        return predicted
+
+    def update(self, current, desired, paths):
+        keys = sorted(set(p.split('/')[1] for p in paths))
+        self.client.patch(self.service, self.item_path(self.object_id(current)),
+                          json=dict((_unescape(k), desired[_unescape(k)]) for k in keys))
+        return self.get(self.object_id(current))
+
+
+class PutResource(Resource):
+    """Objects updated by PUT of the full body (``put_body``)."""
+
+    def put_body(self, current, desired):
+        return desired
+
+    def update(self, current, desired, paths):
+        updated = self.client.put(self.service, self.item_path(self.object_id(current)),
+                                  json=self.put_body(current, desired))
+        return self.get(self.object_id(current)) or updated
+
+
+class SchemaRegistryResource(PutResource):
+    """Schema Registry tenant objects (``/tenant/schemas``, ``/tenant/fieldgroups``): found by title,
+    identified by ``$id``, read with a versioned ``Accept``, updated by PUT."""
+
+    service = SCHEMA_REGISTRY
+    identity = 'title'
+    accept = 'application/vnd.adobe.xed+json; version=1'
+    list_accept = 'application/vnd.adobe.xed-id+json'
+
+    def get(self, object_id):
+        return self.client.get_or_none(self.service, self.item_path(object_id), accept=self.accept)
+
+    def search(self, value):
+        return self.client.list(self.service, self.path, accept=self.list_accept,
+                                params={'property': 'title==%s' % value})
+
+    def complete(self, listed):
+        return self.get(self.object_id(listed)) or listed
+
+    def create(self, body):
+        created = self.client.post(self.service, self.path, json=body, accept='application/json')
+        new_id = self.object_id(created)
+        return (self.get(new_id) if new_id else None) or created
+
+    def object_id(self, obj):
+        return (obj or {}).get('$id')
+
+    def etag(self, obj):
+        return ((obj or {}).get('meta:registryMetadata') or {}).get('eTag')
+
+    def predict_create(self, body):
+        predicted = drop_none(copy.deepcopy(body))
+        predicted['$id'] = 'https://ns.adobe.com/%s/%s' % (self.path.rsplit('/', 1)[-1], '0' * 48)
+        return predicted
+
+
+class DataPrepResource(PutResource):
+    """Data Prep mapping sets (``/mappingSets``): PUT makes a new version; there is no DELETE."""
+
+    service = DATA_PREP
+    path = '/mappingSets'
+    deletable = False
+
+    def search(self, value):
+        return self.client.list(self.service, self.path, params={'name': value})
+
+    def etag(self, obj):
+        return None
+
+    def predict_create(self, body):
+        predicted = super(DataPrepResource, self).predict_create(body)
+        predicted.update(id='0' * 32, version=0)
+        return predicted
+
+    def predict_update(self, current, desired):
+        predicted = super(DataPrepResource, self).predict_update(current, desired)
+        predicted['version'] = int((current or {}).get('version') or 0) + 1
+        return predicted
+
+
+# ---------------------------------------------------------------------------------------------------
+# State machine
+# ---------------------------------------------------------------------------------------------------
+
+def build_result(resource, changed, before, after):
+    """The module result: ``changed``, the object under ``resource.kind``, ``id``, ``etag``, ``diff``."""
+    return {
+        'changed': changed,
+        resource.kind: resource.result_view(after) if after else {},
+        'id': resource.object_id(after) if after else None,
+        'etag': resource.etag(after) if after else None,
+        'diff': {
+            'before': resource.diff_view(before) if before else {},
+            'after': resource.diff_view(after) if after else {},
+        },
+    }
+
+
+def ensure_present(resource, desired, check_mode, object_id=None):
+    """Create or update so that the owned fields of the object equal ``desired`` (an API body).
+
+    ``object_id`` selects the object directly; otherwise it is found by ``desired[resource.identity]``.
+    Check mode performs reads only and predicts the result.
+    """
+    desired = drop_none(desired)
+    current = resource.find(identity=desired.get(resource.identity), object_id=object_id)
+    if current is None and object_id and not is_placeholder(object_id):
+        raise InputError('id: no %s with id %r exists in sandbox %r' % (resource.kind, object_id, resource.client.sandbox),
+                         field='id')
+    if current is None:
+        after = resource.predict_create(desired) if check_mode else resource.create_once(desired)
+        return build_result(resource, True, None, after)
+    paths = resource.differences(current, desired)
+    if not paths:
+        return build_result(resource, False, current, current)
+    after = resource.predict_update(current, desired) if check_mode else resource.update(current, desired, paths)
+    return build_result(resource, True, current, after)
+
+
+def ensure_absent(resource, check_mode, identity=None, object_id=None):
+    """Delete the object when it exists; unchanged when it does not."""
+    current = resource.find(identity=identity, object_id=object_id)
+    if current is None:
+        return build_result(resource, False, None, None)
+    if not resource.deletable:
+        result = build_result(resource, False, current, current)
+        result['warnings'] = ['AEP has no DELETE for a %s: %s was left in place' % (resource.kind, resource.object_id(current))]
+        return result
+    if not check_mode:
+        try:
+            resource.delete(current)
+        except NotFoundError:
+            return build_result(resource, False, None, None)
+    return build_result(resource, True, current, None)
