@@ -403,9 +403,9 @@ def list_format(accept: str | None) -> str:
 
 
 def lookup_format(accept: str | None) -> tuple[str, int]:
-    """(format, major version) of a lookup ``Accept``: missing or unversioned -> 400, unsupported -> 406."""
+    """(format, major version) of a lookup ``Accept``: missing (or ``*/*``) or unversioned -> 400, unsupported -> 406."""
     match = _LOOKUP_ACCEPT.match((accept or "").strip().lower())
-    if not accept or (match and match["version"] is None):
+    if not accept or accept.strip() == "*/*" or (match and match["version"] is None):
         raise XdmError("XDM-1007-400", "Accept header invalid",
                        f"The supplied Accept header is not valid: {accept or ''} - A valid Accept value should look "
                        "like application/vnd.adobe.'{xed|xdm'}+json; version=1 (Version should be specified)")

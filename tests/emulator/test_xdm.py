@@ -155,7 +155,7 @@ def test_list_accept(accept, expected):
     assert xdm.list_format(accept) == expected
 
 
-@pytest.mark.parametrize("accept", [None, "", "application/json", "application/vnd.adobe.xed+json;version=1"])
+@pytest.mark.parametrize("accept", [None, "", "*/*", "application/json", "application/vnd.adobe.xed+json;version=1"])
 def test_list_accept_errors_are_400(accept):
     with pytest.raises(xdm.XdmError) as err:
         xdm.list_format(accept)
@@ -174,7 +174,7 @@ def test_lookup_accept(accept, expected):
 
 
 @pytest.mark.parametrize("accept, status", [
-    (None, 400), ("application/vnd.adobe.xed+json", 400), ("application/vnd.adobe.xed-full+json", 400),
+    (None, 400), ("*/*", 400), ("application/vnd.adobe.xed+json", 400), ("application/vnd.adobe.xed-full+json", 400),
     ("application/json", 406), ("application/vnd.adobe.xed-id+json; version=1", 406),
 ])
 def test_lookup_accept_errors(accept, status):
