@@ -16,19 +16,22 @@ from starlette.requests import Request
 from aep_emulator.config import Config, load_config
 from aep_emulator.db import Database
 from aep_emulator.errors import ApiError, generic_error
+from aep_emulator.inlet import MapperCache
 from aep_emulator.middleware import ApiMiddleware, Faults, RequestLog
+from aep_emulator.runs import Runs
 from aep_emulator.store import Store
 from aep_emulator.web import json_response
 
 DB_FILE = "aep-emulator.sqlite3"
-SERVICE_MODULES = ["ims", "sandboxes", "hooks"]
+SERVICE_MODULES = ["ims", "sandboxes", "flowservice", "catalog", "inlet", "hooks"]
 OPTIONAL_MODULES = ["schemaregistry", "dataprep"]  # built separately; absent modules are skipped
 
 log = logging.getLogger("aep_emulator")
 
 
 class Emulator:
-    """Everything a request handler may need: config, store, database, request log, faults."""
+    """Everything a request handler may need: config, store, database, flow runs, compiled mappers,
+    request log, faults."""
 
     def __init__(self, config: Config, data_dir: str | Path | None = None):
         self.config = config
@@ -38,6 +41,8 @@ class Emulator:
             db_path = Path(data_dir) / DB_FILE
         self.db = Database(db_path, config.synchronous)
         self.store = Store(self.db)
+        self.runs = Runs(self.db)
+        self.mappers = MapperCache(self.store)
         self.request_log = RequestLog()
         self.faults = Faults()
         self.db.start()
@@ -50,7 +55,10 @@ class Emulator:
 
     async def reset_data(self, keep_kinds: frozenset[str]) -> None:
         """Forget every object (and inlet record) except documents of ``keep_kinds``."""
+        self.runs.clear()
+        self.mappers.clear()
         await self.store.clear(keep_kinds)
+        await self.db.submit([("DELETE FROM events", ())])
 
     def close(self) -> None:
         self.db.close()

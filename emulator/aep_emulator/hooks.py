@@ -9,7 +9,7 @@ import orjson
 from starlette.requests import Request
 from starlette.routing import Route
 
-from aep_emulator import sandboxes
+from aep_emulator import inlet, sandboxes
 from aep_emulator.errors import generic_error
 from aep_emulator.ims import TOKEN_KIND
 from aep_emulator.middleware import Fault
@@ -40,6 +40,12 @@ def routes(emu: Emulator) -> list[Route]:
             emu.faults.clear()
         return json_response({"faults": emu.faults.active()})
 
+    async def records(request: Request):
+        org_id = request.query_params.get("org") or emu.config.orgs[0].id
+        sandbox = request.query_params.get("sandbox") or _default_sandbox(emu, org_id)
+        found = await inlet.dataset_records(emu, org_id, sandbox, request.path_params["id"])
+        return json_response({"count": len(found), "records": found})
+
     async def reset(request: Request):
         emu.request_log.clear()
         emu.faults.clear()
@@ -61,10 +67,16 @@ def routes(emu: Emulator) -> list[Route]:
     return [
         Route(f"{PREFIX}/health", health, methods=["GET"]),
         Route(f"{PREFIX}/requests", requests_log, methods=["GET", "DELETE"]),
+        Route(f"{PREFIX}/datasets/{{id}}/records", records, methods=["GET"]),
         Route(f"{PREFIX}/faults", faults, methods=["GET", "POST", "DELETE"]),
         Route(f"{PREFIX}/reset", reset, methods=["POST"]),
         Route(f"{PREFIX}/sandboxes", add_sandbox, methods=["POST"]),
     ]
+
+
+def _default_sandbox(emu: Emulator, org_id: str) -> str:
+    org_sandboxes = sandboxes.all_for(emu, org_id)
+    return next((s["name"] for s in org_sandboxes if s["isDefault"]), org_sandboxes[0]["name"])
 
 
 async def _body(request: Request) -> dict:

@@ -1,0 +1,220 @@
+"""Fixtures: a real emulator subprocess (``python -m aep_emulator --port 0``) and an AEP HTTP client."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+REPO = Path(__file__).resolve().parents[2]
+ORG = "0123456789ABCDEF01234567@AdobeOrg"
+CLIENT_ID = "aep-emulator-client"
+CLIENT_SECRET = "aep-emulator-secret"
+TENANT = "emulated"
+EXPERIENCE_EVENT = "https://ns.adobe.com/xdm/context/experienceevent"
+CHATLIO_SPEC = "073127a3-26e3-496c-9d94-9f48fb93fba8"
+DATA_LAKE_SPEC = "c604ff05-7f1a-43c0-8e18-33bf874cb11c"
+STREAMING_FLOW_SPEC = "e77fde5a-22a8-11ed-861d-0242ac120002"
+CHATLIO_PAYLOAD = {"visitor": {"email": "test@example.com", "UUID": "2d3f4260-2235-903b-0a82-a23d326cc257"},
+                   "message": "Hi", "channelId": "C04J7M7LCMQ", "slackChannelName": "aep",
+                   "slackChannelId": "C04JVR71WKS"}
+CHATLIO_FIELDS = {"UUID": "visitor.UUID", "chatlio_email": "visitor.email", "message": "message",
+                  "channel_ID": "channelId", "slackchannel_name": "slackChannelName",
+                  "slackchannel_ID": "slackChannelId"}
+
+
+class EmulatorProcess:
+    """A running ``python -m aep_emulator`` subprocess."""
+
+    def __init__(self, data_dir: Path | None = None, config: Path | None = None, extra: list[str] | None = None):
+        args = [sys.executable, "-m", "aep_emulator", "--host", "127.0.0.1", "--port", "0"]
+        if data_dir:
+            args += ["--data-dir", str(data_dir)]
+        if config:
+            args += ["--config", str(config)]
+        self.proc = subprocess.Popen(args + (extra or []), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     text=True, cwd=REPO)
+        line = self.proc.stdout.readline()
+        if not line.startswith("aep-emulator listening on "):
+            self.proc.kill()
+            raise RuntimeError(f"emulator did not start: {line!r} {self.proc.stderr.read()}")
+        self.url = line.split()[-1]
+
+    def stop(self) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        return self.proc.returncode
+
+    def kill9(self) -> None:
+        os.kill(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
+
+
+class Aep:
+    """A thin AEP client for tests: ``aep.get("/data/foundation/...", sandbox="dev")``."""
+
+    def __init__(self, url: str, client_id: str = CLIENT_ID, secret: str = CLIENT_SECRET, org: str = ORG):
+        self.url = url
+        self.org = org
+        self.client_id = client_id
+        self.http = requests.Session()
+        self.token = self.fetch_token(client_id, secret)
+
+    def fetch_token(self, client_id: str, secret: str) -> str:
+        response = self.http.post(f"{self.url}/ims/token/v3", data={
+            "grant_type": "client_credentials", "client_id": client_id, "client_secret": secret,
+            "scope": "openid,AdobeID"})
+        response.raise_for_status()
+        return response.json()["access_token"]
+
+    def headers(self, sandbox: str | None = "prod", **extra) -> dict:
+        headers = {"Authorization": f"Bearer {self.token}", "x-api-key": self.client_id,
+                   "x-gw-ims-org-id": self.org}
+        if sandbox:
+            headers["x-sandbox-name"] = sandbox
+        headers.update(extra)
+        return headers
+
+    def request(self, method: str, path: str, sandbox: str | None = "prod", json=None, headers=None, **kw):
+        all_headers = self.headers(sandbox, **(headers or {}))
+        return self.http.request(method, self.url + path, json=json, headers=all_headers, **kw)
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, json=None, **kw):
+        return self.request("POST", path, json=json, **kw)
+
+    def put(self, path, json=None, **kw):
+        return self.request("PUT", path, json=json, **kw)
+
+    def patch(self, path, json=None, **kw):
+        return self.request("PATCH", path, json=json, **kw)
+
+    def delete(self, path, **kw):
+        return self.request("DELETE", path, **kw)
+
+    def hook(self, method: str, path: str, **kw) -> requests.Response:
+        return self.http.request(method, f"{self.url}/_emulator{path}", **kw)
+
+
+@pytest.fixture(scope="session")
+def emulator(tmp_path_factory):
+    process = EmulatorProcess(data_dir=tmp_path_factory.mktemp("emulator-data"))
+    yield process
+    process.stop()
+
+
+@pytest.fixture
+def aep(emulator) -> Aep:
+    client = Aep(emulator.url)
+    client.hook("POST", "/reset").raise_for_status()
+    return client
+
+
+@pytest.fixture
+def start_emulator():
+    """Factory for extra emulator processes (restart / kill tests); all are stopped at teardown."""
+    started: list[EmulatorProcess] = []
+
+    def start(**kwargs) -> EmulatorProcess:
+        started.append(EmulatorProcess(**kwargs))
+        return started[-1]
+
+    yield start
+    for process in started:
+        process.stop()
+
+
+# --- scenario builders (through the public APIs) ---------------------------------------------------
+
+FS = "/data/foundation/flowservice"
+
+
+def create_chatlio_schema(aep: Aep, sandbox: str = "prod", title: str = "Chatlio Events") -> str:
+    field_group = aep.post("/data/foundation/schemaregistry/tenant/fieldgroups", sandbox=sandbox, json={
+        "type": "object", "title": f"{title} fields", "description": "Chatlio fields",
+        "meta:intendedToExtend": [EXPERIENCE_EVENT],
+        "definitions": {"chatlio": {"properties": {f"_{TENANT}": {"type": "object", "properties": {
+            name: {"title": name, "type": "string"} for name in CHATLIO_FIELDS}}}}},
+        "allOf": [{"$ref": "#/definitions/chatlio"}]})
+    assert field_group.status_code == 201, field_group.text
+    schema = aep.post("/data/foundation/schemaregistry/tenant/schemas", sandbox=sandbox, json={
+        "type": "object", "title": title, "description": "Chatlio events",
+        "allOf": [{"$ref": EXPERIENCE_EVENT}, {"$ref": field_group.json()["$id"]}]})
+    assert schema.status_code == 201, schema.text
+    return schema.json()["$id"]
+
+
+def create_dataset(aep: Aep, schema_id: str, sandbox: str = "prod", name: str = "Chatlio Dataset") -> str:
+    response = aep.post("/data/foundation/catalog/dataSets", sandbox=sandbox, json={
+        "name": name, "schemaRef": {"id": schema_id, "contentType": "application/vnd.adobe.xed+json;version=1"}})
+    assert response.status_code == 201, response.text
+    return response.json()[0].split("/")[-1]
+
+
+def create_mapping_set(aep: Aep, schema_id: str, sandbox: str = "prod") -> str:
+    mappings = [{"sourceType": "ATTRIBUTE", "source": source, "destination": f"_{TENANT}.{field}"}
+                for field, source in CHATLIO_FIELDS.items()]
+    mappings += [{"sourceType": "EXPRESSION", "source": "uuid()", "destination": "_id"},
+                 {"sourceType": "EXPRESSION", "source": "now()", "destination": "timestamp"}]
+    response = aep.post("/data/foundation/conversion/mappingSets", sandbox=sandbox, json={
+        "outputSchema": {"schemaRef": {"id": schema_id,
+                                       "contentType": "application/vnd.adobe.xed-full+json;version=1"}},
+        "mappings": mappings})
+    assert response.status_code == 200, response.text
+    return response.json()["id"]
+
+
+def create_source_connection(aep: Aep, sandbox: str = "prod", name: str = "Chatlio source") -> str:
+    response = aep.post(f"{FS}/sourceConnections", sandbox=sandbox, json={
+        "name": name, "providerId": "521eee4d-8cbe-4906-bb48-fb6bd4450033",
+        "connectionSpec": {"id": CHATLIO_SPEC, "version": "1.0"}, "data": {"format": "json"}})
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+def create_target_connection(aep: Aep, dataset_id: str, schema_id: str, sandbox: str = "prod",
+                             name: str = "Chatlio target") -> str:
+    response = aep.post(f"{FS}/targetConnections", sandbox=sandbox, json={
+        "name": name, "connectionSpec": {"id": DATA_LAKE_SPEC, "version": "1.0"},
+        "data": {"format": "json", "schema": {"id": schema_id,
+                                              "version": "application/vnd.adobe.xed-full+json;version=1"}},
+        "params": {"dataSetId": dataset_id}})
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+def flow_body(source_id: str, target_id: str, mapping_id: str | None, name: str = "Chatlio flow") -> dict:
+    body = {"name": name, "description": "Streaming Dataflow for Chatlio",
+            "flowSpec": {"id": STREAMING_FLOW_SPEC, "version": "1.0"},
+            "sourceConnectionIds": [source_id], "targetConnectionIds": [target_id]}
+    if mapping_id:
+        body["transformations"] = [{"name": "Mapping", "params": {"mappingId": mapping_id, "mappingVersion": 0}}]
+    return body
+
+
+def create_chatlio_flow(aep: Aep, sandbox: str = "prod", name: str = "Chatlio flow") -> dict:
+    """Schema, dataset, connections, mapping set and flow; returns their ids plus the flow document."""
+    schema_id = create_chatlio_schema(aep, sandbox)
+    dataset_id = create_dataset(aep, schema_id, sandbox)
+    mapping_id = create_mapping_set(aep, schema_id, sandbox)
+    source_id = create_source_connection(aep, sandbox)
+    target_id = create_target_connection(aep, dataset_id, schema_id, sandbox)
+    response = aep.post(f"{FS}/flows", sandbox=sandbox, json=flow_body(source_id, target_id, mapping_id, name))
+    assert response.status_code == 201, response.text
+    flow = aep.get(f"{FS}/flows/{response.json()['id']}", sandbox=sandbox).json()["items"][0]
+    return {"schema_id": schema_id, "dataset_id": dataset_id, "mapping_id": mapping_id, "source_id": source_id,
+            "target_id": target_id, "flow_id": flow["id"], "flow": flow, "inlet_url": flow["options"]["inletUrl"],
+            "sandbox": sandbox}
