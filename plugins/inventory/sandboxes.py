@@ -1,0 +1,285 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2025, aep.platform contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+name: sandboxes
+short_description: One inventory host per Adobe Experience Platform sandbox
+version_added: 0.1.0
+description:
+  - Lists the sandboxes of an AEP organization through the Sandbox Management API and adds one host per
+    sandbox, so a rollout to every (development) sandbox needs no hand-written host list.
+  - Every host is named after its sandbox and gets the variables C(aep_sandbox) (the sandbox name, used as
+    the C(x-sandbox-name) header), C(aep_sandbox_type), C(aep_sandbox_title), C(aep_sandbox_state),
+    C(aep_sandbox_region), C(aep_sandbox_is_default), C(ansible_connection=local) and, by default,
+    C(ansible_python_interpreter) set to the Python that runs Ansible.
+  - Every host is in the group named by O(group); O(compose), O(groups) and O(keyed_groups) add more.
+  - The configuration file must be named C(aep.sandboxes.yml), C(aep.sandboxes.yaml), C(aep_sandboxes.yml)
+    or C(aep_sandboxes.yaml) (any prefix before it, for example C(dev.aep.sandboxes.yml)).
+  - String options may be Jinja2 templates, for example C("{{ lookup('ansible.builtin.env', 'MY_SECRET') }}").
+author:
+  - aep.platform contributors
+requirements:
+  - requests
+extends_documentation_fragment:
+  - ansible.builtin.constructed
+  - ansible.builtin.inventory_cache
+options:
+  plugin:
+    description: Marks this file as a configuration of this plugin.
+    type: str
+    required: true
+    choices: [aep.platform.sandboxes]
+  platform_url:
+    description: Base URL of the platform APIs.
+    type: str
+    default: https://platform.adobe.io
+    env:
+      - name: AEP_PLATFORM_URL
+  ims_url:
+    description: Base URL of Adobe IMS (the token endpoint is C(/ims/token/v3) below it).
+    type: str
+    default: https://ims-na1.adobelogin.com
+    env:
+      - name: AEP_IMS_URL
+  client_id:
+    description: Client id of the OAuth server-to-server credential; also sent as C(x-api-key).
+    type: str
+    required: true
+    env:
+      - name: AEP_CLIENT_ID
+  client_secret:
+    description:
+      - Client secret of the OAuth server-to-server credential. Needed unless O(access_token) is set.
+      - Prefer the environment variable or an ansible-vault encrypted value.
+    type: str
+    env:
+      - name: AEP_CLIENT_SECRET
+  org_id:
+    description: IMS organization id (C(x-gw-ims-org-id)).
+    type: str
+    required: true
+    env:
+      - name: AEP_ORG_ID
+  access_token:
+    description: A ready access token; when set no token is fetched.
+    type: str
+    env:
+      - name: AEP_ACCESS_TOKEN
+  scopes:
+    description: OAuth scopes requested with the token.
+    type: list
+    elements: str
+    default: [openid, session, AdobeID, read_organizations, additional_info.projectedProductContext]
+    env:
+      - name: AEP_SCOPES
+  validate_certs:
+    description: Verify TLS certificates.
+    type: bool
+    default: true
+    env:
+      - name: AEP_VALIDATE_CERTS
+  ca_path:
+    description: CA bundle used to verify TLS certificates.
+    type: path
+    env:
+      - name: AEP_CA_PATH
+  timeout:
+    description: HTTP timeout in seconds.
+    type: int
+    default: 30
+    env:
+      - name: AEP_TIMEOUT
+  types:
+    description: Only sandboxes of these types. Empty means every type.
+    type: list
+    elements: str
+    choices: [production, development]
+    default: []
+  name_pattern:
+    description: Only sandboxes whose name matches this regular expression (Python C(re.search)).
+    type: str
+  exclude:
+    description: Names of sandboxes to leave out.
+    type: list
+    elements: str
+    default: []
+  states:
+    description: Only sandboxes in these states (V(active), V(creating), V(resetting), V(deleting), V(failed), ...).
+      Empty means every state.
+    type: list
+    elements: str
+    default: [active]
+  group:
+    description: Group that every sandbox host joins (the onboarding playbooks target V(aep_sandboxes)).
+    type: str
+    default: aep_sandboxes
+  set_python_interpreter:
+    description: Set C(ansible_python_interpreter) on every host to the Python running Ansible, which has
+      the collection's requirements installed.
+    type: bool
+    default: true
+'''
+
+EXAMPLES = r'''
+# inventories/dynamic/aep.sandboxes.yml -- credentials from AEP_CLIENT_ID, AEP_CLIENT_SECRET, AEP_ORG_ID
+plugin: aep.platform.sandboxes
+types: [development]
+name_pattern: '^(dev|qa)-'
+exclude: [dev-scratch]
+keyed_groups:
+  - key: aep_sandbox_type
+    prefix: aep
+compose:
+  aep_sandbox_label: aep_sandbox_title | lower
+
+# Every active sandbox, against the local emulator
+# plugin: aep.platform.sandboxes
+# platform_url: http://127.0.0.1:8787
+# ims_url: http://127.0.0.1:8787
+# client_id: aep-emulator-client
+# client_secret: aep-emulator-secret
+# org_id: 0123456789ABCDEF01234567@AdobeOrg
+
+# Then: ansible-inventory -i inventories/dynamic/aep.sandboxes.yml --graph
+#       ansible-playbook -i inventories/dynamic/aep.sandboxes.yml playbooks/onboard_chatlio.yml
+'''
+
+import re
+import sys
+
+from ansible.errors import AnsibleError, AnsibleParserError
+from ansible.module_utils.common.text.converters import to_native
+from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+
+from ansible_collections.aep.platform.plugins.module_utils.client import (
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
+    AepClient,
+    AepError,
+)
+from ansible_collections.aep.platform.plugins.module_utils.resources.sandbox import list_sandboxes
+
+FILE_SUFFIXES = ('aep.sandboxes.yml', 'aep.sandboxes.yaml', 'aep_sandboxes.yml', 'aep_sandboxes.yaml')
+TEMPLATED_OPTIONS = ('platform_url', 'ims_url', 'client_id', 'client_secret', 'org_id', 'access_token', 'ca_path')
+
+
+def select_sandboxes(sandboxes, types=None, name_pattern=None, exclude=None, states=None):
+    """The sandboxes that pass every filter, sorted by name."""
+    pattern = re.compile(name_pattern) if name_pattern else None
+    excluded = set(exclude or [])
+    selected = []
+    for sandbox in sandboxes:
+        name = sandbox.get('name')
+        if not name or name in excluded:
+            continue
+        if types and sandbox.get('type') not in types:
+            continue
+        if states and sandbox.get('state', 'active') not in states:
+            continue
+        if pattern and not pattern.search(name):
+            continue
+        selected.append(sandbox)
+    return sorted(selected, key=lambda s: s['name'])
+
+
+def host_vars(sandbox):
+    """The inventory variables of one sandbox host."""
+    return {
+        'aep_sandbox': sandbox['name'],
+        'aep_sandbox_type': sandbox.get('type'),
+        'aep_sandbox_title': sandbox.get('title'),
+        'aep_sandbox_state': sandbox.get('state'),
+        'aep_sandbox_region': sandbox.get('region'),
+        'aep_sandbox_is_default': bool(sandbox.get('isDefault', False)),
+        'ansible_connection': 'local',
+    }
+
+
+class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
+
+    NAME = 'aep.platform.sandboxes'
+
+    def verify_file(self, path):
+        if not super(InventoryModule, self).verify_file(path):
+            return False
+        return path.endswith(FILE_SUFFIXES)
+
+    def _option(self, name):
+        value = self.get_option(name)
+        if name in TEMPLATED_OPTIONS and isinstance(value, str) and self.templar.is_possibly_template(value):
+            value = self.templar.template(value)
+        return value
+
+    def _fetch(self):
+        if not HAS_REQUESTS:
+            raise AnsibleError('The aep.platform.sandboxes inventory plugin needs the Python library requests: %s'
+                               % to_native(REQUESTS_IMPORT_ERROR))
+        client_id = self._option('client_id')
+        org_id = self._option('org_id')
+        secret = self._option('client_secret')
+        token = self._option('access_token')
+        if not client_id or not org_id:
+            raise AnsibleParserError('aep.platform.sandboxes: client_id and org_id are required '
+                                     '(options or AEP_CLIENT_ID / AEP_ORG_ID)')
+        if not secret and not token:
+            raise AnsibleParserError('aep.platform.sandboxes: set client_secret (or AEP_CLIENT_SECRET) or '
+                                     'access_token (or AEP_ACCESS_TOKEN)')
+        client = AepClient(
+            client_id=client_id, org_id=org_id, client_secret=secret, access_token=token,
+            scopes=self.get_option('scopes'), platform_url=self._option('platform_url'),
+            ims_url=self._option('ims_url'), validate_certs=self.get_option('validate_certs'),
+            ca_path=self._option('ca_path'), timeout=self.get_option('timeout'))
+        try:
+            return list_sandboxes(client)
+        except AepError as err:
+            # AepError text is already redacted by the client.
+            raise AnsibleParserError('aep.platform.sandboxes: cannot list the sandboxes: %s' % to_native(err))
+
+    def parse(self, inventory, loader, path, cache=True):
+        super(InventoryModule, self).parse(inventory, loader, path, cache)
+        self._read_config_data(path)
+
+        cache_key = self.get_cache_key(path)
+        use_cache = self.get_option('cache') and cache
+        update_cache = self.get_option('cache') and not cache
+        sandboxes = None
+        if use_cache:
+            try:
+                sandboxes = self._cache[cache_key]
+            except KeyError:
+                update_cache = True
+        if sandboxes is None:
+            sandboxes = self._fetch()
+        if update_cache:
+            self._cache[cache_key] = sandboxes
+
+        try:
+            selected = select_sandboxes(sandboxes, types=self.get_option('types'),
+                                        name_pattern=self.get_option('name_pattern'),
+                                        exclude=self.get_option('exclude'), states=self.get_option('states'))
+        except re.error as err:
+            raise AnsibleParserError('aep.platform.sandboxes: name_pattern is not a valid regular expression: %s'
+                                     % to_native(err))
+        self._populate(selected)
+
+    def _populate(self, sandboxes):
+        group = self.get_option('group')
+        if group:
+            self.inventory.add_group(group)
+        strict = self.get_option('strict')
+        for sandbox in sandboxes:
+            host = self.inventory.add_host(sandbox['name'], group=group or None)
+            variables = host_vars(sandbox)
+            if self.get_option('set_python_interpreter'):
+                variables['ansible_python_interpreter'] = sys.executable
+            for key, value in variables.items():
+                self.inventory.set_variable(host, key, value)
+            hostvars = self.inventory.get_host(host).get_vars()
+            self._set_composite_vars(self.get_option('compose'), hostvars, host, strict=strict)
+            self._add_host_to_composed_groups(self.get_option('groups'), hostvars, host, strict=strict)
+            self._add_host_to_keyed_groups(self.get_option('keyed_groups'), hostvars, host, strict=strict)
