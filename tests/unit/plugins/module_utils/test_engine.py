@@ -275,7 +275,7 @@ def test_catalog_create_parses_id_and_updates_with_patch(mocked, client):
     result = ensure_present(Dataset(client), {'name': 'ds', 'description': 'a'}, check_mode=False)
     assert result['id'] == ds_id and result['dataset']['name'] == 'ds'
 
-    mocked.replace(matchers.query_param_matcher and 'GET', url, json={ds_id: {'name': 'ds', 'description': 'a'}})
+    mocked.replace('GET', url, json={ds_id: {'name': 'ds', 'description': 'a'}})
     mocked.patch(url + '/' + ds_id, json=['@/dataSets/' + ds_id])
     ensure_present(Dataset(client), {'name': 'ds', 'description': 'b'}, check_mode=False)
     assert json.loads(writes(mocked)[-1].body) == {'description': 'b'}

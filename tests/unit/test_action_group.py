@@ -1,0 +1,26 @@
+"""meta/runtime.yml lists every module in the ``aep`` action group, and nothing else."""
+
+import os
+
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def test_action_group_matches_modules():
+    modules = sorted(n[:-3] for n in os.listdir(os.path.join(ROOT, 'plugins', 'modules'))
+                     if n.endswith('.py') and not n.startswith('_'))
+    with open(os.path.join(ROOT, 'meta', 'runtime.yml')) as handle:
+        runtime = yaml.safe_load(handle)
+    group = runtime['action_groups']['aep']
+    missing = sorted(set(modules) - set(group))
+    unknown = sorted(set(group) - set(modules))
+    assert not missing and not unknown, (
+        'meta/runtime.yml action group "aep" is out of date (missing: %s, no such module: %s); '
+        'run: python scripts/gen_action_group.py --write' % (missing, unknown))
+    assert group == sorted(group)
+
+
+def test_requires_ansible():
+    with open(os.path.join(ROOT, 'meta', 'runtime.yml')) as handle:
+        assert yaml.safe_load(handle)['requires_ansible'] == '>=2.16.0'
