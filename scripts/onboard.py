@@ -15,7 +15,7 @@ AEP_EMULATOR_PORT) and is reused by later runs while it is healthy.
 
 Extra arguments after the command go to ansible-playbook (e.g. `onboard -- --check --diff`).
 Environment: AEP_INVENTORY (inventory for real AEP, default inventories/aep_example), AEP_EMULATOR_PORT,
-AEP_ARTIFACTS_FILE (default artifacts/inlet_urls.json).
+AEP_ARTIFACTS_FILE (default artifacts/inlet_urls.json), AEP_EMULATOR_DIR (default .emulator).
 """
 import json
 import os
@@ -28,7 +28,7 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-STATE_DIR = REPO / ".emulator"
+STATE_DIR = Path(os.environ.get("AEP_EMULATOR_DIR") or REPO / ".emulator").resolve()
 PID_FILE = STATE_DIR / "emulator.pid"
 URL_FILE = STATE_DIR / "emulator.url"
 LOG_FILE = STATE_DIR / "emulator.log"
@@ -148,7 +148,7 @@ def start_emulator(timeout=30.0):
         if healthy(wanted, timeout=1.0):
             URL_FILE.write_text(wanted + "\n")
             say("started the emulator at %s (pid %d, state in %s, log %s)"
-                % (wanted, proc.pid, DATA_DIR.relative_to(REPO), LOG_FILE.relative_to(REPO)))
+                % (wanted, proc.pid, DATA_DIR, LOG_FILE))
             return wanted
         time.sleep(0.2)
     os.kill(proc.pid, signal.SIGTERM)
@@ -171,7 +171,7 @@ def stop_emulator(timeout=15.0):
         os.kill(pid, signal.SIGKILL)
     PID_FILE.unlink(missing_ok=True)
     URL_FILE.unlink(missing_ok=True)
-    say("stopped the emulator (pid %d); its state stays in %s" % (pid, DATA_DIR.relative_to(REPO)))
+    say("stopped the emulator (pid %d); its state stays in %s" % (pid, DATA_DIR))
 
 
 def tail(path, lines=20):
