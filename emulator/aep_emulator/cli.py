@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import signal
 import socket
 import sys
 
@@ -56,4 +57,7 @@ def main(argv: list[str] | None = None) -> None:
         app, loop="uvloop", http="httptools", lifespan="on", log_level=args.log_level,
         access_log=False, timeout_graceful_shutdown=5,
     ))
+    # uvicorn re-raises the signal that stopped it once shut down; a no-op handler makes that a clean exit 0.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: None)
     asyncio.run(_serve(server, sock, url))

@@ -6,7 +6,7 @@ import os
 import signal
 import subprocess
 import sys
-import time
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -38,12 +38,14 @@ class EmulatorProcess:
             args += ["--data-dir", str(data_dir)]
         if config:
             args += ["--config", str(config)]
-        self.proc = subprocess.Popen(args + (extra or []), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        self.log = tempfile.TemporaryFile(mode="w+")  # a file, not a pipe: an unread pipe could block the server
+        self.proc = subprocess.Popen(args + (extra or []), stdout=subprocess.PIPE, stderr=self.log,
                                      text=True, cwd=REPO)
         line = self.proc.stdout.readline()
         if not line.startswith("aep-emulator listening on "):
             self.proc.kill()
-            raise RuntimeError(f"emulator did not start: {line!r} {self.proc.stderr.read()}")
+            self.log.seek(0)
+            raise RuntimeError(f"emulator did not start: {line!r} {self.log.read()}")
         self.url = line.split()[-1]
 
     def stop(self) -> int:
