@@ -40,6 +40,7 @@ emulator-stop:
 
 test: venv collection-link
 	$(BIN)/python scripts/gen_action_group.py --check
+	$(BIN)/python scripts/gen_action_plugins.py --check
 	$(BIN)/python -m pytest -q -n 2 tests/unit tests/emulator tests/integration
 	$(MAKE) --no-print-directory lint docs-check sanity
 
