@@ -22,7 +22,7 @@ description:
     or C(aep_sandboxes.yaml) (any prefix before it, for example C(dev.aep.sandboxes.yml)).
   - String options may be Jinja2 templates, for example C("{{ lookup('ansible.builtin.env', 'MY_SECRET') }}").
 author:
-  - aep.platform contributors
+  - aep.platform contributors (@aep-platform)
 requirements:
   - requests
 extends_documentation_fragment:
