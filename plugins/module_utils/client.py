@@ -491,8 +491,7 @@ class AepClient:
                     return
                 raise
             items, nxt = pager(body if body is not None else {}, page_params)
-            for item in items:
-                yield item
+            yield from items
             key = tuple(sorted((nxt or {}).items()))
             if not nxt or key in seen:
                 return

@@ -15,7 +15,7 @@ description:
   - Lists the sandboxes the credentials can access, through the Sandbox Management API, following every page.
   - Returns one sandbox or none when O(name) is set.
 author:
-  - aep.platform contributors
+  - aep.platform maintainers (@aep-platform)
 options:
   name:
     description:
@@ -25,8 +25,16 @@ options:
 extends_documentation_fragment:
   - aep.platform.connection
   - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.info_module
+  - ansible.builtin.action_common_attributes.actiongroups
 attributes:
+  check_mode:
+    support: full
+    details: Reads only; runs normally in check mode.
+  diff_mode:
+    support: N/A
+    details: Reads only; there is never a change to show.
+  platform:
+    platforms: all
   action_group:
     support: full
     membership:

@@ -15,15 +15,15 @@ description:
   - Fetches one access token with the OAuth server-to-server (client credentials) flow of Adobe IMS.
   - Use it once at the start of a play and pass the token to every other module through C(module_defaults),
     so the play authenticates once instead of once per task.
-  - The result contains a secret. Always set C(no_log: true) on the task.
+  - "The result contains a secret: always set C(no_log: true) on the task."
   - Fetching a token changes nothing, so the module also runs in check mode and always reports C(changed=false).
 author:
-  - aep.platform contributors
+  - aep.platform maintainers (@aep-platform)
 options: {}
 extends_documentation_fragment:
   - aep.platform.connection
   - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.flow
+  - ansible.builtin.action_common_attributes.actiongroups
 attributes:
   check_mode:
     support: full
@@ -35,7 +35,6 @@ attributes:
     membership:
       - aep.platform.aep
   platform:
-    support: full
     platforms: all
 notes:
   - O(client_secret) (or E(AEP_CLIENT_SECRET)) is required; O(access_token) is not used to fetch a token.

@@ -5,7 +5,6 @@ from urllib.parse import parse_qs
 
 import pytest
 import requests
-import responses
 from responses import matchers
 
 from ansible_collections.aep.platform.plugins.module_utils import client as client_mod
