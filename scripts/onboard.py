@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Driver behind `make onboard|offboard|smoke|emulator|emulator-stop`.
 
 Without AEP credentials in the environment (AEP_CLIENT_ID with AEP_CLIENT_SECRET, or AEP_ACCESS_TOKEN) the

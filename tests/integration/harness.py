@@ -187,3 +187,108 @@ def run_playbook(emulator, tasks, sandbox="prod", check=False, diff=False, extra
             for task in play_data.get("tasks", []):
                 results.append(TaskResult(task["hosts"].get("localhost", {})))
     return PlaybookRun(proc, results)
+
+
+# --- fixtures for Flow Service tests (created straight through the API, no collection module) -----------
+
+CHATLIO_SPEC = "073127a3-26e3-496c-9d94-9f48fb93fba8"
+STREAMING_PROVIDER = "521eee4d-8cbe-4906-bb48-fb6bd4450033"
+DATA_LAKE_SPEC = "c604ff05-7f1a-43c0-8e18-33bf874cb11c"
+CHATLIO_SAMPLE = {"visitor": {"email": "test@example.com", "UUID": "2d3f4260-2235-903b-0a82-a23d326cc257"},
+                  "message": "Hi", "channelId": "C04J7M7LCMQ", "slackChannelName": "aep",
+                  "slackChannelId": "C04JVR71WKS"}
+CHATLIO_FIELDS = ("UUID", "chatlio_email", "message", "channel_ID", "slackchannel_ID", "slackchannel_name")
+
+
+def _checked(resp, *statuses):
+    if resp.status_code not in statuses:
+        raise AssertionError("%s %s -> %s %s" % (resp.request.method, resp.request.url, resp.status_code, resp.text))
+    return resp.json() if resp.content else None
+
+
+def make_schema_dataset_mapping(emulator, sandbox="prod", title="Chatlio Test", tenant="emulated"):
+    """A Chatlio field group, ExperienceEvent schema, dataset and mapping set made through the API.
+
+    Returns ``{"schema_id", "dataset_id", "mapping_id", "mapping_version"}``.
+    """
+    accept = {"Accept": "application/json"}
+    props = dict((f, {"title": f, "type": "string"}) for f in CHATLIO_FIELDS)
+    group = _checked(emulator.api("POST", "/data/foundation/schemaregistry/tenant/fieldgroups", sandbox=sandbox,
+                                  headers=accept, json={
+                                      "type": "object", "title": title + " fields", "description": title,
+                                      "meta:intendedToExtend": ["https://ns.adobe.com/xdm/context/experienceevent"],
+                                      "definitions": {"chatlio": {"properties": {"_" + tenant: {
+                                          "type": "object", "properties": props}}}},
+                                      "allOf": [{"$ref": "#/definitions/chatlio"}]}), 201)
+    schema = _checked(emulator.api("POST", "/data/foundation/schemaregistry/tenant/schemas", sandbox=sandbox,
+                                   headers=accept, json={
+                                       "title": title, "description": title, "type": "object",
+                                       "allOf": [{"$ref": "https://ns.adobe.com/xdm/context/experienceevent"},
+                                                 {"$ref": group["$id"]}]}), 201)
+    dataset = _checked(emulator.api("POST", "/data/foundation/catalog/dataSets", sandbox=sandbox, json={
+        "name": title + " dataset",
+        "schemaRef": {"id": schema["$id"], "contentType": "application/vnd.adobe.xed+json;version=1"}}), 201)
+    pairs = [("visitor.UUID", "UUID"), ("visitor.email", "chatlio_email"), ("message", "message"),
+             ("channelId", "channel_ID"), ("slackChannelId", "slackchannel_ID"),
+             ("slackChannelName", "slackchannel_name")]
+    mappings = [{"sourceType": "ATTRIBUTE", "source": s, "destination": "_%s.%s" % (tenant, d)} for s, d in pairs]
+    mappings += [{"sourceType": "EXPRESSION", "source": "uuid()", "destination": "_id"},
+                 {"sourceType": "EXPRESSION", "source": "now()", "destination": "timestamp"}]
+    mapping = _checked(emulator.api("POST", "/data/foundation/conversion/mappingSets", sandbox=sandbox, json={
+        "outputSchema": {"schemaRef": {"id": schema["$id"],
+                                       "contentType": "application/vnd.adobe.xed-full+json;version=1"}},
+        "mappings": mappings}), 200, 201)
+    return {"schema_id": schema["$id"], "dataset_id": dataset[0].rsplit("/", 1)[-1],
+            "mapping_id": mapping["id"], "mapping_version": mapping["version"]}
+
+
+def make_flow_connections(emulator, fixtures, sandbox="prod", prefix="Chatlio Test"):
+    """A Chatlio source connection and a data lake target connection for ``fixtures`` (see above).
+
+    Returns ``{"source_id", "target_id"}``.
+    """
+    source = _checked(emulator.api("POST", "/data/foundation/flowservice/sourceConnections", sandbox=sandbox, json={
+        "name": prefix + " source", "providerId": STREAMING_PROVIDER,
+        "connectionSpec": {"id": CHATLIO_SPEC, "version": "1.0"}, "data": {"format": "json"}}), 201)
+    target = _checked(emulator.api("POST", "/data/foundation/flowservice/targetConnections", sandbox=sandbox, json={
+        "name": prefix + " target", "connectionSpec": {"id": DATA_LAKE_SPEC, "version": "1.0"},
+        "data": {"format": "json", "schema": {"id": fixtures["schema_id"],
+                                              "version": "application/vnd.adobe.xed-full+json;version=1"}},
+        "params": {"dataSetId": fixtures["dataset_id"]}}), 201)
+    return {"source_id": source["id"], "target_id": target["id"]}
+
+
+def flow_object(emulator, path, object_id, sandbox="prod"):
+    """The Flow Service object at ``path/object_id`` (``items[0]``), or None on 404."""
+    resp = emulator.api("GET", "/data/foundation/flowservice%s/%s" % (path, object_id), sandbox=sandbox)
+    if resp.status_code == 404:
+        return None
+    return _checked(resp, 200)["items"][0]
+
+
+def flow_patch(emulator, path, object_id, ops, sandbox="prod"):
+    """PATCH a Flow Service object directly (drift), with its current etag."""
+    current = flow_object(emulator, path, object_id, sandbox)
+    return _checked(emulator.api("PATCH", "/data/foundation/flowservice%s/%s" % (path, object_id), sandbox=sandbox,
+                                 headers={"If-Match": current["etag"]}, json=ops), 200)
+
+
+_EMPTY_CFG = Path(tempfile.gettempdir()) / "aep-platform-empty-ansible.cfg"
+
+
+def run_tasks(emulator, tasks, **kwargs):
+    """``run_playbook`` that works on ansible-core 2.19 (``extra_env`` is applied last, so it overrides):
+
+    * 2.19 refuses ``ANSIBLE_CONFIG=/dev/null`` ("Unsupported configuration file extension"): use an
+      empty ``.cfg`` file instead;
+    * 2.19 has no ``ansible.builtin.json`` callback: use ``callback_plugins/results_json`` (same layout).
+    """
+    if not _EMPTY_CFG.exists():
+        _EMPTY_CFG.write_text("[defaults]\n")
+    extra_env = {"ANSIBLE_CONFIG": str(_EMPTY_CFG)}
+    if not kwargs.get("verbosity"):
+        # core 2.19 has no ansible.builtin.json: use the test-only callback with the same layout
+        extra_env.update({"ANSIBLE_CALLBACK_PLUGINS": str(Path(__file__).resolve().parent / "callback_plugins"),
+                          "ANSIBLE_STDOUT_CALLBACK": "results_json"})
+    extra_env.update(kwargs.pop("extra_env", None) or {})
+    return run_playbook(emulator, tasks, extra_env=extra_env, **kwargs)

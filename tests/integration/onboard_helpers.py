@@ -125,7 +125,7 @@ def run_playbook(playbook, inventory, *args, json_output=True, extra_env=None, t
            str(REPO / "playbooks" / playbook)] + [str(a) for a in args]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.monotonic()
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=str(REPO), timeout=timeout,
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=str(REPO), check=False, timeout=timeout,
                           env=ansible_env(json_output, extra_env))
     wall = time.monotonic() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)

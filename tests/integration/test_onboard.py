@@ -102,7 +102,7 @@ def test_onboard_three_sandboxes_then_rerun_is_unchanged(emulator, inventory, tm
 
     # rerun: nothing changes, nothing is written
     emulator.clear_log()
-    rerun, _ = onboard(inventory, tmp_path)
+    rerun, dummy = onboard(inventory, tmp_path)
     assert_ok(rerun)
     record_timing("rerun_3_sandboxes", rerun)
     for sandbox in SANDBOXES:
@@ -161,7 +161,7 @@ def test_check_diff_on_empty_emulator_predicts_creation_and_writes_nothing(emula
 
 def test_offboard_removes_exactly_what_onboarding_made(emulator, inventory, tmp_path):
     # objects made by others: a whole dataflow under another prefix, plus loose objects made through the API
-    other, _ = onboard(inventory, tmp_path / "other", "-e", "streaming_source_prefix=Other")
+    other, dummy = onboard(inventory, tmp_path / "other", "-e", "streaming_source_prefix=Other")
     assert_ok(other)
     for sandbox in SANDBOXES:
         resp = emulator.api("POST", "/data/foundation/flowservice/sourceConnections", sandbox=sandbox, json={
@@ -205,7 +205,8 @@ def test_offboard_removes_exactly_what_onboarding_made(emulator, inventory, tmp_
 
 def _inventory_hosts(config):
     proc = subprocess.run([str(Path(sys.executable).parent / "ansible-inventory"), "-i", str(config), "--list"],
-                          capture_output=True, text=True, cwd=str(REPO), env=ansible_env(False), timeout=120)
+                          capture_output=True, text=True, cwd=str(REPO), env=ansible_env(False), check=False,
+                          timeout=120)
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
 
@@ -229,14 +230,14 @@ def test_dynamic_inventory_lists_the_sandboxes_with_filters(emulator, tmp_path):
     assert set(data["aep_development"]["hosts"]) == {"dev", "stage"}
     assert set(data["aep_production"]["hosts"]) == {"prod"}
 
-    hosts, _ = _inventory_hosts(write_dynamic_inventory(tmp_path / "dev", emulator, types=["development"]))
+    hosts, dummy = _inventory_hosts(write_dynamic_inventory(tmp_path / "dev", emulator, types=["development"]))
     assert set(hosts) == {"dev", "stage"}
-    hosts, _ = _inventory_hosts(write_dynamic_inventory(tmp_path / "pat", emulator, name_pattern="^(st|pr)"))
+    hosts, dummy = _inventory_hosts(write_dynamic_inventory(tmp_path / "pat", emulator, name_pattern="^(st|pr)"))
     assert set(hosts) == {"stage", "prod"}
-    hosts, _ = _inventory_hosts(write_dynamic_inventory(tmp_path / "exc", emulator, exclude=["stage"],
-                                                        types=["development"]))
+    hosts, dummy = _inventory_hosts(write_dynamic_inventory(tmp_path / "exc", emulator, exclude=["stage"],
+                                                            types=["development"]))
     assert set(hosts) == {"dev"}
-    hosts, _ = _inventory_hosts(write_dynamic_inventory(tmp_path / "st", emulator, states=["creating"]))
+    hosts, dummy = _inventory_hosts(write_dynamic_inventory(tmp_path / "st", emulator, states=["creating"]))
     assert hosts == {}
 
 
@@ -245,7 +246,7 @@ def test_rollout_to_20_sandboxes_with_the_dynamic_inventory(emulator, tmp_path):
     for name in added:
         emulator.hook("POST", "/sandboxes", json={"name": name, "title": name.title(), "type": "development"})
     config = write_dynamic_inventory(tmp_path / "dyn", emulator)
-    hosts, _ = _inventory_hosts(config)
+    hosts, dummy = _inventory_hosts(config)
     assert len(hosts) == 20
     run, artifacts = onboard(config, tmp_path, "-f", "20")
     assert_ok(run)
@@ -259,7 +260,7 @@ def test_rollout_to_20_sandboxes_with_the_dynamic_inventory(emulator, tmp_path):
         assert len(emulator.records(data[sandbox]["dataset_id"], sandbox)) == 1
 
     emulator.clear_log()
-    rerun, _ = onboard(config, tmp_path, "-f", "20")
+    rerun, dummy = onboard(config, tmp_path, "-f", "20")
     assert_ok(rerun)
     record_timing("rerun_20_sandboxes", rerun, hosts=len(hosts))
     assert all(rerun.stats[h]["changed"] == 0 for h in hosts)
@@ -293,7 +294,7 @@ def test_customerio_preset_is_data_only(emulator, inventory, tmp_path):
         streaming_source_preset: customerio
 """)
     cmd = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(inventory), "-l", "dev", str(playbook)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=str(REPO), env=ansible_env(), timeout=300)
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=str(REPO), env=ansible_env(), check=False, timeout=300)
     assert proc.returncode == 0, proc.stdout[-4000:]
     flows = flows_named(emulator, "dev", "Ansible Customer.io Streaming Dataflow")
     assert len(flows) == 1
@@ -311,7 +312,7 @@ def test_make_onboard_script_starts_reuses_and_stops_the_emulator(tmp_path):
                               "AEP_ARTIFACTS_FILE": str(tmp_path / "inlet_urls.json")})
     script = [sys.executable, str(REPO / "scripts" / "onboard.py")]
     try:
-        first = subprocess.run(script + ["onboard"], capture_output=True, text=True, env=env, timeout=600)
+        first = subprocess.run(script + ["onboard"], capture_output=True, text=True, env=env, check=False, timeout=600)
         assert first.returncode == 0, first.stdout[-4000:] + first.stderr
         assert "started the emulator at http://127.0.0.1:%d" % port in first.stdout
         for sandbox in SANDBOXES:
@@ -322,7 +323,7 @@ def test_make_onboard_script_starts_reuses_and_stops_the_emulator(tmp_path):
         for entry in data.values():
             assert entry["webhook_url"] in first.stdout
 
-        second = subprocess.run(script + ["onboard"], capture_output=True, text=True, env=env, timeout=600)
+        second = subprocess.run(script + ["onboard"], capture_output=True, text=True, env=env, check=False, timeout=600)
         assert second.returncode == 0, second.stdout[-4000:] + second.stderr
         assert "reusing the emulator" in second.stdout
         recap = re.findall(r"changed=(\d+)", second.stdout)
@@ -330,7 +331,7 @@ def test_make_onboard_script_starts_reuses_and_stops_the_emulator(tmp_path):
         assert json.loads((tmp_path / "inlet_urls.json").read_text()) == data
         assert int((tmp_path / "emu" / "emulator.pid").read_text()) == pid
     finally:
-        stop = subprocess.run(script + ["emulator-stop"], capture_output=True, text=True, env=env, timeout=60)
+        stop = subprocess.run(script + ["emulator-stop"], capture_output=True, text=True, env=env, check=False, timeout=60)
     assert stop.returncode == 0, stop.stderr
     assert not (tmp_path / "emu" / "emulator.pid").exists()
     assert (tmp_path / "emu" / "data").is_dir()
