@@ -1,0 +1,135 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2025, aep.platform contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Logic of the ``base_connection`` and ``base_connection_info`` modules (``/connections``).
+
+Credentials (``auth.params``) are write-only: AEP does not return them in a usable form, so they are
+never compared. ``update_auth: on_create`` sends them only on create; ``always`` replaces them on every
+run (``changed`` every time). They never appear in the result or the diff.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.aep.platform.plugins.module_utils.args import state_spec
+from ansible_collections.aep.platform.plugins.module_utils.engine import InputError
+from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice_common import (
+    ConnectionResource,
+    absent,
+    check_spec,
+    ensure,
+    info,
+    require_identity,
+)
+
+HIDDEN = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
+
+ARGUMENT_SPEC = state_spec(dict(
+    name=dict(type='str'),
+    id=dict(type='str'),
+    description=dict(type='str'),
+    connection_spec_id=dict(type='str'),
+    connection_spec_version=dict(type='str', default='1.0'),
+    auth=dict(type='dict', no_log=True, options=dict(
+        spec_name=dict(type='str', required=True, aliases=['specName']),
+        params=dict(type='dict', required=True, no_log=True),
+    )),
+    update_auth=dict(type='str', choices=['always', 'on_create'], default='on_create'),
+))
+MODULE_KWARGS = dict(required_one_of=[('name', 'id')])
+
+INFO_ARGUMENT_SPEC = dict(
+    name=dict(type='str'),
+    id=dict(type='str'),
+)
+
+
+def masked_auth(auth):
+    """``auth`` with every credential value replaced: only ``specName`` and the parameter names remain."""
+    if not isinstance(auth, dict):
+        return auth
+    result = dict((k, v) for k, v in auth.items() if k != 'params')
+    if isinstance(auth.get('params'), dict):
+        result['params'] = dict((k, HIDDEN) for k in auth['params'])
+    return result
+
+
+class BaseConnection(ConnectionResource):
+    kind = 'base_connection'
+    path = '/connections'
+    user_fields = {
+        'name': '/name',
+        'description': '/description',
+        'connection_spec_id': '/connectionSpec/id',
+        'connection_spec_version': '/connectionSpec/version',
+        'auth_spec_name': '/auth/specName',
+    }
+
+    def __init__(self, client, update_auth='on_create'):
+        super(BaseConnection, self).__init__(client)
+        self.update_auth = update_auth
+
+    def differences(self, current, desired):
+        owned = dict((k, v) for k, v in desired.items() if k != 'auth')
+        paths = super(BaseConnection, self).differences(current, owned)
+        auth = desired.get('auth')
+        if auth and self.update_auth == 'always':
+            paths.append('/auth')
+        return paths
+
+    def result_view(self, obj):
+        view = dict(obj or {})
+        if 'auth' in view:
+            view['auth'] = masked_auth(view['auth'])
+        return view
+
+    def diff_view(self, obj):
+        view = self.user_view(obj)
+        view.pop('auth_spec_name', None)
+        return view
+
+    def predict_update(self, current, desired):
+        desired = dict((k, v) for k, v in desired.items() if k != 'auth')
+        return super(BaseConnection, self).predict_update(current, desired)
+
+
+def desired_body(params):
+    spec_id = params.get('connection_spec_id')
+    auth = params.get('auth')
+    return {
+        'name': params.get('name'),
+        'description': params.get('description'),
+        'connectionSpec': {'id': spec_id, 'version': params.get('connection_spec_version')} if spec_id else None,
+        'auth': {'specName': auth['spec_name'], 'params': auth['params']} if auth else None,
+    }
+
+
+def run(params, client, check_mode):
+    require_identity(params)
+    resource = BaseConnection(client, params['update_auth'])
+    if params['state'] == 'absent':
+        return absent(resource, params, check_mode)
+    current = resource.find(identity=params.get('name'), object_id=params.get('id'))
+    if params.get('id') and current is None:
+        raise InputError('id: no base connection with id %r exists in sandbox %r' % (params['id'], client.sandbox),
+                         field='id')
+    if current is None:
+        for option in ('connection_spec_id', 'auth'):
+            if not params.get(option):
+                raise InputError('%s is required to create base connection %r' % (option, params.get('name')),
+                                 field=option)
+    if params.get('connection_spec_id'):
+        check_spec(client, 'connectionSpecs', params['connection_spec_id'], 'connection_spec_id')
+    result = ensure(resource, desired_body(params), params, check_mode, immutable=('/connectionSpec',))
+    if current is not None and params.get('auth') and params['update_auth'] == 'always':
+        # Say in the diff that the (unreadable) credentials were replaced, without showing them.
+        result['diff']['before']['auth'] = HIDDEN
+        result['diff']['after']['auth'] = 'replaced'
+    return result
+
+
+def run_info(params, client, check_mode):
+    resource = BaseConnection(client)
+    return info(resource, params, 'base_connections', view=resource.result_view)

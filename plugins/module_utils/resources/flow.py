@@ -1,0 +1,456 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2025, aep.platform contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Logic of the ``flow``, ``flow_info`` and ``flow_run_info`` modules (``/flows``, ``/runs``).
+
+A flow's mapping is its ``Mapping`` transformation (``{name: Mapping, params: {mappingId,
+mappingVersion}}``); it is compared on id and version only (``0 == "0"``) and updated by replacing that
+transformation. Enabling/disabling is a separate action call, never part of the PATCH.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+import time
+
+from ansible_collections.aep.platform.plugins.module_utils.args import state_spec
+from ansible_collections.aep.platform.plugins.module_utils.client import (
+    DATA_PREP,
+    FLOW_SERVICE,
+    NotFoundError,
+    PreconditionFailedError,
+    ValidationError,
+)
+from ansible_collections.aep.platform.plugins.module_utils.engine import (
+    InputError,
+    compare_owned,
+    is_placeholder,
+    json_patch,
+    same,
+    validate_id,
+)
+from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice_common import (
+    ConnectionResource,
+    absent,
+    check_reference,
+    check_spec,
+    ensure,
+    info,
+    require_identity,
+)
+
+GENERIC_STREAMING_SPEC = 'e77fde5a-22a8-11ed-861d-0242ac120002'
+MAPPING = 'Mapping'
+
+ARGUMENT_SPEC = state_spec(dict(
+    name=dict(type='str'),
+    id=dict(type='str'),
+    description=dict(type='str'),
+    flow_spec_id=dict(type='str', default=GENERIC_STREAMING_SPEC),
+    flow_spec_version=dict(type='str', default='1.0'),
+    source_connection_ids=dict(type='list', elements='str'),
+    target_connection_ids=dict(type='list', elements='str'),
+    mapping_id=dict(type='str'),
+    mapping_version=dict(type='int'),
+    enabled=dict(type='bool'),
+    recreate=dict(type='bool', default=False),
+))
+MODULE_KWARGS = dict(required_one_of=[('name', 'id')], required_by={'mapping_version': 'mapping_id'})
+
+INFO_ARGUMENT_SPEC = dict(
+    name=dict(type='str'),
+    id=dict(type='str'),
+)
+
+RUN_INFO_ARGUMENT_SPEC = dict(
+    flow_id=dict(type='str'),
+    flow_name=dict(type='str'),
+    wait_for_run=dict(type='bool', default=False),
+    min_runs=dict(type='int', default=1),
+    wait_timeout=dict(type='int', default=300),
+    wait_sleep=dict(type='int', default=5),
+)
+RUN_INFO_KWARGS = dict(required_one_of=[('flow_id', 'flow_name')], mutually_exclusive=[('flow_id', 'flow_name')])
+
+
+# ---------------------------------------------------------------------------------------------------
+# Pure helpers (unit tested)
+# ---------------------------------------------------------------------------------------------------
+
+def mapping_index(flow):
+    """Index of the ``Mapping`` transformation in ``flow['transformations']``, or None."""
+    for index, transformation in enumerate((flow or {}).get('transformations') or []):
+        if isinstance(transformation, dict) and str(transformation.get('name', '')).lower() == MAPPING.lower():
+            return index
+    return None
+
+
+def mapping_of(flow):
+    """``(mappingId, mappingVersion)`` of the flow's mapping, or ``(None, None)``."""
+    index = mapping_index(flow)
+    if index is None:
+        return None, None
+    params = flow['transformations'][index].get('params') or {}
+    return params.get('mappingId'), params.get('mappingVersion')
+
+
+def mapping_differs(current, desired):
+    """True when the desired mapping (id and, when set, version) differs from the flow's."""
+    want_id, want_version = mapping_of(desired)
+    if want_id is None:
+        return False
+    have_id, have_version = mapping_of(current)
+    if have_id != want_id:
+        return True
+    return want_version is not None and not same(have_version, want_version)
+
+
+def mapping_transformation(mapping_id, mapping_version):
+    return {'name': MAPPING, 'params': {'mappingId': mapping_id, 'mappingVersion': mapping_version}}
+
+
+def flow_differences(current, desired):
+    """JSON Pointer paths of the owned fields that differ; the mapping is reported as ``/transformations``."""
+    owned = dict((k, v) for k, v in desired.items() if k != 'transformations')
+    paths = compare_owned(current, owned)
+    if mapping_differs(current, desired):
+        paths.append('/transformations')
+    return sorted(paths)
+
+
+def flow_patch(current, desired, paths):
+    """The JSON Patch turning ``current`` into ``desired`` for ``paths`` (see ``flow_differences``).
+
+    The mapping replaces the existing ``Mapping`` transformation in place (``/transformations/<i>``), keeping
+    any other parameter AEP stores on it; without one it is appended (or the list is added).
+    """
+    ops = json_patch(current, desired, [p for p in paths if p != '/transformations'])
+    if '/transformations' in paths:
+        want_id, want_version = mapping_of(desired)
+        index = mapping_index(current)
+        if index is not None:
+            value = copy.deepcopy(current['transformations'][index])
+            value['params'] = dict(value.get('params') or {}, mappingId=want_id, mappingVersion=want_version)
+            ops.append({'op': 'replace', 'path': '/transformations/%d' % index, 'value': value})
+        elif current.get('transformations'):
+            ops.append({'op': 'add', 'path': '/transformations/-', 'value': mapping_transformation(want_id, want_version)})
+        else:
+            ops.append({'op': 'add', 'path': '/transformations',
+                        'value': [mapping_transformation(want_id, want_version)]})
+    return ops
+
+
+def is_enabled(flow):
+    """True for ``enabled``/``enabling``, False for ``disabled``/``disabling``, None otherwise."""
+    state = str((flow or {}).get('state') or '')
+    if state.startswith('enabl'):
+        return True
+    if state.startswith('disabl'):
+        return False
+    return None
+
+
+def inlet_url(flow):
+    return ((flow or {}).get('options') or {}).get('inletUrl')
+
+
+def webhook_url(flow):
+    """``inletUrl?x-adobe-flow-id=<id>`` (None without an inlet URL)."""
+    url = inlet_url(flow)
+    if not url or not (flow or {}).get('id'):
+        return None
+    return '%s%sx-adobe-flow-id=%s' % (url, '&' if '?' in url else '?', flow['id'])
+
+
+def run_summary(runs):
+    """Record counts summed over ``runs`` (``metrics.recordSummary``)."""
+    totals = {'input_records': 0, 'output_records': 0, 'failed_records': 0}
+    keys = (('input_records', 'inputRecordCount'), ('output_records', 'outputRecordCount'),
+            ('failed_records', 'failedRecordCount'))
+    for run_doc in runs:
+        summary = ((run_doc or {}).get('metrics') or {}).get('recordSummary') or {}
+        for total, key in keys:
+            try:
+                totals[total] += int(summary.get(key) or 0)
+            except (TypeError, ValueError):
+                pass
+    return totals
+
+
+# ---------------------------------------------------------------------------------------------------
+# Resource
+# ---------------------------------------------------------------------------------------------------
+
+class Flow(ConnectionResource):
+    kind = 'flow'
+    path = '/flows'
+    user_fields = {
+        'name': '/name',
+        'description': '/description',
+        'flow_spec_id': '/flowSpec/id',
+        'flow_spec_version': '/flowSpec/version',
+        'source_connection_ids': '/sourceConnectionIds',
+        'target_connection_ids': '/targetConnectionIds',
+    }
+
+    def user_view(self, obj):
+        view = super(Flow, self).user_view(obj)
+        for key in ('source_connection_ids', 'target_connection_ids'):
+            if key in view:
+                view[key] = sorted(view[key])
+        mapping_id, mapping_version = mapping_of(obj)
+        if mapping_id is not None:
+            view['mapping_id'] = mapping_id
+            try:
+                view['mapping_version'] = int(mapping_version)
+            except (TypeError, ValueError):
+                view['mapping_version'] = mapping_version
+        enabled = is_enabled(obj)
+        if enabled is not None:
+            view['enabled'] = enabled
+        return view
+
+    def differences(self, current, desired):
+        return flow_differences(current, desired)
+
+    def update(self, current, desired, paths):
+        """JSON Patch with ``If-Match``; on 412 re-read, recompute and retry once."""
+        flow_id = self.object_id(current)
+        for attempt in (1, 2):
+            try:
+                self.client.patch(FLOW_SERVICE, self.item_path(flow_id), json=flow_patch(current, desired, paths),
+                                  headers={'If-Match': self.etag(current) or '*'})
+                break
+            except PreconditionFailedError:
+                if attempt == 2:
+                    raise
+                current = self.get(flow_id)
+                if current is None:
+                    raise NotFoundError('flow %s disappeared during the update' % flow_id, status=404,
+                                        service=FLOW_SERVICE)
+                paths = self.differences(current, desired)
+                if not paths:
+                    return current
+        return self.get(flow_id)
+
+    def predict_create(self, body):
+        predicted = super(Flow, self).predict_create(body)
+        predicted['state'] = 'enabled'
+        return predicted
+
+    def predict_update(self, current, desired):
+        predicted = copy.deepcopy(current)
+        for key, value in desired.items():
+            if key == 'transformations':
+                continue
+            if isinstance(value, dict) and isinstance(predicted.get(key), dict):
+                predicted[key] = dict(predicted[key], **value)
+            else:
+                predicted[key] = copy.deepcopy(value)
+        if mapping_differs(current, desired):
+            index = mapping_index(predicted)
+            transformation = mapping_transformation(*mapping_of(desired))
+            if index is None:
+                predicted['transformations'] = list(predicted.get('transformations') or []) + [transformation]
+            else:
+                predicted['transformations'][index] = transformation
+        return predicted
+
+    def set_enabled(self, flow, enabled):
+        """Enable or disable ``flow`` with the flow action; returns the flow as stored afterwards."""
+        op = 'enable' if enabled else 'disable'
+        try:
+            self.client.post(FLOW_SERVICE, '%s/action' % self.item_path(self.object_id(flow)), params={'op': op})
+        except ValidationError as err:
+            # 1422: the flow is already in that state (changed meanwhile): nothing left to do.
+            if '1422' not in str(err.code or ''):
+                raise
+        return self.get(self.object_id(flow)) or flow
+
+
+# ---------------------------------------------------------------------------------------------------
+# Validation (reads only; every problem is an InputError naming the option)
+# ---------------------------------------------------------------------------------------------------
+
+def check_connections(client, params, flow_spec, check_mode):
+    """The target connections that exist (for the schema check); InputError for anything missing."""
+    targets = []
+    for option, path, what, allowed_key in (
+            ('source_connection_ids', '/sourceConnections', 'source connection', 'sourceConnectionSpecIds'),
+            ('target_connection_ids', '/targetConnections', 'target connection', 'targetConnectionSpecIds')):
+        ids = params.get(option)
+        if ids is None:
+            continue
+        if not ids:
+            raise InputError('%s: a flow needs at least one %s' % (option, what), field=option)
+        allowed = flow_spec.get(allowed_key)
+        for object_id in ids:
+            connection = check_reference(client, path, object_id, option, what, check_mode)
+            if connection is None:
+                continue
+            spec_id = (connection.get('connectionSpec') or {}).get('id')
+            if allowed and spec_id not in allowed:
+                raise InputError('%s: %s %s uses connection spec %s, which flow spec %s (%s) does not accept' % (
+                    option, what, object_id, spec_id, flow_spec.get('id'), flow_spec.get('name')), field=option)
+            if option == 'target_connection_ids':
+                targets.append(connection)
+    return targets
+
+
+def output_schema_id(mapping_set):
+    output = (mapping_set or {}).get('outputSchema') or {}
+    return (output.get('schemaRef') or {}).get('id') or output.get('id') or (mapping_set or {}).get('xdmSchema')
+
+
+def check_mapping(client, params, targets, check_mode):
+    """The mapping version to use (None when no mapping is set); InputError when the mapping set or the
+    version does not exist, or its output schema is not the schema of a target connection."""
+    mapping_id = params.get('mapping_id')
+    if mapping_id is None:
+        return None
+    validate_id(mapping_id, 'dataprep', 'mapping_id')
+    version = params.get('mapping_version')
+    if version is not None and version < 0:
+        raise InputError('mapping_version: must be 0 or more, got %s' % version, field='mapping_version')
+    if is_placeholder(mapping_id):
+        if not check_mode:
+            raise InputError('mapping_id: %r is a check-mode placeholder id, not a real mapping set' % mapping_id,
+                             field='mapping_id')
+        return version if version is not None else 0
+    latest = client.get_or_none(DATA_PREP, '/mappingSets/%s' % mapping_id)
+    if not isinstance(latest, dict) or not latest:
+        raise InputError('mapping_id: no mapping set with id %r exists in sandbox %r' % (mapping_id, client.sandbox),
+                         field='mapping_id')
+    mapping_set = latest
+    if version is not None and str(version) != str(latest.get('version')):
+        try:
+            mapping_set = client.get(DATA_PREP, '/mappingSets/%s' % mapping_id, params={'version': version})
+        except (NotFoundError, ValidationError):
+            mapping_set = None
+        if not isinstance(mapping_set, dict) or not mapping_set:
+            raise InputError('mapping_version: mapping set %s has no version %s (latest is %s)' % (
+                mapping_id, version, latest.get('version')), field='mapping_version')
+    schema_id = output_schema_id(mapping_set)
+    for target in targets:
+        target_schema = ((target.get('data') or {}).get('schema') or {}).get('id')
+        if schema_id and target_schema and schema_id != target_schema:
+            raise InputError('mapping_id: mapping set %s writes schema %s, but target connection %s (%s) uses %s; '
+                             'AEP rejects such a flow' % (mapping_id, schema_id, target.get('id'), target.get('name'),
+                                                          target_schema), field='mapping_id')
+    return version if version is not None else latest.get('version', 0)
+
+
+def desired_body(params, mapping_version):
+    return {
+        'name': params.get('name'),
+        'description': params.get('description'),
+        'flowSpec': {'id': params['flow_spec_id'], 'version': params.get('flow_spec_version')},
+        'sourceConnectionIds': params.get('source_connection_ids'),
+        'targetConnectionIds': params.get('target_connection_ids'),
+        'transformations': [mapping_transformation(params['mapping_id'], mapping_version)]
+        if params.get('mapping_id') else None,
+    }
+
+
+# ---------------------------------------------------------------------------------------------------
+# Module logic
+# ---------------------------------------------------------------------------------------------------
+
+def with_urls(result, flow):
+    result['inlet_url'] = inlet_url(flow)
+    result['webhook_url'] = None if is_placeholder((flow or {}).get('id')) else webhook_url(flow)
+    return result
+
+
+def run(params, client, check_mode):
+    require_identity(params)
+    resource = Flow(client)
+    if params['state'] == 'absent':
+        return absent(resource, params, check_mode)
+    for option in ('source_connection_ids', 'target_connection_ids'):
+        for value in params.get(option) or []:
+            validate_id(value, 'uuid', option)
+    validate_id(params.get('mapping_id'), 'dataprep', 'mapping_id')
+    current = resource.find(identity=params.get('name'), object_id=params.get('id'))
+    if params.get('id') and current is None:
+        raise InputError('id: no flow with id %r exists in sandbox %r' % (params['id'], client.sandbox), field='id')
+    if current is None:
+        for option in ('source_connection_ids', 'target_connection_ids'):
+            if not params.get(option):
+                raise InputError('%s is required to create flow %r' % (option, params.get('name')), field=option)
+    flow_spec = check_spec(client, 'flowSpecs', params['flow_spec_id'], 'flow_spec_id')
+    targets = check_connections(client, params, flow_spec, check_mode)
+    if not targets and current is not None and params.get('mapping_id'):
+        targets = [t for t in (check_reference(client, '/targetConnections', tid, 'target_connection_ids',
+                                               'target connection', check_mode)
+                               for tid in current.get('targetConnectionIds') or []) if t]
+    mapping_version = check_mapping(client, params, targets, check_mode)
+    if (current is not None and params.get('mapping_version') is None
+            and mapping_of(current)[0] == params.get('mapping_id')):
+        mapping_version = mapping_of(current)[1]  # same mapping set, no version asked: keep the flow's version
+    result = ensure(resource, desired_body(params, mapping_version), params, check_mode, immutable=('/flowSpec',))
+    flow = result.get('flow') or {}
+    if params.get('enabled') is not None and is_enabled(flow) is not params['enabled']:
+        if check_mode:
+            flow = dict(flow, state='enabled' if params['enabled'] else 'disabled')
+        else:
+            flow = resource.set_enabled(flow, params['enabled'])
+        result.update(changed=True, flow=resource.result_view(flow), etag=resource.etag(flow))
+        result['diff']['after'] = resource.diff_view(flow)
+    return with_urls(result, flow)
+
+
+def run_info(params, client, check_mode):
+    def view(flow):
+        return dict(flow, inlet_url=inlet_url(flow), webhook_url=webhook_url(flow))
+
+    result = info(Flow(client), params, 'flows', view=view)
+    if result['count'] == 1:
+        only = result['flows'][0]
+        result.update(flow=only, id=only.get('id'), inlet_url=only['inlet_url'], webhook_url=only['webhook_url'])
+    return result
+
+
+def resolve_flow_id(params, client):
+    if params.get('flow_id'):
+        validate_id(params['flow_id'], 'uuid', 'flow_id')
+        if Flow(client).get(params['flow_id']) is None:
+            raise InputError('flow_id: no flow with id %r exists in sandbox %r' % (params['flow_id'], client.sandbox),
+                             field='flow_id')
+        return params['flow_id']
+    flow = Flow(client).find(identity=params['flow_name'])
+    if flow is None:
+        raise InputError('flow_name: no flow named %r exists in sandbox %r' % (params['flow_name'], client.sandbox),
+                         field='flow_name')
+    return flow['id']
+
+
+def list_runs(client, flow_id):
+    return client.list(FLOW_SERVICE, '/runs', params={'property': 'flowId==%s' % flow_id})
+
+
+def run_runs_info(params, client, check_mode, clock=time.time):
+    """Runs of a flow with summed record counts; optionally wait for ``min_runs`` runs."""
+    for option in ('min_runs', 'wait_timeout', 'wait_sleep'):
+        if params[option] < (1 if option == 'min_runs' else 0):
+            raise InputError('%s: must not be negative (got %s)' % (option, params[option]), field=option)
+    flow_id = resolve_flow_id(params, client)
+    started = clock()
+    waited = 0.0
+    runs = list_runs(client, flow_id)
+    while params['wait_for_run'] and len(runs) < params['min_runs']:
+        elapsed = max(clock() - started, waited)
+        if elapsed >= params['wait_timeout']:
+            raise InputError('wait_timeout: flow %s has %d run(s) after %d seconds, expected at least %d' % (
+                flow_id, len(runs), params['wait_timeout'], params['min_runs']), field='wait_timeout')
+        pause = max(0, min(params['wait_sleep'], params['wait_timeout'] - elapsed))
+        client.sleep(pause)
+        waited += pause or 1
+        runs = list_runs(client, flow_id)
+    result = dict(changed=False, flow_id=flow_id, runs=runs, count=len(runs),
+                  duration=round(max(clock() - started, 0.0), 3))
+    result.update(run_summary(runs))
+    return result

@@ -1,0 +1,156 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2025, aep.platform contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Helpers shared by the Flow Service connection and flow modules.
+
+* ``ConnectionResource``: a ``FlowServiceResource`` whose name search also works for names with a comma
+  (the ``property`` filter treats a comma as OR) and whose diff is shown in the module's option names.
+* spec checks (``connection_spec``/``flow_spec``) that turn an unknown id into an ``InputError``.
+* ``ensure``: ``engine.ensure_present`` plus fields AEP cannot change (``recreate`` or a clear error).
+* ``info``: the logic of the ``*_info`` modules (by id, by name, or everything).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.aep.platform.plugins.module_utils.client import FLOW_SERVICE, NotFoundError
+from ansible_collections.aep.platform.plugins.module_utils.engine import (
+    FlowServiceResource,
+    InputError,
+    build_result,
+    drop_none,
+    ensure_absent,
+    ensure_present,
+    get_pointer,
+    is_placeholder,
+    validate_id,
+)
+
+
+class ConnectionResource(FlowServiceResource):
+    """A Flow Service object found by exact name; ``user_view`` maps it to option names for the diff."""
+
+    # {option name: JSON pointer in the API object}; subclasses fill it.
+    user_fields = {}
+
+    def search(self, value):
+        if ',' in value:
+            # 'name==a,b' means "a or b" to Flow Service: list everything and keep exact matches.
+            return self.client.list(self.service, self.path)
+        return super(ConnectionResource, self).search(value)
+
+    def user_view(self, obj):
+        view = {}
+        for option, pointer in self.user_fields.items():
+            value = get_pointer(obj or {}, pointer)
+            if value not in (None, '', [], {}):
+                view[option] = value
+        return view
+
+    def diff_view(self, obj):
+        return self.user_view(obj)
+
+
+def check_spec(client, kind, spec_id, field, role=None):
+    """The connection or flow spec ``spec_id`` (``kind`` is ``connectionSpecs`` or ``flowSpecs``).
+
+    Raises ``InputError`` naming ``field`` when the id is malformed or unknown, or when the spec has no
+    ``role`` section (``sourceSpec``/``targetSpec``: a target spec cannot make a source connection).
+    """
+    validate_id(spec_id, 'uuid', field)
+    word = 'connection spec' if kind == 'connectionSpecs' else 'flow spec'
+    try:
+        body = client.get(FLOW_SERVICE, '/%s/%s' % (kind, spec_id))
+    except NotFoundError:
+        raise InputError('%s: unknown %s %r; check the id in the source\'s documentation (GET /%s lists them)'
+                         % (field, word, spec_id, kind), field=field)
+    items = body.get('items') if isinstance(body, dict) else None
+    spec = items[0] if items else body
+    if role and isinstance(spec, dict) and role not in spec:
+        raise InputError('%s: %s %r (%s) has no %s, so it cannot be used here' % (
+            field, word, spec_id, spec.get('name'), role), field=field)
+    return spec or {}
+
+
+def check_reference(client, path, object_id, field, what, check_mode, kind='uuid'):
+    """The Flow Service object at ``path/object_id``, or ``InputError`` naming ``field`` when it is missing.
+
+    In check mode a placeholder id (from an earlier check-mode create) is accepted and None returned.
+    """
+    validate_id(object_id, kind, field)
+    if is_placeholder(object_id):
+        if check_mode:
+            return None
+        raise InputError('%s: %r is a check-mode placeholder id, not a real %s' % (field, object_id, what),
+                         field=field)
+    body = client.get_or_none(FLOW_SERVICE, '%s/%s' % (path, object_id))
+    items = body.get('items') if isinstance(body, dict) else None
+    if not items:
+        raise InputError('%s: no %s with id %r exists in sandbox %r' % (field, what, object_id, client.sandbox),
+                         field=field)
+    return items[0]
+
+
+def require_identity(params):
+    if not params.get('name') and not params.get('id'):
+        raise InputError('name or id is required', field='name')
+    validate_id(params.get('id'), 'uuid', 'id')
+
+
+def immutable_changes(resource, current, desired, prefixes):
+    """Paths under ``prefixes`` where ``desired`` differs from ``current`` (fields AEP cannot patch)."""
+    return [p for p in resource.differences(current, desired)
+            if any(p == prefix or p.startswith(prefix + '/') for prefix in prefixes)]
+
+
+def ensure(resource, desired, params, check_mode, immutable=()):
+    """``ensure_present`` for a Flow Service object, handling fields AEP cannot change.
+
+    When a field under ``immutable`` differs, fail with a message naming it, or with ``params['recreate']``
+    delete the object and create it again (check mode: predict the new object).
+    """
+    desired = drop_none(desired)
+    current = resource.find(identity=desired.get(resource.identity), object_id=params.get('id'))
+    if current is not None and immutable:
+        blocked = immutable_changes(resource, current, desired, immutable)
+        if blocked:
+            names = ', '.join(_option_for(resource, p) for p in blocked)
+            if not params.get('recreate'):
+                raise InputError(
+                    '%s %s (%s) cannot change %s in AEP; set recreate=true to delete it and create a new one, '
+                    'or remove the %s first' % (resource.kind, resource.object_id(current), current.get('name'),
+                                                names, resource.kind), field=names.split(',')[0])
+            if check_mode:
+                return build_result(resource, True, current, resource.predict_create(desired))
+            resource.delete(current)
+            return build_result(resource, True, current, resource.create_once(desired))
+    return ensure_present(resource, desired, check_mode, object_id=params.get('id'))
+
+
+def _option_for(resource, path):
+    for option, pointer in resource.user_fields.items():
+        if path == pointer or path.startswith(pointer + '/'):
+            return option
+    return path
+
+
+def absent(resource, params, check_mode):
+    return ensure_absent(resource, check_mode, identity=params.get('name'), object_id=params.get('id'))
+
+
+def info(resource, params, plural, view=None):
+    """``{changed, <plural>, count}``: objects by id, by exact name, or all of them."""
+    view = view or resource.result_view
+    object_id, name = params.get('id'), params.get('name')
+    if object_id:
+        validate_id(object_id, 'uuid', 'id')
+        found = resource.get(object_id)
+        objects = [found] if found and (name is None or found.get('name') == name) else []
+    elif name is not None:
+        objects = [o for o in resource.search(name) if o.get('name') == name]
+    else:
+        objects = resource.client.list(resource.service, resource.path)
+    objects = [view(o) for o in objects]
+    return {'changed': False, plural: objects, 'count': len(objects)}

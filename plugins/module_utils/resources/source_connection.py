@@ -1,0 +1,98 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2025, aep.platform contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Logic of the ``source_connection`` and ``source_connection_info`` modules (``/sourceConnections``)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.aep.platform.plugins.module_utils.args import state_spec
+from ansible_collections.aep.platform.plugins.module_utils.engine import InputError, validate_id
+from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice_common import (
+    ConnectionResource,
+    absent,
+    check_reference,
+    check_spec,
+    ensure,
+    info,
+    require_identity,
+)
+
+ARGUMENT_SPEC = state_spec(dict(
+    name=dict(type='str'),
+    id=dict(type='str'),
+    description=dict(type='str'),
+    connection_spec_id=dict(type='str'),
+    connection_spec_version=dict(type='str', default='1.0'),
+    provider_id=dict(type='str'),
+    data_format=dict(type='str', default='json'),
+    base_connection_id=dict(type='str'),
+    params=dict(type='dict'),
+    recreate=dict(type='bool', default=False),
+))
+MODULE_KWARGS = dict(required_one_of=[('name', 'id')])
+
+INFO_ARGUMENT_SPEC = dict(
+    name=dict(type='str'),
+    id=dict(type='str'),
+)
+
+
+class SourceConnection(ConnectionResource):
+    kind = 'source_connection'
+    path = '/sourceConnections'
+    user_fields = {
+        'name': '/name',
+        'description': '/description',
+        'connection_spec_id': '/connectionSpec/id',
+        'connection_spec_version': '/connectionSpec/version',
+        'provider_id': '/providerId',
+        'data_format': '/data/format',
+        'base_connection_id': '/baseConnectionId',
+        'params': '/params',
+    }
+
+
+def desired_body(params):
+    spec_id = params.get('connection_spec_id')
+    return {
+        'name': params.get('name'),
+        'description': params.get('description'),
+        'providerId': params.get('provider_id'),
+        'connectionSpec': {'id': spec_id, 'version': params.get('connection_spec_version')} if spec_id else None,
+        'baseConnectionId': params.get('base_connection_id'),
+        'data': {'format': params.get('data_format')} if params.get('data_format') else None,
+        'params': params.get('params'),
+    }
+
+
+def validate(params, client, check_mode, exists):
+    """Every check that needs no write: id formats, the connection spec, the base connection."""
+    validate_id(params.get('provider_id'), 'uuid', 'provider_id')
+    if params.get('connection_spec_id'):
+        check_spec(client, 'connectionSpecs', params['connection_spec_id'], 'connection_spec_id', role='sourceSpec')
+    elif not exists:
+        raise InputError('connection_spec_id is required to create source connection %r' % params.get('name'),
+                         field='connection_spec_id')
+    if params.get('base_connection_id'):
+        check_reference(client, '/connections', params['base_connection_id'], 'base_connection_id',
+                        'base connection', check_mode)
+
+
+def run(params, client, check_mode):
+    require_identity(params)
+    resource = SourceConnection(client)
+    if params['state'] == 'absent':
+        return absent(resource, params, check_mode)
+    exists = resource.find(identity=params.get('name'), object_id=params.get('id')) is not None
+    if params.get('id') and not exists:
+        raise InputError('id: no source connection with id %r exists in sandbox %r' % (params['id'], client.sandbox),
+                         field='id')
+    validate(params, client, check_mode, exists)
+    return ensure(resource, desired_body(params), params, check_mode, immutable=('/connectionSpec',))
+
+
+def run_info(params, client, check_mode):
+    return info(SourceConnection(client), params, 'source_connections')

@@ -1,0 +1,123 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2025, aep.platform contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Logic of the ``target_connection`` and ``target_connection_info`` modules (``/targetConnections``)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.aep.platform.plugins.module_utils.args import state_spec
+from ansible_collections.aep.platform.plugins.module_utils.client import CATALOG
+from ansible_collections.aep.platform.plugins.module_utils.engine import InputError, is_placeholder, validate_id
+from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice_common import (
+    ConnectionResource,
+    absent,
+    check_spec,
+    ensure,
+    info,
+    require_identity,
+)
+
+DATA_LAKE_SPEC = 'c604ff05-7f1a-43c0-8e18-33bf874cb11c'
+FULL_SCHEMA = 'application/vnd.adobe.xed-full+json;version=1'
+
+ARGUMENT_SPEC = state_spec(dict(
+    name=dict(type='str'),
+    id=dict(type='str'),
+    description=dict(type='str'),
+    connection_spec_id=dict(type='str', default=DATA_LAKE_SPEC),
+    connection_spec_version=dict(type='str', default='1.0'),
+    dataset_id=dict(type='str'),
+    schema_id=dict(type='str'),
+    schema_version=dict(type='str', default=FULL_SCHEMA),
+    data_format=dict(type='str', default='json'),
+    recreate=dict(type='bool', default=False),
+))
+MODULE_KWARGS = dict(required_one_of=[('name', 'id')])
+
+INFO_ARGUMENT_SPEC = dict(
+    name=dict(type='str'),
+    id=dict(type='str'),
+)
+
+
+class TargetConnection(ConnectionResource):
+    kind = 'target_connection'
+    path = '/targetConnections'
+    user_fields = {
+        'name': '/name',
+        'description': '/description',
+        'connection_spec_id': '/connectionSpec/id',
+        'connection_spec_version': '/connectionSpec/version',
+        'dataset_id': '/params/dataSetId',
+        'schema_id': '/data/schema/id',
+        'schema_version': '/data/schema/version',
+        'data_format': '/data/format',
+    }
+
+
+def desired_body(params, schema_id):
+    data = {'format': params.get('data_format')}
+    if schema_id:
+        data['schema'] = {'id': schema_id, 'version': params.get('schema_version')}
+    return {
+        'name': params.get('name'),
+        'description': params.get('description'),
+        'connectionSpec': {'id': params['connection_spec_id'], 'version': params.get('connection_spec_version')},
+        'data': data,
+        'params': {'dataSetId': params['dataset_id']} if params.get('dataset_id') else None,
+    }
+
+
+def dataset_schema(params, client, check_mode):
+    """The schema ``$id`` of ``dataset_id`` (None for a check-mode placeholder); InputError when missing."""
+    dataset_id = params.get('dataset_id')
+    validate_id(dataset_id, 'catalog', 'dataset_id')
+    if dataset_id is None:
+        return None
+    if is_placeholder(dataset_id):
+        if check_mode:
+            return None
+        raise InputError('dataset_id: %r is a check-mode placeholder id, not a real dataset' % dataset_id,
+                         field='dataset_id')
+    body = client.get_or_none(CATALOG, '/dataSets/%s' % dataset_id)
+    dataset = next(iter(body.values()), None) if isinstance(body, dict) and body else None
+    if not isinstance(dataset, dict):
+        raise InputError('dataset_id: no dataset with id %r exists in sandbox %r' % (dataset_id, client.sandbox),
+                         field='dataset_id')
+    return (dataset.get('schemaRef') or {}).get('id')
+
+
+def resolve_schema(params, client, check_mode):
+    """``schema_id`` checked against the dataset's schema, or the dataset's schema when not given."""
+    validate_id(params.get('schema_id'), 'xdm', 'schema_id')
+    actual = dataset_schema(params, client, check_mode)
+    wanted = params.get('schema_id')
+    if wanted and actual and wanted != actual and not is_placeholder(wanted):
+        raise InputError('schema_id: %r is not the schema of dataset %s (%s); a flow into this target would be '
+                         'rejected. Omit schema_id to use the dataset\'s schema' % (wanted, params['dataset_id'], actual),
+                         field='schema_id')
+    return wanted or actual
+
+
+def run(params, client, check_mode):
+    require_identity(params)
+    resource = TargetConnection(client)
+    if params['state'] == 'absent':
+        return absent(resource, params, check_mode)
+    current = resource.find(identity=params.get('name'), object_id=params.get('id'))
+    if params.get('id') and current is None:
+        raise InputError('id: no target connection with id %r exists in sandbox %r' % (params['id'], client.sandbox),
+                         field='id')
+    if current is None and not params.get('dataset_id'):
+        raise InputError('dataset_id is required to create target connection %r' % params.get('name'),
+                         field='dataset_id')
+    check_spec(client, 'connectionSpecs', params['connection_spec_id'], 'connection_spec_id', role='targetSpec')
+    schema_id = resolve_schema(params, client, check_mode)
+    return ensure(resource, desired_body(params, schema_id), params, check_mode, immutable=('/connectionSpec',))
+
+
+def run_info(params, client, check_mode):
+    return info(TargetConnection(client), params, 'target_connections')

@@ -1,0 +1,168 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the aep.platform collection
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: base_connection
+short_description: Manage Adobe Experience Platform base connections (source accounts)
+version_added: 0.1.0
+description:
+  - Create, update or delete a Flow Service base connection (C(/connections)), the authenticated account of a
+    source. Webhook sources such as Chatlio do not need one.
+  - The connection is identified by O(name) within the sandbox, or by O(id) when given. More than one connection with
+    the same name is an error that lists their ids.
+  - The connection spec is checked with C(GET /connectionSpecs/{id}) before anything is written.
+  - Name, description and credentials are updated with a JSON Patch request and C(If-Match), as the Chatlio tutorial's
+    appendix describes; deletion is C(DELETE /connections/{id}).
+  - Credentials cannot be read back from AEP, so they cannot be compared. With O(update_auth=on_create) (the default)
+    they are sent only when the connection is created and the task stays idempotent. With O(update_auth=always) they are
+    sent on every run, and the task reports C(changed) every time.
+  - Credentials never appear in the result, the diff or error messages.
+author:
+  - aep.platform contributors
+extends_documentation_fragment:
+  - aep.platform.connection
+  - aep.platform.state
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+    details: Credential values are never shown; a replaced credential appears as C(replaced).
+  platform:
+    support: full
+    platforms: all
+  action_group:
+    support: full
+    membership:
+      - aep.platform.aep
+options:
+  name:
+    description:
+      - Name of the base connection, its identity within the sandbox.
+      - Required unless O(id) is given. With O(id), a different O(name) renames the connection.
+    type: str
+  id:
+    description:
+      - Id (UUID) of an existing base connection; looked up by id instead of name.
+    type: str
+  description:
+    description:
+      - Free-text description. Not compared when omitted.
+    type: str
+  connection_spec_id:
+    description:
+      - Id of the source's connection spec. Required when the connection has to be created.
+    type: str
+  connection_spec_version:
+    description:
+      - Version of the connection spec.
+    type: str
+    default: '1.0'
+  auth:
+    description:
+      - Credentials of the account, sent as C(auth) (C({specName, params})).
+      - Required when the connection has to be created.
+    type: dict
+    suboptions:
+      spec_name:
+        description:
+          - Name of the authentication type of the connection spec (C(auth.specName)), for example C(Basic Authentication).
+        type: str
+        required: true
+        aliases: [specName]
+      params:
+        description:
+          - Authentication parameters (C(auth.params)), for example a client id and secret. Never logged.
+        type: dict
+        required: true
+  update_auth:
+    description:
+      - V(on_create) sends O(auth) only when the connection is created.
+      - V(always) also replaces the credentials of an existing connection on every run (always reports C(changed)).
+    type: str
+    choices: [always, on_create]
+    default: on_create
+seealso:
+  - module: aep.platform.base_connection_info
+  - module: aep.platform.source_connection
+"""
+
+EXAMPLES = r"""
+- name: HTTP API streaming account
+  aep.platform.base_connection:
+    name: Partner streaming account
+    connection_spec_id: bc7b00d6-623a-4dfc-9fdb-f1240aeadaeb
+    auth:
+      spec_name: Streaming Connection
+      params:
+        sourceId: partner
+        dataType: xdm
+        name: Partner streaming account
+  register: account
+
+- name: Rotate a credential
+  aep.platform.base_connection:
+    name: Partner streaming account
+    auth:
+      spec_name: Basic Authentication
+      params:
+        username: svc
+        password: "{{ vault_password }}"
+    update_auth: always
+
+- name: Delete the account
+  aep.platform.base_connection:
+    name: Partner streaming account
+    state: absent
+"""
+
+RETURN = r"""
+base_connection:
+  description: The base connection as AEP returns it, without credential values; C({}) after deletion.
+  returned: always
+  type: dict
+  sample:
+    id: 69f188b6-af07-4587-8061-e94d34637b41
+    name: Partner streaming account
+    connectionSpec:
+      id: bc7b00d6-623a-4dfc-9fdb-f1240aeadaeb
+      version: '1.0'
+    auth:
+      specName: Streaming Connection
+    state: enabled
+    etag: '"6802064a-0000-0200-0000-6387c6b90000"'
+id:
+  description: Id of the base connection (a placeholder when it would be created in check mode).
+  returned: when the connection exists or would be created
+  type: str
+  sample: 69f188b6-af07-4587-8061-e94d34637b41
+etag:
+  description: Current etag of the base connection.
+  returned: when the connection exists
+  type: str
+  sample: '"6802064a-0000-0200-0000-6387c6b90000"'
+diff:
+  description: The user-owned fields before and after the change (credentials hidden).
+  returned: always
+  type: dict
+"""
+
+from ansible_collections.aep.platform.plugins.module_utils.module import run_module
+from ansible_collections.aep.platform.plugins.module_utils.resources import base_connection as resource
+
+
+def main():
+    run_module(resource.ARGUMENT_SPEC, resource.run, **resource.MODULE_KWARGS)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,208 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the aep.platform collection
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: flow
+short_description: Manage Adobe Experience Platform dataflows
+version_added: 0.1.0
+description:
+  - Create, update, enable, disable or delete a Flow Service dataflow (C(/flows)) that connects source connections
+    to target connections through a Data Prep mapping set.
+  - The flow is identified by O(name) within the sandbox, or by O(id) when given. More than one flow with the same
+    name is an error that lists their ids.
+  - Before anything is written the module checks the flow spec (C(GET /flowSpecs/{id})), the format of every id, and
+    that the source connections, target connections and mapping set exist in the sandbox. In check mode, ids that an
+    earlier check-mode task only predicted are accepted, so a whole play can be previewed.
+  - Only the options you set are compared. Connection id lists are compared without regard to order, and the mapping
+    version C(0) equals C("0").
+  - Name, description and mapping are updated with a JSON Patch request and C(If-Match) (re-read and retried once on a
+    stale etag). O(enabled) is applied with C(POST /flows/{id}/action?op=enable|disable).
+  - The source and target connection ids are updated with the same PATCH. AEP does not let a flow change its flow
+    spec; such a change fails with a clear message unless O(recreate=true), which deletes the flow and creates it
+    again (new id and new inlet URL).
+  - Returns the streaming inlet URL and the webhook URL to configure in the source (for Chatlio, the webhook URL).
+author:
+  - aep.platform contributors
+extends_documentation_fragment:
+  - aep.platform.connection
+  - aep.platform.state
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  platform:
+    support: full
+    platforms: all
+  action_group:
+    support: full
+    membership:
+      - aep.platform.aep
+options:
+  name:
+    description:
+      - Name of the flow, its identity within the sandbox.
+      - Required unless O(id) is given. With O(id), a different O(name) renames the flow.
+    type: str
+  id:
+    description:
+      - Id (UUID) of an existing flow; looked up by id instead of name.
+    type: str
+  description:
+    description:
+      - Free-text description. Not compared when omitted.
+    type: str
+  flow_spec_id:
+    description:
+      - Flow spec of the dataflow. The default is C(GenericStreamingAEP), used by webhook sources such as Chatlio.
+    type: str
+    default: e77fde5a-22a8-11ed-861d-0242ac120002
+  flow_spec_version:
+    description:
+      - Version of the flow spec.
+    type: str
+    default: '1.0'
+  source_connection_ids:
+    description:
+      - Ids of the source connections of the flow. Order does not matter.
+      - Required when the flow has to be created.
+    type: list
+    elements: str
+  target_connection_ids:
+    description:
+      - Ids of the target connections of the flow. Order does not matter.
+      - Required when the flow has to be created.
+    type: list
+    elements: str
+  mapping_id:
+    description:
+      - Id of the Data Prep mapping set applied to incoming data (32 hexadecimal characters), sent as the C(Mapping)
+        transformation.
+    type: str
+  mapping_version:
+    description:
+      - Version of the mapping set.
+      - When omitted, an existing flow that already uses O(mapping_id) keeps its version; otherwise the mapping set's
+        latest version is used.
+    type: int
+  enabled:
+    description:
+      - V(true) enables the flow, V(false) disables it. Not managed when omitted (a new flow is enabled by AEP).
+    type: bool
+  recreate:
+    description:
+      - When the flow spec of an existing flow differs, delete the flow and create it again instead of failing. The new
+        flow has a new id and a new webhook URL.
+    type: bool
+    default: false
+notes:
+  - A disabled streaming flow keeps its inlet URL.
+seealso:
+  - module: aep.platform.flow_info
+  - module: aep.platform.flow_run_info
+  - module: aep.platform.source_connection
+  - module: aep.platform.target_connection
+  - module: aep.platform.mapping_set
+"""
+
+EXAMPLES = r"""
+- name: Chatlio dataflow
+  aep.platform.flow:
+    name: Streaming Dataflow for Chatlio
+    description: Chatlio webhook to the data lake
+    source_connection_ids:
+      - "{{ source.id }}"
+    target_connection_ids:
+      - "{{ target.id }}"
+    mapping_id: "{{ mapping.id }}"
+    mapping_version: "{{ mapping.version }}"
+    enabled: true
+  register: flow
+
+- name: Show the URL to paste into Chatlio's webhook settings
+  ansible.builtin.debug:
+    msg: "{{ flow.webhook_url }}"
+
+- name: Pause ingestion
+  aep.platform.flow:
+    name: Streaming Dataflow for Chatlio
+    enabled: false
+
+- name: Delete the dataflow
+  aep.platform.flow:
+    name: Streaming Dataflow for Chatlio
+    state: absent
+"""
+
+RETURN = r"""
+flow:
+  description: The flow as AEP returns it (predicted in check mode); C({}) after deletion.
+  returned: always
+  type: dict
+  sample:
+    id: d947e6a9-ea53-42c4-985c-c9379265491f
+    name: Streaming Dataflow for Chatlio
+    flowSpec:
+      id: e77fde5a-22a8-11ed-861d-0242ac120002
+      version: '1.0'
+    state: enabled
+    sourceConnectionIds: [7689a40d-43eb-4f74-a3f1-092a55884f6c]
+    targetConnectionIds: [f7be8ab6-e5ea-4405-83b9-200cdfb2a9e5]
+    transformations:
+      - name: Mapping
+        params:
+          mappingId: 4b7188aad69c44529a5e674ab5d3568b
+          mappingVersion: 0
+    options:
+      inletUrl: https://dcs.adobedc.net/collection/e71b6a6cd7270388674f8ab68ee438da58ba4434dea63cc547ee21547275923c
+    etag: '"9b012541-0000-0200-0000-63f316430000"'
+id:
+  description: Id of the flow (a placeholder when it would be created in check mode).
+  returned: when the flow exists or would be created
+  type: str
+  sample: d947e6a9-ea53-42c4-985c-c9379265491f
+etag:
+  description: Current etag of the flow.
+  returned: when the flow exists
+  type: str
+  sample: '"9b012541-0000-0200-0000-63f316430000"'
+inlet_url:
+  description: Streaming inlet URL of the flow (C(options.inletUrl)); null when the flow does not exist yet (check mode).
+  returned: when state is present
+  type: str
+  sample: https://dcs.adobedc.net/collection/e71b6a6cd7270388674f8ab68ee438da58ba4434dea63cc547ee21547275923c
+webhook_url:
+  description: The inlet URL with C(?x-adobe-flow-id=<flow id>), the URL a webhook source such as Chatlio posts to.
+  returned: when state is present
+  type: str
+  sample: https://dcs.adobedc.net/collection/e71b6a6c...923c?x-adobe-flow-id=d947e6a9-ea53-42c4-985c-c9379265491f
+diff:
+  description: The user-owned fields before and after the change.
+  returned: always
+  type: dict
+  sample:
+    before:
+      enabled: true
+    after:
+      enabled: false
+"""
+
+from ansible_collections.aep.platform.plugins.module_utils.module import run_module
+from ansible_collections.aep.platform.plugins.module_utils.resources import flow as resource
+
+
+def main():
+    run_module(resource.ARGUMENT_SPEC, resource.run, **resource.MODULE_KWARGS)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,107 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the aep.platform collection
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: flow_info
+short_description: Read Adobe Experience Platform dataflows and their webhook URLs
+version_added: 0.1.0
+description:
+  - Read dataflows (C(/flows)) of one sandbox, by O(name), by O(id), or all of them, following the pagination.
+  - Each returned flow carries C(inlet_url) and C(webhook_url). When exactly one flow matches, they are also returned
+    at the top level, together with the flow as RV(flow).
+  - Never changes anything.
+author:
+  - aep.platform contributors
+extends_documentation_fragment:
+  - aep.platform.connection
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+    details: >-
+      The module only reads, so it runs normally in check mode.
+  diff_mode:
+    support: none
+  platform:
+    support: full
+    platforms: all
+  action_group:
+    support: full
+    membership:
+      - aep.platform.aep
+options:
+  name:
+    description:
+      - Return only the flows with this exact name.
+    type: str
+  id:
+    description:
+      - Return only the flow with this id. A missing id gives an empty list, not an error.
+    type: str
+seealso:
+  - module: aep.platform.flow
+  - module: aep.platform.flow_run_info
+"""
+
+EXAMPLES = r"""
+- name: Look up the Chatlio dataflow
+  aep.platform.flow_info:
+    name: Streaming Dataflow for Chatlio
+  register: chatlio
+
+- name: Show the webhook URL for Chatlio
+  ansible.builtin.debug:
+    msg: "{{ chatlio.webhook_url }}"
+  when: chatlio.count == 1
+"""
+
+RETURN = r"""
+flows:
+  description: The matching flows as AEP returns them, each with added C(inlet_url) and C(webhook_url) keys.
+  returned: always
+  type: list
+  elements: dict
+count:
+  description: Number of matching flows.
+  returned: always
+  type: int
+  sample: 1
+flow:
+  description: The only matching flow.
+  returned: when exactly one flow matches
+  type: dict
+id:
+  description: Id of the only matching flow.
+  returned: when exactly one flow matches
+  type: str
+  sample: d947e6a9-ea53-42c4-985c-c9379265491f
+inlet_url:
+  description: Streaming inlet URL (C(options.inletUrl)) of the only matching flow.
+  returned: when exactly one flow matches
+  type: str
+  sample: https://dcs.adobedc.net/collection/e71b6a6cd7270388674f8ab68ee438da58ba4434dea63cc547ee21547275923c
+webhook_url:
+  description: The inlet URL with C(?x-adobe-flow-id=<flow id>) for the only matching flow.
+  returned: when exactly one flow matches
+  type: str
+  sample: https://dcs.adobedc.net/collection/e71b6a6c...923c?x-adobe-flow-id=d947e6a9-ea53-42c4-985c-c9379265491f
+"""
+
+from ansible_collections.aep.platform.plugins.module_utils.module import run_module
+from ansible_collections.aep.platform.plugins.module_utils.resources import flow as resource
+
+
+def main():
+    run_module(resource.INFO_ARGUMENT_SPEC, resource.run_info)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,137 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the aep.platform collection
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: flow_run_info
+short_description: Read the runs of an Adobe Experience Platform dataflow with record counts
+version_added: 0.1.0
+description:
+  - Lists the runs of one dataflow (C(GET /runs?property=flowId==<id>), every page) and sums their record counts.
+  - The flow is given by O(flow_id) or by O(flow_name) (looked up in the sandbox; more than one match is an error).
+  - With O(wait_for_run=true) the module polls until the flow has at least O(min_runs) runs, or fails after
+    O(wait_timeout) seconds. Streaming runs are created by the platform in windows, so the first run can take a while.
+  - Never changes anything.
+author:
+  - aep.platform contributors
+extends_documentation_fragment:
+  - aep.platform.connection
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+    details: >-
+      The module only reads, so it runs normally in check mode.
+      The module only reads; with O(wait_for_run) it also waits in check mode.
+  diff_mode:
+    support: none
+  platform:
+    support: full
+    platforms: all
+  action_group:
+    support: full
+    membership:
+      - aep.platform.aep
+options:
+  flow_id:
+    description:
+      - Id of the flow.
+    type: str
+  flow_name:
+    description:
+      - Name of the flow, used when O(flow_id) is not given.
+    type: str
+  wait_for_run:
+    description:
+      - Wait until the flow has at least O(min_runs) runs.
+    type: bool
+    default: false
+  min_runs:
+    description:
+      - Number of runs to wait for with O(wait_for_run).
+    type: int
+    default: 1
+  wait_timeout:
+    description:
+      - Seconds to wait with O(wait_for_run) before failing.
+    type: int
+    default: 300
+  wait_sleep:
+    description:
+      - Seconds between two polls with O(wait_for_run).
+    type: int
+    default: 5
+seealso:
+  - module: aep.platform.flow
+  - module: aep.platform.flow_info
+"""
+
+EXAMPLES = r"""
+- name: Wait for the first run of the Chatlio dataflow
+  aep.platform.flow_run_info:
+    flow_name: Streaming Dataflow for Chatlio
+    wait_for_run: true
+    wait_timeout: 3600
+    wait_sleep: 60
+  register: runs
+
+- name: Fail when records were rejected
+  ansible.builtin.assert:
+    that: runs.failed_records == 0
+"""
+
+RETURN = r"""
+flow_id:
+  description: Id of the flow.
+  returned: always
+  type: str
+  sample: d947e6a9-ea53-42c4-985c-c9379265491f
+runs:
+  description: The runs as AEP returns them.
+  returned: always
+  type: list
+  elements: dict
+count:
+  description: Number of runs.
+  returned: always
+  type: int
+  sample: 1
+input_records:
+  description: Sum of C(metrics.recordSummary.inputRecordCount) over all runs.
+  returned: always
+  type: int
+  sample: 1
+output_records:
+  description: Sum of C(metrics.recordSummary.outputRecordCount) over all runs.
+  returned: always
+  type: int
+  sample: 1
+failed_records:
+  description: Sum of C(metrics.recordSummary.failedRecordCount) over all runs.
+  returned: always
+  type: int
+  sample: 0
+duration:
+  description: Seconds spent waiting.
+  returned: always
+  type: float
+  sample: 0.0
+"""
+
+from ansible_collections.aep.platform.plugins.module_utils.module import run_module
+from ansible_collections.aep.platform.plugins.module_utils.resources import flow as resource
+
+
+def main():
+    run_module(resource.RUN_INFO_ARGUMENT_SPEC, resource.run_runs_info, **resource.RUN_INFO_KWARGS)
+
+
+if __name__ == '__main__':
+    main()

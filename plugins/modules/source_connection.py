@@ -1,0 +1,168 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the aep.platform collection
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: source_connection
+short_description: Manage Adobe Experience Platform source connections
+version_added: 0.1.0
+description:
+  - Create, update or delete a Flow Service source connection (C(/sourceConnections)) in one sandbox.
+  - A source connection describes where data comes from, for example the Chatlio webhook source
+    (connection spec C(073127a3-26e3-496c-9d94-9f48fb93fba8), no base connection).
+  - The connection is identified by O(name) within the sandbox, or by O(id) when given. When more than
+    one connection carries the same name the module fails and lists their ids instead of guessing.
+  - The connection spec is checked with C(GET /connectionSpecs/{id}) before anything is written.
+  - Only the options you set are compared with AEP; server-managed fields (etag, state, timestamps) are ignored.
+    Updates are JSON Patch requests with C(If-Match); on a stale etag the module re-reads the object and retries once.
+  - AEP cannot change the connection spec of an existing source connection (error 1414). Such a change fails
+    with a clear message unless O(recreate=true), which deletes the connection and creates it again with a new id
+    (AEP refuses to delete a connection that a flow still uses).
+author:
+  - aep.platform contributors
+extends_documentation_fragment:
+  - aep.platform.connection
+  - aep.platform.state
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  platform:
+    support: full
+    platforms: all
+  action_group:
+    support: full
+    membership:
+      - aep.platform.aep
+options:
+  name:
+    description:
+      - Name of the source connection, its identity within the sandbox.
+      - Required unless O(id) is given. With O(id), a different O(name) renames the connection.
+    type: str
+  id:
+    description:
+      - Id (UUID) of an existing source connection. When set, the connection is looked up by id instead of name.
+    type: str
+  description:
+    description:
+      - Free-text description. Not compared when omitted.
+    type: str
+  connection_spec_id:
+    description:
+      - Id of the source's connection spec, for example C(073127a3-26e3-496c-9d94-9f48fb93fba8) for Chatlio.
+      - Required when the connection has to be created.
+    type: str
+  connection_spec_version:
+    description:
+      - Version of the connection spec.
+    type: str
+    default: '1.0'
+  provider_id:
+    description:
+      - Provider id of the source, for example C(521eee4d-8cbe-4906-bb48-fb6bd4450033) for streaming webhook sources.
+    type: str
+  data_format:
+    description:
+      - Format of the incoming data (C(data.format)).
+    type: str
+    default: json
+  base_connection_id:
+    description:
+      - Id of the base connection (account) this source uses. Webhook sources such as Chatlio have none.
+    type: str
+  params:
+    description:
+      - Source-specific parameters (C(params)), compared key by key; keys you do not set are left alone.
+    type: dict
+  recreate:
+    description:
+      - When the connection spec or its version of an existing connection differ, delete the connection and create it
+        again (new id) instead of failing.
+    type: bool
+    default: false
+notes:
+  - Adobe advises against changing connections that a flow already uses; create new ones and a new flow instead.
+seealso:
+  - module: aep.platform.source_connection_info
+  - module: aep.platform.flow
+"""
+
+EXAMPLES = r"""
+- name: Chatlio source connection
+  aep.platform.source_connection:
+    name: Streaming Source Connection for Chatlio
+    description: Chatlio webhook events
+    connection_spec_id: 073127a3-26e3-496c-9d94-9f48fb93fba8
+    provider_id: 521eee4d-8cbe-4906-bb48-fb6bd4450033
+    data_format: json
+  register: source
+
+- name: Rename a connection known by id
+  aep.platform.source_connection:
+    id: "{{ source.id }}"
+    name: Chatlio (EU)
+
+- name: Remove the source connection
+  aep.platform.source_connection:
+    name: Streaming Source Connection for Chatlio
+    state: absent
+"""
+
+RETURN = r"""
+source_connection:
+  description: The source connection as AEP returns it (predicted in check mode); C({}) after deletion.
+  returned: always
+  type: dict
+  sample:
+    id: 7689a40d-43eb-4f74-a3f1-092a55884f6c
+    name: Streaming Source Connection for Chatlio
+    description: Chatlio webhook events
+    providerId: 521eee4d-8cbe-4906-bb48-fb6bd4450033
+    connectionSpec:
+      id: 073127a3-26e3-496c-9d94-9f48fb93fba8
+      version: '1.0'
+    data:
+      format: json
+    state: enabled
+    etag: '"01013ed0-0000-0200-0000-63f314d00000"'
+id:
+  description: Id of the source connection (a placeholder when it would be created in check mode).
+  returned: when the connection exists or would be created
+  type: str
+  sample: 7689a40d-43eb-4f74-a3f1-092a55884f6c
+etag:
+  description: Current etag of the source connection.
+  returned: when the connection exists
+  type: str
+  sample: '"01013ed0-0000-0200-0000-63f314d00000"'
+diff:
+  description: The user-owned fields before and after the change.
+  returned: always
+  type: dict
+  sample:
+    before:
+      description: old
+    after:
+      description: new
+"""
+
+from ansible_collections.aep.platform.plugins.module_utils.module import run_module
+from ansible_collections.aep.platform.plugins.module_utils.resources import source_connection as resource
+
+
+def main():
+    run_module(resource.ARGUMENT_SPEC, resource.run, **resource.MODULE_KWARGS)
+
+
+if __name__ == '__main__':
+    main()

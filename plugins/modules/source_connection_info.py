@@ -1,0 +1,90 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the aep.platform collection
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: source_connection_info
+short_description: List Adobe Experience Platform source connections
+version_added: 0.1.0
+description:
+  - Read source connections (C(/sourceConnections)) of one sandbox, by O(name), by O(id), or all of them.
+  - Follows the Flow Service pagination, so large sandboxes are listed completely.
+  - Never changes anything.
+author:
+  - aep.platform contributors
+extends_documentation_fragment:
+  - aep.platform.connection
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+    details: >-
+      The module only reads, so it runs normally in check mode.
+  diff_mode:
+    support: none
+  platform:
+    support: full
+    platforms: all
+  action_group:
+    support: full
+    membership:
+      - aep.platform.aep
+options:
+  name:
+    description:
+      - Return only the source connections with this exact name.
+    type: str
+  id:
+    description:
+      - Return only the source connection with this id. A missing id gives an empty list, not an error.
+    type: str
+seealso:
+  - module: aep.platform.source_connection
+"""
+
+EXAMPLES = r"""
+- name: Find a source connection by name
+  aep.platform.source_connection_info:
+    name: Streaming Source Connection for Chatlio
+  register: found
+
+- name: Use its id
+  ansible.builtin.debug:
+    msg: "{{ found.source_connections[0].id }}"
+  when: found.count == 1
+
+- name: All source connections of the sandbox
+  aep.platform.source_connection_info:
+  register: all_source_connections
+"""
+
+RETURN = r"""
+source_connections:
+  description: The matching source connections as AEP returns them.
+  returned: always
+  type: list
+  elements: dict
+count:
+  description: Number of matching source connections.
+  returned: always
+  type: int
+  sample: 1
+"""
+
+from ansible_collections.aep.platform.plugins.module_utils.module import run_module
+from ansible_collections.aep.platform.plugins.module_utils.resources import source_connection as resource
+
+
+def main():
+    run_module(resource.INFO_ARGUMENT_SPEC, resource.run_info)
+
+
+if __name__ == '__main__':
+    main()

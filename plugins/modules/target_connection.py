@@ -1,0 +1,160 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the aep.platform collection
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: target_connection
+short_description: Manage Adobe Experience Platform target connections (data lake)
+version_added: 0.1.0
+description:
+  - Create, update or delete a Flow Service target connection (C(/targetConnections)) that points a dataflow at a
+    dataset in the data lake.
+  - The connection is identified by O(name) within the sandbox, or by O(id) when given. More than one connection with
+    the same name is an error that lists their ids.
+  - Before anything is written, the connection spec is checked with C(GET /connectionSpecs/{id}) and the dataset with
+    the Catalog (C(GET /dataSets/{id})); a missing dataset fails with a message naming it.
+  - O(schema_id) defaults to the schema of the dataset, so a target connection always matches its dataset.
+  - Only the options you set are compared; updates are JSON Patch requests with C(If-Match) (re-read and retried once
+    on a stale etag).
+  - The connection spec of an existing connection cannot be changed in AEP; such a change fails unless
+    O(recreate=true).
+author:
+  - aep.platform contributors
+extends_documentation_fragment:
+  - aep.platform.connection
+  - aep.platform.state
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  platform:
+    support: full
+    platforms: all
+  action_group:
+    support: full
+    membership:
+      - aep.platform.aep
+options:
+  name:
+    description:
+      - Name of the target connection, its identity within the sandbox.
+      - Required unless O(id) is given. With O(id), a different O(name) renames the connection.
+    type: str
+  id:
+    description:
+      - Id (UUID) of an existing target connection; looked up by id instead of name.
+    type: str
+  description:
+    description:
+      - Free-text description. Not compared when omitted.
+    type: str
+  connection_spec_id:
+    description:
+      - Connection spec of the target. The default is the data lake.
+    type: str
+    default: c604ff05-7f1a-43c0-8e18-33bf874cb11c
+  connection_spec_version:
+    description:
+      - Version of the connection spec.
+    type: str
+    default: '1.0'
+  dataset_id:
+    description:
+      - Id of the Catalog dataset that receives the data (C(params.dataSetId)), 24 hexadecimal characters.
+      - Required when the connection has to be created.
+    type: str
+  schema_id:
+    description:
+      - C($id) of the XDM schema of the data (C(data.schema.id)). Defaults to the schema of O(dataset_id).
+    type: str
+  schema_version:
+    description:
+      - Content type and version of the schema reference (C(data.schema.version)).
+    type: str
+    default: application/vnd.adobe.xed-full+json;version=1
+  data_format:
+    description:
+      - Format of the data (C(data.format)).
+    type: str
+    default: json
+  recreate:
+    description:
+      - When the connection spec or its version of an existing connection differ, delete the connection and create it
+        again (new id) instead of failing.
+    type: bool
+    default: false
+seealso:
+  - module: aep.platform.target_connection_info
+  - module: aep.platform.dataset
+  - module: aep.platform.flow
+"""
+
+EXAMPLES = r"""
+- name: Data lake target for the Chatlio dataset
+  aep.platform.target_connection:
+    name: Streaming Target Connection for Chatlio
+    description: Chatlio events into the data lake
+    dataset_id: "{{ dataset.id }}"
+    schema_id: "{{ schema.id }}"
+  register: target
+
+- name: Remove it
+  aep.platform.target_connection:
+    name: Streaming Target Connection for Chatlio
+    state: absent
+"""
+
+RETURN = r"""
+target_connection:
+  description: The target connection as AEP returns it (predicted in check mode); C({}) after deletion.
+  returned: always
+  type: dict
+  sample:
+    id: f7be8ab6-e5ea-4405-83b9-200cdfb2a9e5
+    name: Streaming Target Connection for Chatlio
+    connectionSpec:
+      id: c604ff05-7f1a-43c0-8e18-33bf874cb11c
+      version: '1.0'
+    data:
+      format: json
+      schema:
+        id: https://ns.adobe.com/acme/schemas/49cecec83dd1a8da1aef4a96c67c06654e8c337a0a3b4262
+        version: application/vnd.adobe.xed-full+json;version=1
+    params:
+      dataSetId: 63ef7df781f14a1bd02a7e49
+    etag: '"7f0072bc-0000-0200-0000-63f314a50000"'
+id:
+  description: Id of the target connection (a placeholder when it would be created in check mode).
+  returned: when the connection exists or would be created
+  type: str
+  sample: f7be8ab6-e5ea-4405-83b9-200cdfb2a9e5
+etag:
+  description: Current etag of the target connection.
+  returned: when the connection exists
+  type: str
+  sample: '"7f0072bc-0000-0200-0000-63f314a50000"'
+diff:
+  description: The user-owned fields before and after the change.
+  returned: always
+  type: dict
+"""
+
+from ansible_collections.aep.platform.plugins.module_utils.module import run_module
+from ansible_collections.aep.platform.plugins.module_utils.resources import target_connection as resource
+
+
+def main():
+    run_module(resource.ARGUMENT_SPEC, resource.run, **resource.MODULE_KWARGS)
+
+
+if __name__ == '__main__':
+    main()
