@@ -1,0 +1,271 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2025, aep.platform contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Logic of the ``field_group`` and ``field_group_info`` modules (Schema Registry ``/tenant/fieldgroups``).
+
+The user describes custom fields as a flat list (``name`` is a dotted path below the tenant namespace
+``_<tenant>``); ``build_body`` turns it into the XDM ``definitions`` body and ``user_view`` turns any field
+group (a body or a resource read from AEP) back into that flat form, so the comparison and the diff are in
+the user's terms and ignore everything the Schema Registry adds (``meta:*``, ids, versions, timestamps).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+import re
+
+from ansible_collections.aep.platform.plugins.module_utils.args import state_spec
+from ansible_collections.aep.platform.plugins.module_utils.engine import (
+    InputError,
+    SchemaRegistryResource,
+    ensure_absent,
+    ensure_present,
+)
+from ansible_collections.aep.platform.plugins.module_utils.resources import xdm_common
+
+FIELD_TYPES = ['string', 'integer', 'number', 'boolean', 'date', 'date-time', 'object']
+DEFINITION = 'customFields'
+_SEGMENT = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_-]*$')
+
+FIELD_SPEC = dict(
+    name=dict(type='str', required=True),
+    type=dict(type='str', default='string', choices=FIELD_TYPES),
+    title=dict(type='str'),
+    description=dict(type='str'),
+    format=dict(type='str'),
+    required=dict(type='bool', default=False),
+)
+
+ARGUMENT_SPEC = state_spec(dict(
+    title=dict(type='str', required=True),
+    description=dict(type='str'),
+    class_ids=dict(type='list', elements='str', default=[xdm_common.EXPERIENCE_EVENT]),
+    fields=dict(type='list', elements='dict', default=[], options=FIELD_SPEC),
+))
+
+INFO_ARGUMENT_SPEC = dict(
+    title=dict(type='str'),
+    id=dict(type='str'),
+)
+INFO_KWARGS = dict(mutually_exclusive=[('title', 'id')])
+
+
+# ---------------------------------------------------------------------------------------------------
+# fields <-> XDM definitions
+# ---------------------------------------------------------------------------------------------------
+
+def _field_name(field, index, tenant):
+    name = (field.get('name') or '').strip()
+    label = 'fields[%d] (%s)' % (index, name or 'no name')
+    prefix = '_%s.' % tenant
+    if name.startswith(prefix):
+        name = name[len(prefix):]
+    segments = name.split('.')
+    for segment in segments:
+        if not _SEGMENT.match(segment):
+            raise InputError(
+                '%s: %r is not a valid field path; use dot-separated names made of letters, digits, "_" or "-" '
+                'that do not start with "_" (the module places them below the tenant namespace _%s)'
+                % (label, field.get('name'), tenant), field='fields')
+    return name, label
+
+
+def _node(field):
+    kind = field.get('type') or 'string'
+    if kind in ('date', 'date-time'):
+        node = {'type': 'string', 'format': kind}
+    elif kind == 'object':
+        node = {'type': 'object', 'properties': {}}
+    else:
+        node = {'type': kind}
+        if field.get('format'):
+            node['format'] = field['format']
+    node['title'] = field.get('title') or field['name'].rsplit('.', 1)[-1]
+    if field.get('description'):
+        node['description'] = field['description']
+    return node
+
+
+def normalize_fields(fields, tenant):
+    """The user's field list, validated, with tenant prefixes stripped; InputError names the bad entry."""
+    result, seen = [], {}
+    for index, field in enumerate(fields or []):
+        name, label = _field_name(field, index, tenant)
+        kind = field.get('type') or 'string'
+        fmt = field.get('format')
+        if fmt and kind != 'string':
+            raise InputError('%s: format %r conflicts with type %r; format only applies to type string '
+                             '(use type date or date-time for dates)' % (label, fmt, kind), field='fields')
+        if kind == 'string' and fmt in ('date', 'date-time'):
+            kind, fmt = fmt, None
+        if name in seen:
+            raise InputError('%s: the field %r is listed twice (also fields[%d])' % (label, name, seen[name]),
+                             field='fields')
+        seen[name] = index
+        result.append(dict(field, name=name, type=kind, format=fmt, _label=label))
+    return result
+
+
+def build_tenant_node(fields, tenant):
+    """The ``_<tenant>`` object node holding ``fields`` (a list of the module's field dicts)."""
+    root = {'type': 'object', 'properties': {}}
+    nodes = {'': root}
+    for field in sorted(normalize_fields(fields, tenant), key=lambda f: f['name'].count('.')):
+        parent_path, dummy, leaf = field['name'].rpartition('.')
+        parent = _ensure_parent(nodes, parent_path, field)
+        if leaf in parent['properties'] and field['type'] != 'object':
+            raise InputError('%s: %r has sub-fields, so its type must be object' % (field['_label'], field['name']),
+                             field='fields')
+        node = _node(field)
+        if leaf in parent['properties']:  # an implicit parent made earlier: keep its children
+            node['properties'] = parent['properties'][leaf]['properties']
+        parent['properties'][leaf] = node
+        nodes[field['name']] = node
+        if field.get('required'):
+            parent.setdefault('required', []).append(leaf)
+    return root
+
+
+def _ensure_parent(nodes, path, field):
+    if path in nodes:
+        node = nodes[path]
+        if node.get('type') != 'object':
+            raise InputError('%s: its parent %r is declared with type %r; a field with sub-fields must have type '
+                             'object' % (field['_label'], path, node.get('type')), field='fields')
+        return node
+    grand_path, dummy, leaf = path.rpartition('.')
+    grand = _ensure_parent(nodes, grand_path, field)
+    node = {'type': 'object', 'title': leaf, 'properties': {}}
+    grand['properties'][leaf] = node
+    nodes[path] = node
+    return node
+
+
+def build_body(params, tenant, current=None):
+    """The Schema Registry create/replace body for the module's options."""
+    description = params.get('description')
+    if description is None and current is not None:
+        description = current.get('description')
+    body = {
+        'type': 'object',
+        'title': params['title'],
+        'description': description,
+        'meta:intendedToExtend': list(params.get('class_ids') or [xdm_common.EXPERIENCE_EVENT]),
+        'definitions': {
+            DEFINITION: {
+                'type': 'object',
+                'properties': {'_%s' % tenant: build_tenant_node(params.get('fields'), tenant)},
+            },
+        },
+        'allOf': [{'$ref': '#/definitions/%s' % DEFINITION}],
+    }
+    if body['description'] is None:
+        del body['description']
+    return body
+
+
+def fields_of(resource, tenant):
+    """The flat, sorted field list (user terms) of a field group body or resource."""
+    out = {}
+    for definition in (resource.get('definitions') or {}).values():
+        node = ((definition or {}).get('properties') or {}).get('_%s' % tenant)
+        if isinstance(node, dict):
+            _walk(node, '', out)
+    return [out[name] for name in sorted(out)]
+
+
+def _walk(node, prefix, out):
+    required = node.get('required') or []
+    for name, child in (node.get('properties') or {}).items():
+        if not isinstance(child, dict):
+            continue
+        path = prefix + name
+        kind = xdm_common.field_type(child)
+        entry = {'name': path, 'type': kind, 'title': child.get('title'), 'required': name in required}
+        if child.get('description'):
+            entry['description'] = child['description']
+        if kind == 'string' and child.get('format'):
+            entry['format'] = child['format']
+        out[path] = entry
+        if isinstance(child.get('properties'), dict):
+            _walk(child, path + '.', out)
+
+
+def user_view(resource, tenant):
+    """A field group in the module's terms: title, description, class_ids, fields."""
+    if not resource:
+        return {}
+    view = {
+        'title': resource.get('title'),
+        'description': resource.get('description'),
+        'class_ids': sorted(resource.get('meta:intendedToExtend') or []),
+        'fields': fields_of(resource, tenant),
+    }
+    return dict((k, v) for k, v in view.items() if v is not None)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Resource
+# ---------------------------------------------------------------------------------------------------
+
+USER_KEYS = ('title', 'description', 'meta:intendedToExtend', 'definitions', 'allOf')
+
+
+class FieldGroup(SchemaRegistryResource):
+    kind = 'field_group'
+    path = '/tenant/fieldgroups'
+
+    def __init__(self, client, tenant):
+        super(FieldGroup, self).__init__(client)
+        self.tenant = tenant
+
+    def search(self, value):
+        # A comma separates clauses of a Schema Registry ``property`` filter: list everything instead.
+        if ',' in value:
+            return self.client.list(self.service, self.path, accept=self.list_accept)
+        return super(FieldGroup, self).search(value)
+
+    def differences(self, current, desired):
+        # ``desired`` carries a description only when the user set one: otherwise it is not compared.
+        have, want = user_view(current, self.tenant), user_view(desired, self.tenant)
+        return ['/%s' % key for key in sorted(want) if have.get(key) != want[key]]
+
+    def put_body(self, current, desired):
+        body = copy.deepcopy(desired)
+        if 'description' not in body and current.get('description') is not None:
+            body['description'] = current['description']
+        return body
+
+    def predict_update(self, current, desired):
+        predicted = copy.deepcopy(current)
+        predicted.update(copy.deepcopy(self.put_body(current, desired)))
+        return predicted
+
+    def diff_view(self, obj):
+        return user_view(obj, self.tenant)
+
+
+def _result(resource, result, tenant):
+    obj = result.get(resource.kind) or {}
+    result['alt_id'] = obj.get('meta:altId')
+    result['version'] = obj.get('version')
+    result['tenant_id'] = tenant
+    return result
+
+
+def run(params, client, check_mode):
+    tenant = xdm_common.tenant_id(client)
+    resource = FieldGroup(client, tenant)
+    if params['state'] == 'absent':
+        return _result(resource, ensure_absent(resource, check_mode, identity=params['title']), tenant)
+    body = build_body(params, tenant)  # validates the fields before anything is written
+    for index, class_id in enumerate(params.get('class_ids') or []):
+        xdm_common.check_class(client, class_id, 'class_ids[%d]' % index)
+    return _result(resource, ensure_present(resource, body, check_mode), tenant)
+
+
+def run_info(params, client, check_mode):
+    return xdm_common.info(FieldGroup(client, None), params, 'field_groups')

@@ -1,0 +1,263 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2025, aep.platform contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Logic of the ``mapping_set`` and ``mapping_set_info`` modules (Data Prep ``/mappingSets``).
+
+Identity: the mapping set's ``name`` (``GET /mappingSets?name=``, exact match kept), or an explicit ``id``.
+The user owns the name, the output schema and the mappings, compared as a multiset of
+``(source_type, source, destination)`` (plus the description of a mapping when the user sets one), so their
+order and the fields Data Prep adds (ids, versions, legacy keys, timestamps) never cause a change.
+A change is a PUT, which makes a new version of the same mapping set. Data Prep has no DELETE.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+
+from ansible_collections.aep.platform.plugins.module_utils.args import state_spec
+from ansible_collections.aep.platform.plugins.module_utils.client import DATA_PREP
+from ansible_collections.aep.platform.plugins.module_utils.engine import (
+    DataPrepResource,
+    InputError,
+    ensure_absent,
+    ensure_present,
+    is_placeholder,
+    validate_id,
+)
+from ansible_collections.aep.platform.plugins.module_utils.resources import xdm_common
+
+OUTPUT_CONTENT_TYPE = 'application/vnd.adobe.xed-full+json;version=1'
+SOURCE_TYPES = ['ATTRIBUTE', 'EXPRESSION', 'STATIC']
+# How Data Prep spells the source type in what it stores and returns.
+_STORED_TYPES = {
+    'attribute': 'ATTRIBUTE', 'text/x.schema-path': 'ATTRIBUTE',
+    'expression': 'EXPRESSION', 'text/x.aep-xl': 'EXPRESSION',
+    'static': 'STATIC', 'text/plain': 'STATIC',
+}
+
+MAPPING_SPEC = dict(
+    source=dict(type='str', required=True, aliases=['sourceAttribute']),
+    destination=dict(type='str', required=True, aliases=['destinationXdmPath']),
+    source_type=dict(type='str', default='ATTRIBUTE', choices=SOURCE_TYPES, aliases=['sourceType']),
+    description=dict(type='str'),
+)
+
+ARGUMENT_SPEC = state_spec(dict(
+    name=dict(type='str'),
+    id=dict(type='str'),
+    schema_id=dict(type='str'),
+    mappings=dict(type='list', elements='dict', options=MAPPING_SPEC),
+))
+MODULE_KWARGS = dict(required_one_of=[('name', 'id')])
+
+INFO_ARGUMENT_SPEC = dict(
+    name=dict(type='str'),
+    id=dict(type='str'),
+)
+INFO_KWARGS = dict(mutually_exclusive=[('name', 'id')])
+
+
+# ---------------------------------------------------------------------------------------------------
+# Mappings in the user's terms
+# ---------------------------------------------------------------------------------------------------
+
+def source_type_of(mapping):
+    """ATTRIBUTE, EXPRESSION or STATIC for a user mapping or one Data Prep returned."""
+    declared = mapping.get('source_type', mapping.get('sourceType'))
+    if declared in (None, ''):
+        return 'ATTRIBUTE'
+    return _STORED_TYPES.get(str(declared).lower(), str(declared))
+
+
+def user_mapping(mapping):
+    """One mapping as ``{source_type, source, destination[, description]}`` (either API form accepted)."""
+    result = {
+        'source_type': source_type_of(mapping),
+        'source': mapping.get('source', mapping.get('sourceAttribute')),
+        'destination': mapping.get('destination', mapping.get('destinationXdmPath')),
+    }
+    if mapping.get('description'):
+        result['description'] = mapping['description']
+    return result
+
+
+def _key(mapping):
+    return (mapping['source_type'], mapping['source'] or '', mapping['destination'] or '')
+
+
+def sort_mappings(mappings):
+    return sorted((user_mapping(m) for m in mappings or []), key=lambda m: _key(m) + (m.get('description') or '',))
+
+
+def mappings_equal(current, desired):
+    """True when ``current`` (Data Prep's mappings) holds exactly the user's ``desired`` mappings.
+
+    Order never matters; a mapping's description is compared only when the user set one.
+    """
+    have = sort_mappings(current)
+    want = sort_mappings(desired)
+    if sorted(_key(m) for m in have) != sorted(_key(m) for m in want):
+        return False
+    remaining = list(have)
+    for mapping in sorted(want, key=lambda m: 'description' not in m):  # described ones claim first
+        for index, candidate in enumerate(remaining):
+            if _key(candidate) == _key(mapping) and (
+                    'description' not in mapping or candidate.get('description') == mapping['description']):
+                del remaining[index]
+                break
+        else:
+            return False
+    return True
+
+
+def api_mapping(mapping):
+    """The modern Data Prep form of one user mapping."""
+    body = {'sourceType': mapping['source_type'], 'source': mapping['source'], 'destination': mapping['destination']}
+    if mapping.get('description'):
+        body['description'] = mapping['description']
+    return body
+
+
+def check_mappings(mappings):
+    """The user's mappings, validated: no empty source or destination, no destination written twice."""
+    seen = {}
+    result = []
+    for index, raw in enumerate(mappings or []):
+        mapping = user_mapping(dict(raw, source_type=raw.get('source_type') or 'ATTRIBUTE'))
+        label = 'mappings[%d]' % index
+        if not (mapping['destination'] or '').strip():
+            raise InputError('%s: destination is empty' % label, field='mappings')
+        if mapping['source_type'] != 'STATIC' and not (mapping['source'] or '').strip():
+            raise InputError('%s: source is empty (destination %s)' % (label, mapping['destination']), field='mappings')
+        if mapping['destination'] in seen:
+            raise InputError('%s and mappings[%d] both write destination %r; a field can have only one mapping'
+                             % (label, seen[mapping['destination']], mapping['destination']), field='mappings')
+        seen[mapping['destination']] = index
+        result.append(mapping)
+    return result
+
+
+def schema_id_of(obj):
+    output = (obj or {}).get('outputSchema') or {}
+    ref = output.get('schemaRef') or {}
+    return ref.get('id') or output.get('id') or (obj or {}).get('xdmSchema')
+
+
+def user_view(obj):
+    """A mapping set in the module's terms: name, schema_id, mappings (sorted)."""
+    if not obj:
+        return {}
+    view = {'name': obj.get('name'), 'schema_id': schema_id_of(obj), 'mappings': sort_mappings(obj.get('mappings'))}
+    return dict((k, v) for k, v in view.items() if v is not None)
+
+
+def check_destinations(client, schema_id, mappings):
+    """Every destination is a field of the output schema (fetched resolved, ``xed-full``)."""
+    schema = xdm_common.require_schema(client, schema_id, accept=xdm_common.ACCEPT_FULL)
+    if schema is None:  # a check-mode placeholder: the schema does not exist yet
+        return
+    paths = xdm_common.schema_field_paths(schema)
+    missing = [m['destination'] for m in mappings if not xdm_common.destination_known(paths, m['destination'])]
+    if missing:
+        raise InputError('mappings: destination%s %s %s not in schema %r (%s); add the field%s to a field group of the '
+                         'schema or fix the path'
+                         % ('s' if len(missing) > 1 else '', ', '.join(repr(d) for d in missing),
+                            'are' if len(missing) > 1 else 'is', schema.get('title'), schema_id,
+                            's' if len(missing) > 1 else ''), field='mappings')
+
+
+# ---------------------------------------------------------------------------------------------------
+# Resource
+# ---------------------------------------------------------------------------------------------------
+
+class MappingSet(DataPrepResource):
+    kind = 'mapping_set'
+
+    def differences(self, current, desired):
+        paths = []
+        if desired.get('name') is not None and desired['name'] != current.get('name'):
+            paths.append('/name')
+        if schema_id_of(desired) and schema_id_of(desired) != schema_id_of(current):
+            paths.append('/outputSchema')
+        if desired.get('mappings') is not None and not mappings_equal(current.get('mappings'), desired['mappings']):
+            paths.append('/mappings')
+        return paths
+
+    def put_body(self, current, desired):
+        """The full new version: the current name, schema and mappings, replaced by what the user set."""
+        body = {
+            'name': current.get('name'),
+            'outputSchema': {'schemaRef': {'id': schema_id_of(current), 'contentType': OUTPUT_CONTENT_TYPE}},
+            'mappings': [api_mapping(m) for m in sort_mappings(current.get('mappings'))],
+        }
+        for key in ('name', 'outputSchema', 'mappings'):
+            if desired.get(key) is not None:
+                body[key] = copy.deepcopy(desired[key])
+        if body['name'] is None:
+            del body['name']
+        return body
+
+    def predict_update(self, current, desired):
+        predicted = copy.deepcopy(current)
+        predicted.update(self.put_body(current, desired))
+        predicted['version'] = int(current.get('version') or 0) + 1
+        return predicted
+
+    def diff_view(self, obj):
+        return user_view(obj)
+
+
+def desired_body(params, mappings):
+    return {
+        'name': params.get('name'),
+        'outputSchema': {'schemaRef': {'id': params['schema_id'], 'contentType': OUTPUT_CONTENT_TYPE}}
+        if params.get('schema_id') else None,
+        'mappings': [api_mapping(m) for m in mappings] if mappings is not None else None,
+    }
+
+
+def _result(result):
+    obj = result.get('mapping_set') or {}
+    result['version'] = obj.get('version')
+    return result
+
+
+def run(params, client, check_mode):
+    validate_id(params.get('id'), 'dataprep', 'id')
+    validate_id(params.get('schema_id'), 'xdm', 'schema_id')
+    resource = MappingSet(client)
+    if params['state'] == 'absent':
+        result = _result(ensure_absent(resource, check_mode, identity=params.get('name'), object_id=params.get('id')))
+        if result.get('id'):
+            result['msg'] = ('Data Prep has no DELETE: mapping set %s was left in place and nothing was changed; '
+                             'it is harmless once no flow uses it' % result['id'])
+        else:
+            result['msg'] = 'No such mapping set; nothing to do'
+        return result
+    mappings = check_mappings(params.get('mappings')) if params.get('mappings') is not None else None
+    current = resource.find(identity=params.get('name'), object_id=params.get('id'))
+    if current is None and not params.get('id'):
+        if not params.get('schema_id') or mappings is None:
+            raise InputError('schema_id and mappings are required to create mapping set %r' % params.get('name'),
+                             field='schema_id' if not params.get('schema_id') else 'mappings')
+    schema_id = params.get('schema_id') or schema_id_of(current)
+    if mappings is not None and schema_id and not is_placeholder(schema_id):
+        check_destinations(client, schema_id, mappings)
+    object_id = params.get('id') or (resource.object_id(current) if current else None)
+    return _result(ensure_present(resource, desired_body(params, mappings), check_mode, object_id=object_id))
+
+
+def run_info(params, client, check_mode):
+    resource = MappingSet(client)
+    if params.get('id'):
+        validate_id(params['id'], 'dataprep', 'id')
+        found = resource.get(params['id'])
+        items = [found] if found else []
+    elif params.get('name'):
+        items = [m for m in resource.search(params['name']) if m.get('name') == params['name']]
+    else:
+        items = client.list(DATA_PREP, '/mappingSets')
+    return {'changed': False, 'mapping_sets': items}

@@ -1,0 +1,150 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2025, aep.platform contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Logic of the ``schema`` and ``schema_info`` modules (Schema Registry ``/tenant/schemas``).
+
+A schema is one class plus field groups (``allOf``). The user owns the title, the description (when set),
+the class and the *set* of field groups; their order and everything the registry adds are ignored.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+
+from ansible_collections.aep.platform.plugins.module_utils.args import state_spec
+from ansible_collections.aep.platform.plugins.module_utils.engine import (
+    InputError,
+    SchemaRegistryResource,
+    ensure_absent,
+    ensure_present,
+    is_placeholder,
+    validate_id,
+)
+from ansible_collections.aep.platform.plugins.module_utils.resources import xdm_common
+
+ARGUMENT_SPEC = state_spec(dict(
+    title=dict(type='str', required=True),
+    description=dict(type='str'),
+    class_id=dict(type='str', default=xdm_common.EXPERIENCE_EVENT),
+    field_groups=dict(type='list', elements='str', default=[]),
+))
+
+INFO_ARGUMENT_SPEC = dict(
+    title=dict(type='str'),
+    id=dict(type='str'),
+)
+INFO_KWARGS = dict(mutually_exclusive=[('title', 'id')])
+
+
+def build_body(params):
+    """The Schema Registry create/replace body: the class first, then the field groups (deduplicated)."""
+    refs = [params['class_id']]
+    for group in params.get('field_groups') or []:
+        if group not in refs:
+            refs.append(group)
+    body = {
+        'type': 'object',
+        'title': params['title'],
+        'description': params.get('description'),
+        'allOf': [{'$ref': ref} for ref in refs],
+    }
+    if body['description'] is None:
+        del body['description']
+    return body
+
+
+def _refs(resource):
+    return [e.get('$ref') for e in resource.get('allOf') or [] if isinstance(e, dict) and e.get('$ref')]
+
+
+def user_view(resource):
+    """A schema in the module's terms: title, description, class_id, field_groups (sorted)."""
+    if not resource:
+        return {}
+    refs = _refs(resource)
+    class_id = resource.get('meta:class') or (refs[0] if refs else None)
+    view = {
+        'title': resource.get('title'),
+        'description': resource.get('description'),
+        'class_id': class_id,
+        'field_groups': sorted(set(r for r in refs if r != class_id)),
+    }
+    return dict((k, v) for k, v in view.items() if v is not None)
+
+
+class Schema(SchemaRegistryResource):
+    kind = 'schema'
+    path = '/tenant/schemas'
+
+    def search(self, value):
+        # A comma separates clauses of a Schema Registry ``property`` filter: list everything instead.
+        if ',' in value:
+            return self.client.list(self.service, self.path, accept=self.list_accept)
+        return super(Schema, self).search(value)
+
+    def differences(self, current, desired):
+        # ``desired`` carries a description only when the user set one: otherwise it is not compared.
+        have, want = user_view(current), user_view(desired)
+        return ['/%s' % key for key in sorted(want) if have.get(key) != want[key]]
+
+    def put_body(self, current, desired):
+        body = copy.deepcopy(desired)
+        if 'description' not in body:
+            body['description'] = current.get('description') or ''
+        return body
+
+    def create(self, body):
+        body = dict(body)
+        body.setdefault('description', '')  # the Schema Registry requires one
+        return super(Schema, self).create(body)
+
+    def predict_update(self, current, desired):
+        predicted = copy.deepcopy(current)
+        predicted.update(self.put_body(current, desired))
+        predicted.pop('meta:class', None)
+        return predicted
+
+    def diff_view(self, obj):
+        return user_view(obj)
+
+
+def check_references(client, params):
+    """The class exists; every field group is a well-formed ``$id``, exists and extends the class."""
+    class_id = params['class_id']
+    xdm_common.check_class(client, class_id, 'class_id')
+    for index, group_id in enumerate(params.get('field_groups') or []):
+        field = 'field_groups[%d]' % index
+        validate_id(group_id, 'xdm', field)
+        if is_placeholder(group_id):
+            continue
+        group = xdm_common.lookup(client, 'fieldgroups', group_id)
+        if group is None:
+            raise InputError('%s: field group %r does not exist in sandbox %r; create it first '
+                             '(aep.platform.field_group)' % (field, group_id, client.sandbox), field='field_groups')
+        extends = group.get('meta:intendedToExtend') or []
+        if extends and class_id not in extends and not is_placeholder(class_id):
+            raise InputError('%s: field group %r (%s) extends %s, not the schema class %s'
+                             % (field, group.get('title'), group_id, ', '.join(extends), class_id),
+                             field='field_groups')
+
+
+def _result(result):
+    obj = result.get('schema') or {}
+    result['alt_id'] = obj.get('meta:altId')
+    result['version'] = obj.get('version')
+    return result
+
+
+def run(params, client, check_mode):
+    resource = Schema(client)
+    if params['state'] == 'absent':
+        return _result(ensure_absent(resource, check_mode, identity=params['title']))
+    check_references(client, params)
+    return _result(ensure_present(resource, build_body(params), check_mode))
+
+
+def run_info(params, client, check_mode):
+    return xdm_common.info(Schema(client), params, 'schemas')

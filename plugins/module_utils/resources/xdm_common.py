@@ -1,0 +1,141 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2025, aep.platform contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Schema Registry helpers shared by the field_group, schema, dataset and mapping_set logic.
+
+* the tenant namespace (``GET /stats``),
+* lookups of classes, field groups and schemas by ``$id`` (tenant or global container),
+* the field paths of a resolved (``xed-full``) schema, for validating mapping destinations,
+* a small ``info`` helper for the ``*_info`` modules of Schema Registry objects.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+try:
+    from urllib.parse import quote
+except ImportError:  # pragma: no cover
+    from urllib import quote  # type: ignore
+
+from ansible_collections.aep.platform.plugins.module_utils.client import SCHEMA_REGISTRY
+from ansible_collections.aep.platform.plugins.module_utils.engine import InputError, is_placeholder, validate_id
+
+EXPERIENCE_EVENT = 'https://ns.adobe.com/xdm/context/experienceevent'
+PROFILE = 'https://ns.adobe.com/xdm/context/profile'
+
+ACCEPT_RAW = 'application/vnd.adobe.xed+json; version=1'
+ACCEPT_FULL = 'application/vnd.adobe.xed-full+json; version=1'
+ACCEPT_LIST_FULL = 'application/vnd.adobe.xed+json'
+ACCEPT_LIST_IDS = 'application/vnd.adobe.xed-id+json'
+
+_INDEX = re.compile(r'\[\d*\]')
+
+
+def tenant_id(client):
+    """The tenant id of the organization (``acme`` for the namespace ``_acme``), from ``GET /stats``."""
+    stats = client.get(SCHEMA_REGISTRY, '/stats', accept='application/json') or {}
+    tenant = stats.get('tenantId') if isinstance(stats, dict) else None
+    if not tenant:
+        raise InputError('Schema Registry GET /stats returned no tenantId; cannot place custom fields under '
+                         'the tenant namespace')
+    return tenant
+
+
+def item_path(container, kind, resource_id):
+    return '/%s/%s/%s' % (container, kind, quote(str(resource_id), safe=''))
+
+
+def lookup(client, kind, resource_id, accept=ACCEPT_RAW, containers=('tenant', 'global')):
+    """The resource ``kind`` (``schemas``, ``fieldgroups``, ``classes``) with this ``$id``, or None."""
+    for container in containers:
+        found = client.get_or_none(SCHEMA_REGISTRY, item_path(container, kind, resource_id), accept=accept)
+        if found:
+            return found
+    return None
+
+
+def check_class(client, class_id, field):
+    """Fail unless ``class_id`` is a well-formed ``$id`` of an existing XDM class."""
+    validate_id(class_id, 'xdm', field)
+    if is_placeholder(class_id):
+        return None
+    found = lookup(client, 'classes', class_id)
+    if found is None:
+        raise InputError('%s: the XDM class %r does not exist in sandbox %r (standard classes are for example %s '
+                         'and %s)' % (field, class_id, client.sandbox, EXPERIENCE_EVENT, PROFILE), field=field)
+    return found
+
+
+def require_schema(client, schema_id, field='schema_id', accept=ACCEPT_RAW):
+    """The tenant schema with this ``$id`` (resolved when ``accept`` is ``ACCEPT_FULL``); InputError when absent.
+
+    Returns None for a check-mode placeholder id (the schema would be created earlier in the same run).
+    """
+    validate_id(schema_id, 'xdm', field)
+    if is_placeholder(schema_id):
+        return None
+    found = client.get_or_none(SCHEMA_REGISTRY, item_path('tenant', 'schemas', schema_id), accept=accept)
+    if not found:
+        raise InputError('%s: schema %r does not exist in sandbox %r; create it first (aep.platform.schema)'
+                         % (field, schema_id, client.sandbox), field=field)
+    return found
+
+
+def field_type(node):
+    """The XDM type of a property node: string, integer, number, boolean, date, date-time, object, map, array."""
+    kind = node.get('type', 'object')
+    if kind == 'string' and node.get('format') in ('date', 'date-time'):
+        return node['format']
+    if kind == 'object' and 'properties' not in node and 'additionalProperties' in node:
+        return 'map'
+    return kind
+
+
+def schema_field_paths(resolved):
+    """Dotted path -> type of every field of a resolved schema (``properties`` at the top, as ``xed-full``
+    returns it); fields of objects inside arrays appear as ``list[].field``."""
+    paths = {}
+    _collect(resolved.get('properties') or {}, '', paths)
+    return paths
+
+
+def _collect(props, prefix, out):
+    for name, node in props.items():
+        if not isinstance(node, dict):
+            continue
+        path = prefix + name
+        out[path] = field_type(node)
+        if isinstance(node.get('properties'), dict):
+            _collect(node['properties'], path + '.', out)
+        elif node.get('type') == 'array' and isinstance((node.get('items') or {}).get('properties'), dict):
+            _collect(node['items']['properties'], path + '[].', out)
+
+
+def destination_known(paths, destination):
+    """True when ``destination`` (array indexes allowed) is a field of the schema or lies below a map field."""
+    normalized = _INDEX.sub('[]', destination)
+    if normalized in paths:
+        return True
+    parts = normalized.split('.')
+    for end in range(len(parts) - 1, 0, -1):
+        if paths.get('.'.join(parts[:end])) == 'map':
+            return True
+    return False
+
+
+def info(resource, params, key, id_kind='xdm', identity='title'):
+    """The ``*_info`` result for a Schema Registry resource: by id, by title, or every tenant resource."""
+    object_id = params.get('id')
+    if object_id:
+        validate_id(object_id, id_kind, 'id')
+        found = resource.get(object_id)
+        items = [found] if found else []
+    elif params.get(identity):
+        items = [resource.complete(o) for o in resource.search(params[identity]) if o.get(identity) == params[identity]]
+    else:
+        items = resource.client.list(SCHEMA_REGISTRY, resource.path, accept=ACCEPT_LIST_FULL)
+    return {'changed': False, key: [resource.result_view(i) for i in items]}

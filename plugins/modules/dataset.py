@@ -1,0 +1,143 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2025, aep.platform contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: dataset
+short_description: Manage Adobe Experience Platform datasets
+version_added: 0.1.0
+description:
+  - Create, update or delete a Catalog dataset (C(/dataSets)) in one sandbox.
+  - The dataset is identified by its O(name) within the sandbox, or by O(id) when given. When several datasets carry
+    the same name the module fails and lists their ids instead of guessing.
+  - The module compares the name, the description (when set), the schema and the tag keys you set (the values of
+    each tag as a set). Tags you do not mention, for example ones AEP adds, are left alone. Updates are C(PATCH)
+    requests with the differing fields only.
+  - Before creating, the module checks that O(schema_id) is a well-formed C($id) of an existing schema.
+  - AEP cannot move an existing dataset to another schema, so a different O(schema_id) fails with a message
+    instead of changing anything.
+author:
+  - aep.platform contributors
+extends_documentation_fragment:
+  - aep.platform.connection
+  - aep.platform.state
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+    details: The diff shows name, description, schema_id and tags.
+  platform:
+    support: full
+    platforms: all
+  action_group:
+    support: full
+    membership:
+      - aep.platform.aep
+options:
+  name:
+    description:
+      - Name of the dataset, its identity within the sandbox.
+      - Required unless O(id) is given. With O(id), a different O(name) renames the dataset.
+    type: str
+  id:
+    description:
+      - Id of an existing dataset (24 hexadecimal characters). When set, the dataset is looked up by id instead of
+        name; the module never creates a dataset with a given id.
+    type: str
+  description:
+    description:
+      - Description of the dataset. Not compared when omitted.
+    type: str
+  schema_id:
+    description:
+      - C($id) of the XDM schema of the dataset, sent as C(schemaRef) with content type
+        C(application/vnd.adobe.xed+json;version=1).
+      - Required to create the dataset.
+    type: str
+  tags:
+    description:
+      - Catalog tags, a dictionary of lists of strings, for example the key C(unifiedProfile) with the list
+        C([enabled:true]). A single string is taken as a list of one.
+      - Only the keys you set are compared and written; the order of the values does not matter.
+    type: dict
+notes:
+  - Deleting a dataset also deletes the data in it. The Schema Registry then lets you delete its schema.
+seealso:
+  - module: aep.platform.dataset_info
+  - module: aep.platform.schema
+  - module: aep.platform.target_connection
+'''
+
+EXAMPLES = r'''
+- name: Dataset for Chatlio events
+  aep.platform.dataset:
+    name: Chatlio Events
+    description: Chatlio webhook events
+    schema_id: "{{ chatlio_schema.id }}"
+    tags:
+      team:
+        - marketing
+  register: chatlio_dataset
+
+- name: Target connection writing to it
+  aep.platform.target_connection:
+    name: Chatlio target
+    connection_spec_id: c604ff05-7f1a-43c0-8e18-33bf874cb11c
+    dataset_id: "{{ chatlio_dataset.id }}"
+    schema_id: "{{ chatlio_schema.id }}"
+
+- name: Delete the dataset and its data
+  aep.platform.dataset:
+    name: Chatlio Events
+    state: absent
+'''
+
+RETURN = r'''
+dataset:
+  description: The dataset as Catalog returns it, with its id under C(id); predicted in check mode; C({}) when absent.
+  returned: always
+  type: dict
+  sample:
+    id: 5c8c3c555033b814b69f947f
+    name: Chatlio Events
+    description: Chatlio webhook events
+    schemaRef:
+      id: https://ns.adobe.com/acme/schemas/49cecec83dd1a8da1aef4a96c67c06654e8c337a0a3b4262
+      contentType: application/vnd.adobe.xed+json;version=1
+    tags:
+      team:
+        - marketing
+    version: 1.0.0
+id:
+  description: Id of the dataset (a placeholder of zeros when it would be created in check mode).
+  returned: when the dataset exists or would be created
+  type: str
+  sample: 5c8c3c555033b814b69f947f
+etag:
+  description: Catalog datasets carry no etag, so this is null unless AEP returns one.
+  returned: always
+  type: str
+diff:
+  description: Before and after, in the module's terms (name, description, schema_id, tags).
+  returned: with C(--diff)
+  type: dict
+'''
+
+from ansible_collections.aep.platform.plugins.module_utils.module import run_module
+from ansible_collections.aep.platform.plugins.module_utils.resources import dataset
+
+
+def main():
+    run_module(dataset.ARGUMENT_SPEC, dataset.run, **dataset.MODULE_KWARGS)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,93 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2025, aep.platform contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: dataset_info
+short_description: Read Adobe Experience Platform datasets
+version_added: 0.1.0
+description:
+  - Returns Catalog datasets of one sandbox, by O(name), by O(id), or all of them (following every page).
+  - Each dataset is the Catalog object with its id added under C(id).
+author:
+  - aep.platform contributors
+options:
+  name:
+    description:
+      - Name of the dataset. Every dataset with exactly this name is returned.
+      - Mutually exclusive with O(id).
+    type: str
+  id:
+    description:
+      - Id of the dataset (24 hexadecimal characters).
+      - Mutually exclusive with O(name).
+    type: str
+extends_documentation_fragment:
+  - aep.platform.connection
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+    details: Reads only.
+  diff_mode:
+    support: N/A
+  platform:
+    support: full
+    platforms: all
+  action_group:
+    support: full
+    membership:
+      - aep.platform.aep
+seealso:
+  - module: aep.platform.dataset
+'''
+
+EXAMPLES = r'''
+- name: The Chatlio dataset
+  aep.platform.dataset_info:
+    name: Chatlio Events
+  register: aep_datasets
+
+- name: Its schema
+  ansible.builtin.debug:
+    msg: "{{ aep_datasets.datasets[0].schemaRef.id }}"
+
+- name: One dataset by id
+  aep.platform.dataset_info:
+    id: 5c8c3c555033b814b69f947f
+'''
+
+RETURN = r'''
+datasets:
+  description: The matching datasets; an empty list when none matches.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - id: 5c8c3c555033b814b69f947f
+      name: Chatlio Events
+      description: Chatlio webhook events
+      schemaRef:
+        id: https://ns.adobe.com/acme/schemas/49cecec83dd1a8da1aef4a96c67c06654e8c337a0a3b4262
+        contentType: application/vnd.adobe.xed+json;version=1
+      tags:
+        team:
+          - data
+'''
+
+from ansible_collections.aep.platform.plugins.module_utils.module import run_module
+from ansible_collections.aep.platform.plugins.module_utils.resources import dataset
+
+
+def main():
+    run_module(dataset.INFO_ARGUMENT_SPEC, dataset.run_info, **dataset.INFO_KWARGS)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,209 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2025, aep.platform contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: field_group
+short_description: Manage Adobe Experience Platform XDM field groups
+version_added: 0.1.0
+description:
+  - Create, update or delete a tenant field group in the Schema Registry (C(/tenant/fieldgroups)) of one sandbox.
+  - The field group is identified by its O(title) within the sandbox. When several field groups carry the same title
+    the module fails and lists their ids instead of guessing.
+  - You describe the custom fields as a flat list in O(fields); each O(fields[].name) is a dotted path below the
+    tenant namespace C(_<tenant>), which the module reads from C(GET /stats). The module builds the XDM
+    C(definitions) body, with C(meta:intendedToExtend) set from O(class_ids).
+  - The field group is compared in these terms only (title, description when set, the set of classes, and the
+    fields with their type, title, description, format and required flag). Field order, ids, versions and the
+    metadata the Schema Registry adds never cause a change. The field list is authoritative, so fields that are
+    in AEP but not in O(fields) are removed.
+  - An update replaces the field group with C(PUT); its minor version increases.
+author:
+  - aep.platform contributors
+extends_documentation_fragment:
+  - aep.platform.connection
+  - aep.platform.state
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+    details: The diff shows title, description, class_ids and the flat field list.
+  platform:
+    support: full
+    platforms: all
+  action_group:
+    support: full
+    membership:
+      - aep.platform.aep
+options:
+  title:
+    description:
+      - Title of the field group, its identity within the sandbox.
+    type: str
+    required: true
+  description:
+    description:
+      - Description of the field group. Not compared when omitted.
+    type: str
+  class_ids:
+    description:
+      - C($id)s of the XDM classes the field group can extend (C(meta:intendedToExtend)), compared as a set.
+      - Each class must exist; the module checks before writing.
+    type: list
+    elements: str
+    default: ['https://ns.adobe.com/xdm/context/experienceevent']
+  fields:
+    description:
+      - The custom fields of the field group, all below the tenant namespace C(_<tenant>).
+      - Parent objects of a dotted path are created implicitly; list a parent with O(fields[].type=object) to give it
+        a title or description.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      name:
+        description:
+          - Dotted path of the field below C(_<tenant>), for example C(message) or C(visitor.email).
+          - Each segment uses letters, digits, C(_) or C(-) and does not start with C(_). A leading C(_<tenant>.) is
+            accepted and removed.
+        type: str
+        required: true
+      type:
+        description:
+          - XDM type of the field. V(date) and V(date-time) are strings with that format.
+        type: str
+        choices: [string, integer, number, boolean, date, date-time, object]
+        default: string
+      title:
+        description:
+          - Display title of the field. Defaults to the last segment of O(fields[].name).
+        type: str
+      description:
+        description:
+          - Description of the field.
+        type: str
+      format:
+        description:
+          - Format of a V(string) field, for example V(email) or V(uri). Only valid with O(fields[].type=string).
+        type: str
+      required:
+        description:
+          - Whether records must carry the field (listed in the C(required) array of its parent object).
+        type: bool
+        default: false
+notes:
+  - The Schema Registry refuses to delete a field group that a schema still uses; remove it from the schema first.
+seealso:
+  - module: aep.platform.field_group_info
+  - module: aep.platform.schema
+'''
+
+EXAMPLES = r'''
+- name: Chatlio custom fields (ExperienceEvent)
+  aep.platform.field_group:
+    title: Chatlio Fields
+    description: Fields of Chatlio webhook events
+    fields:
+      - name: message
+        title: Message
+      - name: UUID
+        title: Visitor UUID
+        required: true
+      - name: chatlio_email
+        format: email
+      - name: channel_ID
+      - name: slackchannel_ID
+      - name: slackchannel_name
+      - name: visitor
+        type: object
+        title: Visitor
+      - name: visitor.createdAt
+        type: date-time
+  register: chatlio_fields
+
+- name: Use its id in a schema
+  aep.platform.schema:
+    title: Chatlio Events
+    field_groups:
+      - "{{ chatlio_fields.id }}"
+
+- name: Remove the field group
+  aep.platform.field_group:
+    title: Chatlio Fields
+    state: absent
+'''
+
+RETURN = r'''
+field_group:
+  description:
+    - The field group as the Schema Registry returns it (C(application/vnd.adobe.xed+json; version=1)); predicted in
+      check mode; C({}) when absent.
+  returned: always
+  type: dict
+  sample:
+    $id: https://ns.adobe.com/acme/mixins/2f9ef1a9c4d1a7b3e0a6f7b2c9e1d3f4a5b6c7d8e9f0a1b2
+    meta:altId: _acme.mixins.2f9ef1a9c4d1a7b3e0a6f7b2c9e1d3f4a5b6c7d8e9f0a1b2
+    title: Chatlio Fields
+    version: '1.1'
+    meta:intendedToExtend:
+      - https://ns.adobe.com/xdm/context/experienceevent
+    definitions:
+      customFields:
+        type: object
+        properties:
+          _acme:
+            type: object
+            properties:
+              message:
+                type: string
+                title: Message
+    allOf:
+      - $ref: '#/definitions/customFields'
+id:
+  description: C($id) of the field group (a placeholder of zeros when it would be created in check mode).
+  returned: when the field group exists or would be created
+  type: str
+  sample: https://ns.adobe.com/acme/mixins/2f9ef1a9c4d1a7b3e0a6f7b2c9e1d3f4a5b6c7d8e9f0a1b2
+alt_id:
+  description: C(meta:altId) of the field group.
+  returned: when the field group exists
+  type: str
+  sample: _acme.mixins.2f9ef1a9c4d1a7b3e0a6f7b2c9e1d3f4a5b6c7d8e9f0a1b2
+version:
+  description: Version of the field group, for example V(1.0), increased by every update.
+  returned: when the field group exists
+  type: str
+  sample: '1.0'
+etag:
+  description: C(meta:registryMetadata.eTag) of the field group.
+  returned: when the field group exists
+  type: str
+tenant_id:
+  description: The tenant id of the organization; custom fields live below C(_<tenant_id>).
+  returned: always
+  type: str
+  sample: acme
+diff:
+  description: Before and after, in the module's terms (title, description, class_ids, fields).
+  returned: with C(--diff)
+  type: dict
+'''
+
+from ansible_collections.aep.platform.plugins.module_utils.module import run_module
+from ansible_collections.aep.platform.plugins.module_utils.resources import field_group
+
+
+def main():
+    run_module(field_group.ARGUMENT_SPEC, field_group.run)
+
+
+if __name__ == '__main__':
+    main()

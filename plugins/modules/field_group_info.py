@@ -1,0 +1,91 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2025, aep.platform contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: field_group_info
+short_description: Read Adobe Experience Platform XDM field groups
+version_added: 0.1.0
+description:
+  - Returns tenant field groups of the Schema Registry in one sandbox, by O(title), by O(id), or all of them
+    (following every page).
+  - Field groups are returned as the Schema Registry stores them (C(application/vnd.adobe.xed+json)).
+author:
+  - aep.platform contributors
+options:
+  title:
+    description:
+      - Title of the field group. Every field group with exactly this title is returned.
+      - Mutually exclusive with O(id).
+    type: str
+  id:
+    description:
+      - C($id) of the field group, for example C(https://ns.adobe.com/acme/mixins/<hash>).
+      - Mutually exclusive with O(title).
+    type: str
+extends_documentation_fragment:
+  - aep.platform.connection
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+    details: Reads only.
+  diff_mode:
+    support: N/A
+  platform:
+    support: full
+    platforms: all
+  action_group:
+    support: full
+    membership:
+      - aep.platform.aep
+seealso:
+  - module: aep.platform.field_group
+'''
+
+EXAMPLES = r'''
+- name: One field group by title
+  aep.platform.field_group_info:
+    title: Chatlio Fields
+  register: aep_groups
+
+- name: Its id
+  ansible.builtin.debug:
+    msg: "{{ aep_groups.field_groups[0]['$id'] }}"
+
+- name: Every tenant field group of the sandbox
+  aep.platform.field_group_info:
+    sandbox: dev
+'''
+
+RETURN = r'''
+field_groups:
+  description: The matching field groups; an empty list when none matches.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - $id: https://ns.adobe.com/acme/mixins/2f9ef1a9c4d1a7b3e0a6f7b2c9e1d3f4a5b6c7d8e9f0a1b2
+      meta:altId: _acme.mixins.2f9ef1a9c4d1a7b3e0a6f7b2c9e1d3f4a5b6c7d8e9f0a1b2
+      title: Chatlio Fields
+      version: '1.0'
+      meta:intendedToExtend:
+        - https://ns.adobe.com/xdm/context/experienceevent
+'''
+
+from ansible_collections.aep.platform.plugins.module_utils.module import run_module
+from ansible_collections.aep.platform.plugins.module_utils.resources import field_group
+
+
+def main():
+    run_module(field_group.INFO_ARGUMENT_SPEC, field_group.run_info, **field_group.INFO_KWARGS)
+
+
+if __name__ == '__main__':
+    main()

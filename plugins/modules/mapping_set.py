@@ -1,0 +1,205 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2025, aep.platform contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: mapping_set
+short_description: Manage Adobe Experience Platform Data Prep mapping sets
+version_added: 0.1.0
+description:
+  - Create or update a Data Prep mapping set (C(/mappingSets)) in one sandbox; a flow uses it to map incoming
+    data to the fields of an XDM schema.
+  - B(Identity.) The mapping set is identified by its O(name) within the sandbox (C(GET /mappingSets?name=), exact
+    matches only), or by O(id) when given. A rerun with the same O(name) therefore never creates a second mapping
+    set. When several mapping sets carry the same name the module fails and lists their ids instead of guessing.
+    Mapping sets created without a name (for example by hand) can only be managed with O(id).
+  - B(Comparison.) The mappings are compared as a set of (O(mappings[].source_type), O(mappings[].source),
+    O(mappings[].destination)), plus O(mappings[].description) when you set one; their order and the fields Data
+    Prep adds (ids, versions, legacy keys, timestamps) never cause a change. The output schema and, with O(id),
+    the name are compared too.
+  - B(Update.) A change is a C(PUT), which makes a B(new version) of the same mapping set (same id, O(ignore:version)
+    + 1). Flows refer to a mapping id B(and) version, so give the returned RV(version) to M(aep.platform.flow).
+  - B(Validation.) Before anything is written, every destination is checked against the fields of the output schema
+    (fetched resolved, C(application/vnd.adobe.xed-full+json; version=1)); a destination that is not in the schema
+    fails with a message naming it.
+  - B(No deletion.) Data Prep has no DELETE endpoint, so O(state=absent) changes nothing. It reports the mapping set
+    it found with C(changed=false) and a warning; an unused mapping set is harmless.
+author:
+  - aep.platform contributors
+extends_documentation_fragment:
+  - aep.platform.connection
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+    details: The diff shows name, schema_id and the sorted mappings.
+  platform:
+    support: full
+    platforms: all
+  action_group:
+    support: full
+    membership:
+      - aep.platform.aep
+options:
+  state:
+    description:
+      - V(present) creates the mapping set when it does not exist, and makes a new version when the name, the output
+        schema or the mappings you set differ.
+      - V(absent) deletes nothing, because Data Prep cannot delete mapping sets; the module only reports and warns.
+    type: str
+    choices: [present, absent]
+    default: present
+  name:
+    description:
+      - Name of the mapping set, its identity within the sandbox.
+      - Required unless O(id) is given. With O(id), a different O(name) renames the mapping set (new version).
+    type: str
+  id:
+    description:
+      - Id of an existing mapping set (32 hexadecimal characters). When set, the mapping set is looked up by id
+        instead of name; the module never creates a mapping set with a given id.
+    type: str
+  schema_id:
+    description:
+      - C($id) of the output XDM schema, sent as C(outputSchema.schemaRef) with content type
+        C(application/vnd.adobe.xed-full+json;version=1). Required to create the mapping set.
+      - It must be the schema of the flow's target dataset, or the flow is refused.
+    type: str
+  mappings:
+    description:
+      - The complete list of mappings. Required to create the mapping set; not compared when omitted.
+      - Mappings in AEP that are not listed here are removed by the update.
+    type: list
+    elements: dict
+    suboptions:
+      source:
+        description:
+          - The input attribute path (V(ATTRIBUTE)), the expression (V(EXPRESSION)), or the constant (V(STATIC)).
+        type: str
+        required: true
+        aliases: [sourceAttribute]
+      destination:
+        description:
+          - Dotted path of the XDM field to fill, for example C(_acme.message), C(_id) or C(timestamp).
+        type: str
+        required: true
+        aliases: [destinationXdmPath]
+      source_type:
+        description:
+          - How O(mappings[].source) is read.
+        type: str
+        choices: [ATTRIBUTE, EXPRESSION, STATIC]
+        default: ATTRIBUTE
+        aliases: [sourceType]
+      description:
+        description:
+          - Description of the mapping. Compared only when set.
+        type: str
+notes:
+  - The legacy keys of the AEP tutorials, C(sourceAttribute) and C(destinationXdmPath), are accepted as aliases.
+    Their C(identity) and C(version) keys are not options; remove them.
+  - An XDM ExperienceEvent schema requires C(_id) and C(timestamp); map them, for example from the expressions
+    C(uuid()) and C(now()).
+seealso:
+  - module: aep.platform.mapping_set_info
+  - module: aep.platform.flow
+'''
+
+EXAMPLES = r'''
+- name: Chatlio mapping set
+  aep.platform.mapping_set:
+    name: Chatlio mappings
+    schema_id: "{{ chatlio_schema.id }}"
+    mappings:
+      - source: visitor.UUID
+        destination: "_{{ chatlio_fields.tenant_id }}.UUID"
+      - source: message
+        destination: "_{{ chatlio_fields.tenant_id }}.message"
+      - source: uuid()
+        source_type: EXPRESSION
+        destination: _id
+      - source: now()
+        source_type: EXPRESSION
+        destination: timestamp
+  register: chatlio_mapping
+
+- name: Flow using this version of the mapping set
+  aep.platform.flow:
+    name: Chatlio dataflow
+    flow_spec_id: e77fde5a-22a8-11ed-861d-0242ac120002
+    source_connection_ids: ["{{ source.id }}"]
+    target_connection_ids: ["{{ target.id }}"]
+    mapping_id: "{{ chatlio_mapping.id }}"
+    mapping_version: "{{ chatlio_mapping.version }}"
+
+- name: Tutorial-style mappings are accepted as they are
+  aep.platform.mapping_set:
+    name: Chatlio mappings (legacy keys)
+    schema_id: "{{ chatlio_schema.id }}"
+    mappings:
+      - sourceAttribute: slackChannelId
+        destinationXdmPath: _acme.slackchannel_ID
+'''
+
+RETURN = r'''
+mapping_set:
+  description: The latest version of the mapping set as Data Prep returns it; predicted in check mode; C({}) when absent.
+  returned: always
+  type: dict
+  sample:
+    id: 4b7188aad69c44529a5e674ab5d3568b
+    name: Chatlio mappings
+    version: 1
+    outputSchema:
+      schemaRef:
+        id: https://ns.adobe.com/acme/schemas/49cecec83dd1a8da1aef4a96c67c06654e8c337a0a3b4262
+        contentType: application/vnd.adobe.xed-full+json;version=1
+    mappings:
+      - sourceType: text/x.schema-path
+        source: message
+        destination: _acme.message
+        sourceAttribute: message
+        destinationXdmPath: _acme.message
+id:
+  description: Id of the mapping set (a placeholder of zeros when it would be created in check mode).
+  returned: when the mapping set exists or would be created
+  type: str
+  sample: 4b7188aad69c44529a5e674ab5d3568b
+version:
+  description: Version of the mapping set (V(0) when created, + 1 for every update). Pass it to the flow.
+  returned: when the mapping set exists or would be created
+  type: int
+  sample: 1
+etag:
+  description: Data Prep has no etag, so this is always null.
+  returned: always
+  type: str
+msg:
+  description: With O(state=absent), what was (not) done.
+  returned: when O(state=absent)
+  type: str
+  sample: "Data Prep has no DELETE: mapping set 4b7188aad69c44529a5e674ab5d3568b was left in place and nothing was changed"
+diff:
+  description: Before and after, in the module's terms (name, schema_id, mappings).
+  returned: with C(--diff)
+  type: dict
+'''
+
+from ansible_collections.aep.platform.plugins.module_utils.module import run_module
+from ansible_collections.aep.platform.plugins.module_utils.resources import mapping_set
+
+
+def main():
+    run_module(mapping_set.ARGUMENT_SPEC, mapping_set.run, **mapping_set.MODULE_KWARGS)
+
+
+if __name__ == '__main__':
+    main()

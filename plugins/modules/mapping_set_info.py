@@ -1,0 +1,95 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2025, aep.platform contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: mapping_set_info
+short_description: Read Adobe Experience Platform Data Prep mapping sets
+version_added: 0.1.0
+description:
+  - Returns Data Prep mapping sets of one sandbox, by O(name), by O(id), or all of them (following every page).
+  - Each mapping set is returned in its latest version.
+author:
+  - aep.platform contributors
+options:
+  name:
+    description:
+      - Name of the mapping set. Every mapping set with exactly this name is returned.
+      - Mutually exclusive with O(id).
+    type: str
+  id:
+    description:
+      - Id of the mapping set (32 hexadecimal characters).
+      - Mutually exclusive with O(name).
+    type: str
+extends_documentation_fragment:
+  - aep.platform.connection
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+    details: Reads only.
+  diff_mode:
+    support: N/A
+  platform:
+    support: full
+    platforms: all
+  action_group:
+    support: full
+    membership:
+      - aep.platform.aep
+seealso:
+  - module: aep.platform.mapping_set
+'''
+
+EXAMPLES = r'''
+- name: The Chatlio mapping set
+  aep.platform.mapping_set_info:
+    name: Chatlio mappings
+  register: aep_mappings
+
+- name: Its id and latest version
+  ansible.builtin.debug:
+    msg: "{{ aep_mappings.mapping_sets[0].id }} v{{ aep_mappings.mapping_sets[0].version }}"
+
+- name: One mapping set by id
+  aep.platform.mapping_set_info:
+    id: 4b7188aad69c44529a5e674ab5d3568b
+'''
+
+RETURN = r'''
+mapping_sets:
+  description: The matching mapping sets (latest versions); an empty list when none matches.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - id: 4b7188aad69c44529a5e674ab5d3568b
+      name: Chatlio mappings
+      version: 0
+      outputSchema:
+        schemaRef:
+          id: https://ns.adobe.com/acme/schemas/49cecec83dd1a8da1aef4a96c67c06654e8c337a0a3b4262
+          contentType: application/vnd.adobe.xed-full+json;version=1
+      mappings:
+        - sourceType: text/x.schema-path
+          source: message
+          destination: _acme.message
+'''
+
+from ansible_collections.aep.platform.plugins.module_utils.module import run_module
+from ansible_collections.aep.platform.plugins.module_utils.resources import mapping_set
+
+
+def main():
+    run_module(mapping_set.INFO_ARGUMENT_SPEC, mapping_set.run_info, **mapping_set.INFO_KWARGS)
+
+
+if __name__ == '__main__':
+    main()

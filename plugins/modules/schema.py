@@ -1,0 +1,148 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2025, aep.platform contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: schema
+short_description: Manage Adobe Experience Platform XDM schemas
+version_added: 0.1.0
+description:
+  - Create, update or delete a tenant schema in the Schema Registry (C(/tenant/schemas)) of one sandbox.
+  - The schema is identified by its O(title) within the sandbox. When several schemas carry the same title the
+    module fails and lists their ids instead of guessing.
+  - A schema is one class (O(class_id)) plus field groups (O(field_groups)). The module compares the title, the
+    description (when set), the class and the B(set) of field groups; their order and everything the Schema
+    Registry adds (ids, versions, C(meta:*) fields) are ignored.
+  - Before writing, the module checks that the class exists and that every field group id is well formed, exists
+    (tenant or global container) and extends the class.
+  - An update replaces the schema with C(PUT); its minor version increases.
+author:
+  - aep.platform contributors
+extends_documentation_fragment:
+  - aep.platform.connection
+  - aep.platform.state
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+    details: The diff shows title, description, class_id and the sorted field group ids.
+  platform:
+    support: full
+    platforms: all
+  action_group:
+    support: full
+    membership:
+      - aep.platform.aep
+options:
+  title:
+    description:
+      - Title of the schema, its identity within the sandbox.
+    type: str
+    required: true
+  description:
+    description:
+      - Description of the schema. Not compared when omitted (an empty one is sent on create).
+    type: str
+  class_id:
+    description:
+      - C($id) of the XDM class of the schema.
+      - AEP may refuse to change the class of a schema that datasets already use.
+    type: str
+    default: https://ns.adobe.com/xdm/context/experienceevent
+  field_groups:
+    description:
+      - C($id)s of the field groups of the schema (tenant ones, as returned by M(aep.platform.field_group), or
+        standard ones such as C(https://ns.adobe.com/xdm/context/identitymap)). Compared as a set.
+      - Field groups in AEP that are not listed here are removed from the schema.
+    type: list
+    elements: str
+    default: []
+notes:
+  - The Schema Registry refuses to delete a schema that a dataset still uses; delete the dataset first.
+seealso:
+  - module: aep.platform.schema_info
+  - module: aep.platform.field_group
+  - module: aep.platform.dataset
+'''
+
+EXAMPLES = r'''
+- name: Chatlio event schema
+  aep.platform.schema:
+    title: Chatlio Events
+    description: Chatlio webhook events
+    class_id: https://ns.adobe.com/xdm/context/experienceevent
+    field_groups:
+      - "{{ chatlio_fields.id }}"
+  register: chatlio_schema
+
+- name: Dataset of that schema
+  aep.platform.dataset:
+    name: Chatlio Events
+    schema_id: "{{ chatlio_schema.id }}"
+
+- name: Remove the schema
+  aep.platform.schema:
+    title: Chatlio Events
+    state: absent
+'''
+
+RETURN = r'''
+schema:
+  description:
+    - The schema as the Schema Registry returns it (C(application/vnd.adobe.xed+json; version=1)); predicted in check
+      mode; C({}) when absent.
+  returned: always
+  type: dict
+  sample:
+    $id: https://ns.adobe.com/acme/schemas/49cecec83dd1a8da1aef4a96c67c06654e8c337a0a3b4262
+    meta:altId: _acme.schemas.49cecec83dd1a8da1aef4a96c67c06654e8c337a0a3b4262
+    title: Chatlio Events
+    description: Chatlio webhook events
+    version: '1.0'
+    meta:class: https://ns.adobe.com/xdm/context/experienceevent
+    allOf:
+      - $ref: https://ns.adobe.com/xdm/context/experienceevent
+      - $ref: https://ns.adobe.com/acme/mixins/2f9ef1a9c4d1a7b3e0a6f7b2c9e1d3f4a5b6c7d8e9f0a1b2
+id:
+  description: C($id) of the schema (a placeholder of zeros when it would be created in check mode).
+  returned: when the schema exists or would be created
+  type: str
+  sample: https://ns.adobe.com/acme/schemas/49cecec83dd1a8da1aef4a96c67c06654e8c337a0a3b4262
+alt_id:
+  description: C(meta:altId) of the schema.
+  returned: when the schema exists
+  type: str
+  sample: _acme.schemas.49cecec83dd1a8da1aef4a96c67c06654e8c337a0a3b4262
+version:
+  description: Version of the schema, for example V(1.0), increased by every update.
+  returned: when the schema exists
+  type: str
+  sample: '1.1'
+etag:
+  description: C(meta:registryMetadata.eTag) of the schema.
+  returned: when the schema exists
+  type: str
+diff:
+  description: Before and after, in the module's terms (title, description, class_id, field_groups).
+  returned: with C(--diff)
+  type: dict
+'''
+
+from ansible_collections.aep.platform.plugins.module_utils.module import run_module
+from ansible_collections.aep.platform.plugins.module_utils.resources import schema
+
+
+def main():
+    run_module(schema.ARGUMENT_SPEC, schema.run)
+
+
+if __name__ == '__main__':
+    main()
