@@ -64,6 +64,11 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+count:
+  description: Number of datasets returned.
+  returned: always
+  type: int
+  sample: 1
 datasets:
   description: The matching datasets; an empty list when none matches.
   returned: always

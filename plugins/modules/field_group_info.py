@@ -65,6 +65,11 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+count:
+  description: Number of field groups returned.
+  returned: always
+  type: int
+  sample: 1
 field_groups:
   description: The matching field groups; an empty list when none matches.
   returned: always

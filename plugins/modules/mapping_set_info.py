@@ -64,6 +64,11 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+count:
+  description: Number of mapping sets returned.
+  returned: always
+  type: int
+  sample: 1
 mapping_sets:
   description: The matching mapping sets (latest versions); an empty list when none matches.
   returned: always

@@ -65,6 +65,11 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+count:
+  description: Number of schemas returned.
+  returned: always
+  type: int
+  sample: 1
 schemas:
   description: The matching schemas; an empty list when none matches.
   returned: always

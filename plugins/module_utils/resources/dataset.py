@@ -152,4 +152,4 @@ def run_info(params, client, check_mode):
         items = [d for d in resource.search(params['name']) if d.get('name') == params['name']]
     else:
         items = client.list(CATALOG, '/dataSets')
-    return {'changed': False, 'datasets': items}
+    return {'changed': False, 'datasets': items, 'count': len(items)}

@@ -260,4 +260,4 @@ def run_info(params, client, check_mode):
         items = [m for m in resource.search(params['name']) if m.get('name') == params['name']]
     else:
         items = client.list(DATA_PREP, '/mappingSets')
-    return {'changed': False, 'mapping_sets': items}
+    return {'changed': False, 'mapping_sets': items, 'count': len(items)}

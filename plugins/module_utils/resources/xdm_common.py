@@ -138,4 +138,5 @@ def info(resource, params, key, id_kind='xdm', identity='title'):
         items = [resource.complete(o) for o in resource.search(params[identity]) if o.get(identity) == params[identity]]
     else:
         items = resource.client.list(SCHEMA_REGISTRY, resource.path, accept=ACCEPT_LIST_FULL)
-    return {'changed': False, key: [resource.result_view(i) for i in items]}
+    items = [resource.result_view(i) for i in items]
+    return {'changed': False, key: items, 'count': len(items)}
