@@ -33,7 +33,7 @@ class SandboxConfig:
     default: bool = False
 
 
-@dataclass
+@dataclass(eq=False)  # hashable by identity (cached per org)
 class OrgConfig:
     id: str
     tenant: str

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import time
 import uuid
+from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.routing import Route
 
+from aep_emulator.config import OrgConfig
 from aep_emulator.errors import generic_error
 from aep_emulator.web import json_response
 
@@ -36,10 +38,13 @@ def _document(org_id: str, name: str, title: str, type_: str, default: bool, cre
     }
 
 
+@lru_cache(maxsize=256)
+def _configured(org: OrgConfig) -> tuple[dict, ...]:
+    return tuple(_document(org.id, s.name, s.title, s.type, s.default, _CONFIG_DATE) for s in org.sandboxes)
+
+
 def all_for(emu: Emulator, org_id: str) -> list[dict]:
-    org = emu.config.org(org_id)
-    configured = [_document(org_id, s.name, s.title, s.type, s.default, _CONFIG_DATE) for s in org.sandboxes]
-    return configured + emu.store.list(KIND, org_id, "")
+    return [*_configured(emu.config.org(org_id)), *emu.store.list(KIND, org_id, "")]
 
 
 def find(emu: Emulator, org_id: str, name: str) -> dict | None:
