@@ -61,6 +61,7 @@ RETRY_STATUSES = (429, 502, 503, 504)
 IDEMPOTENT_METHODS = ('GET', 'PUT', 'PATCH', 'DELETE', 'HEAD')
 REDACTED = '********'
 MAX_PAGES = 1000
+MIN_SECRET_LENGTH = 8
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -306,8 +307,8 @@ class AepClient:
 
     def __init__(self, client_id, org_id, sandbox='prod', client_secret=None, access_token=None,
                  scopes=None, platform_url=DEFAULT_PLATFORM_URL, ims_url=DEFAULT_IMS_URL,
-                 validate_certs=True, ca_path=None, timeout=30, max_retries=5, backoff_base=1.0,
-                 backoff_max=30.0, sleep=None, session=None):
+                 validate_certs=True, ca_path=None, timeout=30, max_retries=5, connection_retries=2,
+                 backoff_base=1.0, backoff_max=30.0, sleep=None, session=None):
         self.client_id = client_id
         self.org_id = org_id
         self.sandbox = sandbox
@@ -319,13 +320,15 @@ class AepClient:
         self.verify = ca_path if ca_path else bool(validate_certs)
         self.timeout = timeout
         self.max_retries = max_retries
+        self.connection_retries = min(connection_retries, max_retries)
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
         self.sleep = sleep or time.sleep
         self.session = session if session is not None else requests.Session()
         self.token_fetches = 0
         self.token_info = None
-        self._secrets = set(s for s in (client_secret, access_token) if s)
+        self._secrets = set()
+        self._remember(client_secret, access_token)
 
     @classmethod
     def from_params(cls, params, **kwargs):
@@ -349,6 +352,10 @@ class AepClient:
         return clone
 
     # --- secrets --------------------------------------------------------------------------------
+
+    def _remember(self, *secrets):
+        # Values shorter than 8 characters are not credentials AEP issues; redacting them would garble text.
+        self._secrets.update(str(s) for s in secrets if s and len(str(s)) >= MIN_SECRET_LENGTH)
 
     def secrets(self):
         """Every secret this client has seen (longest first, so a secret containing another is hidden whole)."""
@@ -392,7 +399,7 @@ class AepClient:
                                       url=self.ims_url + '/ims/token/v3', service='ims')
         self.token_fetches += 1
         self._access_token = body['access_token']
-        self._secrets.add(self._access_token)
+        self._remember(self._access_token)
         self.token_info = {
             'access_token': body['access_token'],
             'token_type': body.get('token_type', 'bearer'),
@@ -511,8 +518,8 @@ class AepClient:
                 response = self.session.request(method, url, params=params, json=json, data=data, headers=headers,
                                                 timeout=self.timeout, verify=self.verify)
             except requests.exceptions.RequestException as exc:
-                error = ConnectionFailure(self._describe_exception(exc), method=method, url=url, service=service)
-                if retry and attempt < self.max_retries:
+                error = ConnectionFailure(self._describe_exception(exc, url), method=method, url=url, service=service)
+                if retry and attempt < self.connection_retries:
                     self.sleep(self.backoff(attempt))
                     attempt += 1
                     continue
@@ -537,16 +544,20 @@ class AepClient:
         cap = min(self.backoff_max, self.backoff_base * (2 ** attempt))
         return cap / 2.0 + random.uniform(0, cap / 2.0)
 
-    def _describe_exception(self, exc):
+    def _describe_exception(self, exc, url):
+        """A short reason: what failed, where, and the OS-level cause when there is one."""
+        origin = '%s://%s' % urlsplit(url)[:2]
         if isinstance(exc, requests.exceptions.SSLError):
-            reason = 'TLS verification failed (set ca_path to your CA bundle)'
+            reason = 'TLS verification of %s failed (set ca_path to your CA bundle)' % origin
         elif isinstance(exc, requests.exceptions.Timeout):
-            reason = 'timed out after %s seconds' % self.timeout
+            reason = 'no answer from %s within %s seconds' % (origin, self.timeout)
         elif isinstance(exc, requests.exceptions.ConnectionError):
-            reason = 'cannot connect'
+            reason = 'cannot connect to %s' % origin
         else:
-            reason = type(exc).__name__
-        return self.redact('%s (%s)' % (reason, _short(str(exc))))
+            reason = 'request to %s failed' % origin
+        cause = _ERRNO.search(str(exc))
+        detail = cause.group(1) if cause else _short(str(exc), 200)
+        return self.redact('%s (%s)' % (reason, detail))
 
     def _error(self, method, url, service, response, auth_error):
         body = _parse_body(response)
@@ -566,6 +577,9 @@ def _parse_body(response):
         return response.json()
     except ValueError:
         return response.text
+
+
+_ERRNO = re.compile(r'\[Errno -?\d+\] ([^\'"\)\]]+)')
 
 
 def _short(text, limit=300):

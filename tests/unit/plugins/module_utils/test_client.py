@@ -364,11 +364,11 @@ def test_get_or_none(mocked, client):
 def test_secrets_never_in_errors_or_repr(mocked, make_client):
     echo = {'error': 'invalid_client', 'error_description': 'bad secret %s' % CLIENT_SECRET}
     mocked.post(TOKEN_URL, status=401, json=echo)
-    aep = make_client(access_token='tok-abc-123', client_secret=CLIENT_SECRET)
+    aep = make_client(access_token='tok-abc-123456', client_secret=CLIENT_SECRET)
     with pytest.raises(AuthenticationError) as info:
         aep.fetch_token()
     rendered = json.dumps(info.value.to_fail_kwargs()) + str(info.value) + repr(aep)
-    assert CLIENT_SECRET not in rendered and 'tok-abc-123' not in rendered
+    assert CLIENT_SECRET not in rendered and 'tok-abc-123456' not in rendered
     assert '********' in rendered
 
 
@@ -382,5 +382,20 @@ def test_fetched_token_redacted_from_errors(mocked, make_client):
 
 
 def test_redact_nested(make_client):
-    aep = make_client(access_token='tok', client_secret='sec')
-    assert aep.redact({'a': ['x tok y', {'b': 'sec'}], 'n': 1}) == {'a': ['x ******** y', {'b': '********'}], 'n': 1}
+    aep = make_client(access_token='token-123456', client_secret='secret-123456')
+    assert aep.redact({'a': ['x token-123456 y', {'b': 'secret-123456'}], 'n': 1}) == {
+        'a': ['x ******** y', {'b': '********'}], 'n': 1}
+
+
+def test_short_values_are_not_treated_as_secrets(make_client):
+    assert make_client(access_token='t').redact('connection refused') == 'connection refused'
+
+
+def test_connection_errors_retried_fewer_times(mocked, make_client, sleeps):
+    aep = make_client(max_retries=5, connection_retries=2)
+    mocked.get(FLOWS, body=requests.exceptions.ConnectionError('[Errno 111] Connection refused'))
+    with pytest.raises(ConnectionFailure) as info:
+        aep.get(FLOW_SERVICE, '/flows')
+    assert len(mocked.calls) == 3 and len(sleeps.calls) == 2
+    assert str(info.value) == ('AEP Flow Service GET /flows failed: cannot connect to https://platform.test '
+                               '(Connection refused)')
