@@ -346,6 +346,8 @@ class AepClient:
 
     def with_sandbox(self, sandbox):
         """A client for another sandbox that shares this one's token and HTTP session."""
+        if not self._access_token and self.has_credentials:
+            self.fetch_token()  # fetch once here, not once per clone
         clone = AepClient.__new__(AepClient)
         clone.__dict__.update(self.__dict__)
         clone.sandbox = sandbox
@@ -448,9 +450,10 @@ class AepClient:
             retry = method in IDEMPOTENT_METHODS
         refreshed = False
         while True:
+            request_headers = self.headers(accept, json is not None, headers)  # may fetch the token
             try:
                 return self._send(method, url, service=service, params=params, json=json, retry=retry,
-                                  headers=self.headers(accept, json is not None, headers))
+                                  headers=request_headers)
             except AuthenticationError as err:
                 if err.status != 401 or refreshed or not self.has_credentials:
                     raise

@@ -103,6 +103,22 @@ def test_ims_rejects_credentials(mocked, make_client):
     assert 'AEP IMS POST /ims/token/v3 failed: 400 invalid_client' in str(err)
 
 
+def test_bad_secret_means_one_ims_call(mocked, make_client):
+    mocked.post(TOKEN_URL, status=401, json={'error': 'invalid_client', 'error_description': 'invalid client_secret parameter'})
+    with pytest.raises(AuthenticationError):
+        credential_client(make_client).get(FLOW_SERVICE, '/flows')
+    assert len(mocked.calls) == 1
+
+
+def test_sandbox_clones_share_one_token(mocked, make_client):
+    mocked.post(TOKEN_URL, json=TOKEN_BODY)
+    mocked.get(FLOWS, json={'items': []})
+    aep = credential_client(make_client)
+    for name in ('prod', 'dev', 'stage'):
+        aep.with_sandbox(name).get(FLOW_SERVICE, '/flows')
+    assert len([c for c in mocked.calls if c.request.url == TOKEN_URL]) == 1
+
+
 def test_fetch_without_secret_is_an_authentication_error(client):
     with pytest.raises(AuthenticationError):
         client.fetch_token()
