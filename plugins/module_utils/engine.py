@@ -80,12 +80,6 @@ def is_placeholder(value):
     return bool(last) and set(last) == set('0')
 
 
-def placeholder_like(template=PLACEHOLDER_ID):
-    """A placeholder id shaped like ``template`` (zeros instead of its hex digits)."""
-    head, sep, tail = template.rstrip('/').rpartition('/')
-    return head + sep + re.sub(r'[0-9a-fA-F]', '0', tail)
-
-
 def validate_id(value, kind, field):
     """Raise ``InputError`` unless ``value`` is an id of ``kind`` (see ``ID_PATTERNS``) or a placeholder."""
     if value is None or is_placeholder(value):
