@@ -22,7 +22,7 @@ description:
   - AEP cannot move an existing dataset to another schema, so a different O(schema_id) fails with a message
     instead of changing anything.
 author:
-  - aep.platform contributors
+  - aep.platform maintainers (@aep-platform)
 extends_documentation_fragment:
   - aep.platform.connection
   - aep.platform.state

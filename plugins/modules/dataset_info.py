@@ -15,7 +15,7 @@ description:
   - Returns Catalog datasets of one sandbox, by O(name), by O(id), or all of them (following every page).
   - Each dataset is the Catalog object with its id added under C(id).
 author:
-  - aep.platform contributors
+  - aep.platform maintainers (@aep-platform)
 options:
   name:
     description:

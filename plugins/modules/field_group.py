@@ -24,7 +24,7 @@ description:
     in AEP but not in O(fields) are removed.
   - An update replaces the field group with C(PUT); its minor version increases.
 author:
-  - aep.platform contributors
+  - aep.platform maintainers (@aep-platform)
 extends_documentation_fragment:
   - aep.platform.connection
   - aep.platform.state

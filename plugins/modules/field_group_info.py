@@ -16,7 +16,7 @@ description:
     (following every page).
   - Field groups are returned as the Schema Registry stores them (C(application/vnd.adobe.xed+json)).
 author:
-  - aep.platform contributors
+  - aep.platform maintainers (@aep-platform)
 options:
   title:
     description:

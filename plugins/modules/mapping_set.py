@@ -30,7 +30,7 @@ description:
   - B(No deletion.) Data Prep has no DELETE endpoint, so O(state=absent) changes nothing. It reports the mapping set
     it found with C(changed=false) and a warning; an unused mapping set is harmless.
 author:
-  - aep.platform contributors
+  - aep.platform maintainers (@aep-platform)
 extends_documentation_fragment:
   - aep.platform.connection
   - ansible.builtin.action_common_attributes

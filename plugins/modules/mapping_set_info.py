@@ -15,7 +15,7 @@ description:
   - Returns Data Prep mapping sets of one sandbox, by O(name), by O(id), or all of them (following every page).
   - Each mapping set is returned in its latest version.
 author:
-  - aep.platform contributors
+  - aep.platform maintainers (@aep-platform)
 options:
   name:
     description:

@@ -22,7 +22,7 @@ description:
     (tenant or global container) and extends the class.
   - An update replaces the schema with C(PUT); its minor version increases.
 author:
-  - aep.platform contributors
+  - aep.platform maintainers (@aep-platform)
 extends_documentation_fragment:
   - aep.platform.connection
   - aep.platform.state

@@ -17,7 +17,7 @@ description:
   - Schemas are returned as the Schema Registry stores them (C(application/vnd.adobe.xed+json), references not
     resolved).
 author:
-  - aep.platform contributors
+  - aep.platform maintainers (@aep-platform)
 options:
   title:
     description:

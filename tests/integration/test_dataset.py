@@ -145,3 +145,14 @@ def test_bad_inputs_fail_before_any_write(emulator, schemas):
             assert needle in result["msg"], (needle, result["msg"])
     assert emulator.writes() == []
     assert dataset_get(emulator, existing["id"])["schemaRef"]["id"] == schemas[0]
+
+
+def test_duplicate_names_fail_listing_ids(emulator, schemas):
+    ids = []
+    for dummy in range(2):
+        resp = emulator.api("POST", "/data/foundation/catalog/dataSets", json={
+            "name": NAME, "schemaRef": {"id": schemas[0], "contentType": "application/vnd.adobe.xed+json;version=1"}})
+        assert resp.status_code == 201, resp.text
+        ids.append(resp.json()[0].rsplit("/", 1)[-1])
+    emulator.clear_log()
+    assert_failed_without_writes(emulator, dataset(emulator, schemas[0]), *ids)

@@ -63,7 +63,7 @@ def check_class(client, class_id, field):
     validate_id(class_id, 'xdm', field)
     if is_placeholder(class_id):
         return None
-    found = lookup(client, 'classes', class_id)
+    found = lookup(client, 'classes', class_id, containers=('global', 'tenant'))
     if found is None:
         raise InputError('%s: the XDM class %r does not exist in sandbox %r (standard classes are for example %s '
                          'and %s)' % (field, class_id, client.sandbox, EXPERIENCE_EVENT, PROFILE), field=field)
