@@ -13,7 +13,7 @@ CONNECTION = dict(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, org_id=ORG_I
 
 def test_every_module_has_an_in_process_action_plugin():
     check = subprocess.run([sys.executable, os.path.join(ROOT, 'scripts', 'gen_action_plugins.py'), '--check'],
-                           capture_output=True, text=True)
+                           capture_output=True, text=True, check=False)
     assert check.returncode == 0, check.stdout
 
 
