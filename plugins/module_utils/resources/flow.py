@@ -382,6 +382,13 @@ def run(params, client, check_mode):
             if not params.get(option):
                 raise InputError('%s is required to create flow %r' % (option, params.get('name')), field=option)
     flow_spec = check_spec(client, 'flowSpecs', params['flow_spec_id'], 'flow_spec_id')
+    if current is not None and not params.get('recreate'):
+        have = current.get('flowSpec') or {}
+        if have.get('id') != params['flow_spec_id'] or not same(have.get('version'), params['flow_spec_version']):
+            raise InputError('flow_spec_id: flow %s (%s) uses flow spec %s version %s, which AEP cannot change; set '
+                             'recreate=true to delete the flow and create a new one (new id and webhook URL)'
+                             % (current.get('id'), current.get('name'), have.get('id'), have.get('version')),
+                             field='flow_spec_id')
     targets = check_connections(client, params, flow_spec, check_mode)
     if not targets and current is not None and params.get('mapping_id'):
         targets = [t for t in (check_reference(client, '/targetConnections', tid, 'target_connection_ids',
