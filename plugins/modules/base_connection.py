@@ -71,6 +71,8 @@ options:
     description:
       - Credentials of the account, sent as C(auth) (C({specName, params})).
       - Required when the connection has to be created.
+      - The whole option is C(no_log), so Ansible masks every value in it wherever it appears in the output; avoid
+        short, common values (for example a description equal to a parameter value is masked too).
     type: dict
     suboptions:
       spec_name:
