@@ -25,7 +25,7 @@ description:
     sent on every run, and the task reports C(changed) every time.
   - Credentials never appear in the result, the diff or error messages.
 author:
-  - aep.platform contributors
+  - aep.platform maintainers (@aep-platform)
 extends_documentation_fragment:
   - aep.platform.connection
   - aep.platform.state

@@ -18,7 +18,7 @@ description:
   - Never changes anything.
   - Credential values that AEP returns are removed from the result.
 author:
-  - aep.platform contributors
+  - aep.platform maintainers (@aep-platform)
 extends_documentation_fragment:
   - aep.platform.connection
   - ansible.builtin.action_common_attributes

@@ -29,7 +29,7 @@ description:
     again (new id and new inlet URL).
   - Returns the streaming inlet URL and the webhook URL to configure in the source (for Chatlio, the webhook URL).
 author:
-  - aep.platform contributors
+  - aep.platform maintainers (@aep-platform)
 extends_documentation_fragment:
   - aep.platform.connection
   - aep.platform.state

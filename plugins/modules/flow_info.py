@@ -18,7 +18,7 @@ description:
     at the top level, together with the flow as RV(flow).
   - Never changes anything.
 author:
-  - aep.platform contributors
+  - aep.platform maintainers (@aep-platform)
 extends_documentation_fragment:
   - aep.platform.connection
   - ansible.builtin.action_common_attributes

@@ -19,7 +19,7 @@ description:
     O(wait_timeout) seconds. Streaming runs are created by the platform in windows, so the first run can take a while.
   - Never changes anything.
 author:
-  - aep.platform contributors
+  - aep.platform maintainers (@aep-platform)
 extends_documentation_fragment:
   - aep.platform.connection
   - ansible.builtin.action_common_attributes

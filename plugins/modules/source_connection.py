@@ -25,7 +25,7 @@ description:
     with a clear message unless O(recreate=true), which deletes the connection and creates it again with a new id
     (AEP refuses to delete a connection that a flow still uses).
 author:
-  - aep.platform contributors
+  - aep.platform maintainers (@aep-platform)
 extends_documentation_fragment:
   - aep.platform.connection
   - aep.platform.state

@@ -25,7 +25,7 @@ description:
   - The connection spec of an existing connection cannot be changed in AEP; such a change fails unless
     O(recreate=true).
 author:
-  - aep.platform contributors
+  - aep.platform maintainers (@aep-platform)
 extends_documentation_fragment:
   - aep.platform.connection
   - aep.platform.state

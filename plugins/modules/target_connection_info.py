@@ -17,7 +17,7 @@ description:
   - Follows the Flow Service pagination, so large sandboxes are listed completely.
   - Never changes anything.
 author:
-  - aep.platform contributors
+  - aep.platform maintainers (@aep-platform)
 extends_documentation_fragment:
   - aep.platform.connection
   - ansible.builtin.action_common_attributes

@@ -121,7 +121,7 @@ def ensure(resource, desired, params, check_mode, immutable=()):
                 raise InputError(
                     '%s %s (%s) cannot change %s in AEP; set recreate=true to delete it and create a new one, '
                     'or remove the %s first' % (resource.kind, resource.object_id(current), current.get('name'),
-                                                names, resource.kind), field=names.split(',')[0])
+                                                names, resource.kind), field=names.split(',', maxsplit=1)[0])
             if check_mode:
                 return build_result(resource, True, current, resource.predict_create(desired))
             resource.delete(current)

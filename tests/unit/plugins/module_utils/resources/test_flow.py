@@ -137,8 +137,11 @@ def params(**changes):
     return result
 
 
+def fs(path):
+    return platform(FLOW_SERVICE, path)
+
+
 def register_reads(mocked, flows):
-    fs = lambda path: platform(FLOW_SERVICE, path)  # noqa: E731
     mocked.get(fs('/flows'), json={'items': flows, '_links': {}})
     mocked.get(fs('/flowSpecs/' + SPEC), json={'items': [{'id': SPEC, 'name': 'GenericStreamingAEP',
                                                           'sourceConnectionSpecIds': [CHATLIO],
