@@ -41,7 +41,12 @@ class MapperCache:
         self._mappers: dict[tuple, object] = {}
 
     def get(self, org: str, sandbox: str, mapping_id: str, version) -> object | None:
-        key = (org, sandbox, mapping_id, None if version is None else str(version))
+        if version is None:  # the flow names no mappingVersion: the current latest, resolved per event
+            latest = self._store.get(mappingsets.KIND, org, sandbox, mapping_id)
+            if latest is None:
+                return None
+            version = latest.get("version")
+        key = (org, sandbox, mapping_id, str(version))
         mapper = self._mappers.get(key)
         if mapper is None:
             doc = mappingsets.find_version(self._store, org, sandbox, mapping_id, version)

@@ -98,3 +98,35 @@ def test_records_are_isolated_per_sandbox(aep):
     assert records(aep, prod) == []
     assert aep.get(f"{FS}/runs").json()["items"] == []
     assert len(aep.get(f"{FS}/runs", sandbox="dev").json()["items"]) == 1
+
+
+def test_flow_uses_its_mapping_version(aep):
+    """A flow pins `mappingVersion`: a later PUT of the mapping set is used only by a flow that names the new
+    version, or names none (then the latest is resolved per event, never cached as "latest")."""
+    scenario = create_chatlio_flow(aep)
+    mapping_path = f"/data/foundation/conversion/mappingSets/{scenario['mapping_id']}"
+    flow_path = f"{FS}/flows/{scenario['flow_id']}"
+    version_path = "/transformations/0/params/mappingVersion"
+    etag = scenario["flow"]["etag"]
+
+    def set_version(op):
+        nonlocal etag
+        response = aep.patch(flow_path, json=[op], headers={"If-Match": etag})
+        assert response.status_code == 200, response.text
+        etag = response.json()["etag"]
+
+    assert post_event(scenario, CHATLIO_PAYLOAD).status_code == 200  # pinned to 0
+    set_version({"op": "remove", "path": version_path})
+    assert post_event(scenario, CHATLIO_PAYLOAD).status_code == 200  # latest = 0
+    current = aep.get(mapping_path).json()
+    changed = [m for m in current["mappings"] if m["destination"] != f"_{TENANT}.message"]
+    changed.append({"sourceType": "EXPRESSION", "source": "upper(message)", "destination": f"_{TENANT}.message"})
+    put = aep.put(mapping_path, json={"outputSchema": current["outputSchema"], "mappings": changed})
+    assert put.status_code == 200 and put.json()["version"] == 1
+    assert post_event(scenario, CHATLIO_PAYLOAD).status_code == 200  # latest = 1
+    set_version({"op": "add", "path": version_path, "value": 0})
+    assert post_event(scenario, CHATLIO_PAYLOAD).status_code == 200
+    set_version({"op": "replace", "path": version_path, "value": 1})
+    assert post_event(scenario, CHATLIO_PAYLOAD).status_code == 200
+    messages = [r[f"_{TENANT}"]["message"] for r in records(aep, scenario)]
+    assert messages == ["Hi", "Hi", "HI", "Hi", "HI"]
