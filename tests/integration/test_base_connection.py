@@ -87,6 +87,7 @@ def test_in_use_connection_cannot_be_deleted(emulator):
     ({"connection_spec_id": "11111111-2222-3333-4444-555555555555"}, ["connection_spec_id", "unknown connection spec"]),
     ({"auth": None}, ["auth", "required"]),
     ({"update_auth": "sometimes"}, ["update_auth"]),
+    ({"auth": {"spec_name": "OAuth 2", "params": {"x": SECRET}}}, ["auth.spec_name", "Streaming Connection"]),
 ])
 def test_bad_inputs_fail_before_writing(emulator, args, words):
     res = one(emulator, **args)

@@ -106,6 +106,15 @@ def desired_body(params):
     }
 
 
+def check_auth_spec(spec, auth):
+    """InputError when ``auth.spec_name`` is not one of the connection spec's authentication types."""
+    names = [a.get('name') for a in spec.get('authSpec') or [] if isinstance(a, dict) and a.get('name')]
+    if auth and names and auth['spec_name'] not in names:
+        raise InputError('auth.spec_name: %r is not an authentication type of connection spec %s (%s); use one of: %s'
+                         % (auth['spec_name'], spec.get('id'), spec.get('name'), ', '.join(names)),
+                         field='auth.spec_name')
+
+
 def run(params, client, check_mode):
     require_identity(params)
     resource = BaseConnection(client, params['update_auth'])
@@ -121,7 +130,8 @@ def run(params, client, check_mode):
                 raise InputError('%s is required to create base connection %r' % (option, params.get('name')),
                                  field=option)
     if params.get('connection_spec_id'):
-        check_spec(client, 'connectionSpecs', params['connection_spec_id'], 'connection_spec_id')
+        spec = check_spec(client, 'connectionSpecs', params['connection_spec_id'], 'connection_spec_id')
+        check_auth_spec(spec, params.get('auth'))
     result = ensure(resource, desired_body(params), params, check_mode, immutable=('/connectionSpec',))
     if current is not None and params.get('auth') and params['update_auth'] == 'always':
         # Say in the diff that the (unreadable) credentials were replaced, without showing them.
