@@ -114,7 +114,7 @@ def _catalogue_get(source, kind: str):
 def _collection(emu: Emulator, kind: str):
     async def handler(request: Request, ctx: RequestContext):
         if request.method == "GET":
-            docs = emu.store.list(kind, ctx.org, ctx.sandbox)
+            docs = [flowrules.public_view(kind, d) for d in emu.store.list(kind, ctx.org, ctx.sandbox)]
             return json_response(run_query(docs, request.query_params, f"/{kind}"))
         return await _create(emu, kind, request, ctx)
     return handler
@@ -138,7 +138,7 @@ def _item(emu: Emulator, kind: str):
         if doc is None:
             raise not_found(kind, object_id)
         if request.method == "GET":
-            return json_response({"items": [doc]})
+            return json_response({"items": [flowrules.public_view(kind, doc)]})
         if request.method == "DELETE":
             flowrules.check_delete(emu, kind, ctx, doc)
             await emu.store.delete(kind, ctx.org, ctx.sandbox, object_id)

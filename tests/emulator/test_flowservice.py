@@ -283,3 +283,33 @@ def test_sandbox_isolation_same_names(aep):
     # A prod source connection cannot be used by a dev flow.
     cross = aep.post(f"{FS}/flows", sandbox="dev", json=flow_body(prod["source_id"], dev["target_id"], None))
     assert cross.status_code == 400
+
+
+HTTP_SPEC = {"id": "bc7b00d6-623a-4dfc-9fdb-f1240aeadaeb", "version": "1.0"}
+
+
+@pytest.mark.parametrize("body, code", [
+    ({"connectionSpec": {"id": CHATLIO_SPEC, "version": "1.0"}}, "1455-400"),  # no auth
+    ({"connectionSpec": HTTP_SPEC, "auth": {"params": {"sourceId": "s"}}}, "1455-400"),
+    ({"connectionSpec": HTTP_SPEC, "auth": {"specName": "Nonexistent Auth", "params": {"sourceId": "s"}}}, "1401-400"),
+    ({"connectionSpec": HTTP_SPEC, "auth": {"specName": "Streaming Connection", "params": {}}}, "1455-400"),
+])
+def test_base_connection_auth_is_checked(aep, body, code):
+    """docs/emulator-bugs.md H5 #2 and #3: auth is required and must name an authSpec of the connection spec."""
+    response = aep.post(f"{FS}/connections", json={"name": "x", **body})
+    assert response.status_code == 400, response.text
+    assert response.json()["type"] == f"https://ns.adobe.com/aep/errors/FLOW-{code}"
+
+
+def test_base_connection_secrets_are_masked_on_read(aep):
+    """docs/emulator-bugs.md H5 #1: reads return a partial view of the credentials."""
+    created = aep.post(f"{FS}/connections", json={"name": "x", "connectionSpec": HTTP_SPEC, "auth": {
+        "specName": "Streaming Connection",
+        "params": {"sourceId": "s", "dataType": "raw", "password": "topsecret", "authenticationRequired": False}}})
+    assert created.status_code == 201, created.text
+    expected = {"sourceId": "s", "dataType": "raw", "password": "****", "authenticationRequired": False}
+    got = aep.get(f"{FS}/connections/{created.json()['id']}").json()["items"][0]
+    assert got["auth"] == {"specName": "Streaming Connection", "params": expected}
+    listed = aep.get(f"{FS}/connections").json()["items"]
+    assert [c["auth"]["params"] for c in listed] == [expected]
+    assert "topsecret" not in aep.get(f"{FS}/connections").text
