@@ -20,8 +20,8 @@ description:
     C(definitions) body, with C(meta:intendedToExtend) set from O(class_ids).
   - The field group is compared in these terms only (title, description when set, the set of classes, and the
     fields with their type, title, description, format and required flag). Field order, ids, versions and the
-    metadata the Schema Registry adds never cause a change. The field list is authoritative, so fields that are
-    in AEP but not in O(fields) are removed.
+    metadata the Schema Registry adds never cause a change. When O(fields) is set it is authoritative, so fields
+    that are in AEP but not in O(fields) are removed.
   - An update replaces the field group with C(PUT); its minor version increases.
 author:
   - aep.platform maintainers (@aep-platform)
@@ -57,17 +57,19 @@ options:
     description:
       - C($id)s of the XDM classes the field group can extend (C(meta:intendedToExtend)), compared as a set.
       - Each class must exist; the module checks before writing.
+      - When omitted, a new field group extends C(https://ns.adobe.com/xdm/context/experienceevent) and the classes
+        of an existing one are neither compared nor changed.
     type: list
     elements: str
-    default: ['https://ns.adobe.com/xdm/context/experienceevent']
   fields:
     description:
       - The custom fields of the field group, all below the tenant namespace C(_<tenant>).
       - Parent objects of a dotted path are created implicitly; list a parent with O(fields[].type=object) to give it
         a title or description.
+      - The list is authoritative when set (V([]) removes every field). When omitted, a new field group has no
+        fields and the fields of an existing one are neither compared nor changed.
     type: list
     elements: dict
-    default: []
     suboptions:
       name:
         description:

@@ -54,17 +54,18 @@ options:
   class_id:
     description:
       - C($id) of the XDM class of the schema.
+      - When omitted, a new schema uses C(https://ns.adobe.com/xdm/context/experienceevent) and the class of an
+        existing one is neither compared nor changed.
       - AEP may refuse to change the class of a schema that datasets already use.
     type: str
-    default: https://ns.adobe.com/xdm/context/experienceevent
   field_groups:
     description:
       - C($id)s of the field groups of the schema (tenant ones, as returned by M(aep.platform.field_group), or
         standard ones such as C(https://ns.adobe.com/xdm/context/identitymap)). Compared as a set.
-      - Field groups in AEP that are not listed here are removed from the schema.
+      - When set, field groups in AEP that are not listed here are removed from the schema. When omitted, a new
+        schema has none and the field groups of an existing one are neither compared nor changed.
     type: list
     elements: str
-    default: []
 notes:
   - The Schema Registry refuses to delete a schema that a dataset still uses; delete the dataset first.
 seealso:

@@ -165,3 +165,20 @@ def test_tenant_prefix_is_accepted(emulator):
     assert list(tenant_props(sr_get(emulator, "fieldgroups", created["id"]))) == ["message"]
     emulator.clear_log()
     assert not fg(emulator, fields=[{"name": "message"}]).changed and emulator.writes() == []
+
+
+def test_omitted_fields_are_kept(emulator):
+    created = fg(emulator)
+    assert created.changed
+    emulator.clear_log()
+    # only the description is managed by this task: the fields stay as they are
+    same = run_one(emulator, "field_group", {"title": TITLE, "description": "Chatlio webhook fields"})
+    assert not same.changed and emulator.writes() == []
+    described = run_one(emulator, "field_group", {"title": TITLE, "description": "new text"})
+    assert described.changed and described["version"] == "1.1"
+    stored = sr_get(emulator, "fieldgroups", created["id"])
+    assert set(tenant_props(stored)) == {"message", "UUID", "visitor", "count"}
+    assert stored["description"] == "new text"
+    # an explicit empty list removes every field
+    emptied = fg(emulator, fields=[])
+    assert emptied.changed and tenant_props(sr_get(emulator, "fieldgroups", created["id"])) == {}

@@ -109,7 +109,7 @@ def test_check_mode_create_and_class_change(emulator, groups):
     created = schema(emulator, [profile_group["$id"]], class_id=PROFILE)
     assert created.changed and not created.failed, created
     assert sr_get(emulator, "schemas", created["id"])["meta:class"] == PROFILE
-    moved = schema(emulator, [profile_group["$id"]], diff=True)
+    moved = schema(emulator, [profile_group["$id"]], diff=True, class_id=EXPERIENCE_EVENT)
     assert moved.changed and moved.diff["before"]["class_id"] == PROFILE
     assert moved.diff["after"]["class_id"] == EXPERIENCE_EVENT
 
@@ -141,3 +141,16 @@ def test_bad_inputs_fail_before_any_write(emulator, groups):
         for needle in needles:
             assert needle in result["msg"], (needle, result["msg"])
     assert emulator.writes() == []
+
+
+def test_omitted_field_groups_are_kept(emulator, groups):
+    one, two = groups
+    created = schema(emulator, [one, two])
+    assert created.changed
+    emulator.clear_log()
+    same = run_one(emulator, "schema", {"title": TITLE})
+    assert not same.changed and emulator.writes() == []
+    described = run_one(emulator, "schema", {"title": TITLE, "description": "other"})
+    assert described.changed
+    stored = sr_get(emulator, "schemas", created["id"])
+    assert set(refs(stored)) == {EXPERIENCE_EVENT, one, two} and stored["description"] == "other"

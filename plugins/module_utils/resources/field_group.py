@@ -42,8 +42,8 @@ FIELD_SPEC = dict(
 ARGUMENT_SPEC = state_spec(dict(
     title=dict(type='str', required=True),
     description=dict(type='str'),
-    class_ids=dict(type='list', elements='str', default=[xdm_common.EXPERIENCE_EVENT]),
-    fields=dict(type='list', elements='dict', default=[], options=FIELD_SPEC),
+    class_ids=dict(type='list', elements='str'),
+    fields=dict(type='list', elements='dict', options=FIELD_SPEC),
 ))
 
 INFO_ARGUMENT_SPEC = dict(
@@ -144,11 +144,9 @@ def _ensure_parent(nodes, path, field):
     return node
 
 
-def build_body(params, tenant, current=None):
-    """The Schema Registry create/replace body for the module's options."""
+def build_body(params, tenant):
+    """The Schema Registry create body for the module's options (ExperienceEvent and no fields when unset)."""
     description = params.get('description')
-    if description is None and current is not None:
-        description = current.get('description')
     body = {
         'type': 'object',
         'title': params['title'],
@@ -218,9 +216,11 @@ class FieldGroup(SchemaRegistryResource):
     kind = 'field_group'
     path = '/tenant/fieldgroups'
 
-    def __init__(self, client, tenant):
+    def __init__(self, client, tenant, unowned=()):
         super(FieldGroup, self).__init__(client)
         self.tenant = tenant
+        # Parts of the view the user did not set ('fields', 'class_ids'): not compared, kept by updates.
+        self.unowned = set(unowned)
 
     def search(self, value):
         # A comma separates clauses of a Schema Registry ``property`` filter: list everything instead.
@@ -231,12 +231,20 @@ class FieldGroup(SchemaRegistryResource):
     def differences(self, current, desired):
         # ``desired`` carries a description only when the user set one: otherwise it is not compared.
         have, want = user_view(current, self.tenant), user_view(desired, self.tenant)
+        for key in self.unowned:
+            want.pop(key, None)
         return ['/%s' % key for key in sorted(want) if have.get(key) != want[key]]
 
     def put_body(self, current, desired):
         body = copy.deepcopy(desired)
         if 'description' not in body and current.get('description') is not None:
             body['description'] = current['description']
+        if 'class_ids' in self.unowned and current.get('meta:intendedToExtend'):
+            body['meta:intendedToExtend'] = copy.deepcopy(current['meta:intendedToExtend'])
+        if 'fields' in self.unowned:
+            for key in ('definitions', 'allOf'):
+                if key in current:
+                    body[key] = copy.deepcopy(current[key])
         return body
 
     def predict_update(self, current, desired):
@@ -258,7 +266,8 @@ def _result(resource, result, tenant):
 
 def run(params, client, check_mode):
     tenant = xdm_common.tenant_id(client)
-    resource = FieldGroup(client, tenant)
+    unowned = [key for key in ('fields', 'class_ids') if params.get(key) is None]
+    resource = FieldGroup(client, tenant, unowned)
     if params['state'] == 'absent':
         return _result(resource, ensure_absent(resource, check_mode, identity=params['title']), tenant)
     body = build_body(params, tenant)  # validates the fields before anything is written

@@ -28,8 +28,8 @@ from ansible_collections.aep.platform.plugins.module_utils.resources import xdm_
 ARGUMENT_SPEC = state_spec(dict(
     title=dict(type='str', required=True),
     description=dict(type='str'),
-    class_id=dict(type='str', default=xdm_common.EXPERIENCE_EVENT),
-    field_groups=dict(type='list', elements='str', default=[]),
+    class_id=dict(type='str'),
+    field_groups=dict(type='list', elements='str'),
 ))
 
 INFO_ARGUMENT_SPEC = dict(
@@ -40,8 +40,8 @@ INFO_KWARGS = dict(mutually_exclusive=[('title', 'id')])
 
 
 def build_body(params):
-    """The Schema Registry create/replace body: the class first, then the field groups (deduplicated)."""
-    refs = [params['class_id']]
+    """The Schema Registry create body: the class (ExperienceEvent when unset) first, then the field groups."""
+    refs = [params.get('class_id') or xdm_common.EXPERIENCE_EVENT]
     for group in params.get('field_groups') or []:
         if group not in refs:
             refs.append(group)
@@ -79,6 +79,11 @@ class Schema(SchemaRegistryResource):
     kind = 'schema'
     path = '/tenant/schemas'
 
+    def __init__(self, client, unowned=()):
+        super(Schema, self).__init__(client)
+        # Parts of the view the user did not set ('class_id', 'field_groups'): not compared, kept by updates.
+        self.unowned = set(unowned)
+
     def search(self, value):
         # A comma separates clauses of a Schema Registry ``property`` filter: list everything instead.
         if ',' in value:
@@ -88,12 +93,20 @@ class Schema(SchemaRegistryResource):
     def differences(self, current, desired):
         # ``desired`` carries a description only when the user set one: otherwise it is not compared.
         have, want = user_view(current), user_view(desired)
+        for key in self.unowned:
+            want.pop(key, None)
         return ['/%s' % key for key in sorted(want) if have.get(key) != want[key]]
 
     def put_body(self, current, desired):
         body = copy.deepcopy(desired)
         if 'description' not in body:
             body['description'] = current.get('description') or ''
+        class_source = current if 'class_id' in self.unowned else desired
+        group_source = current if 'field_groups' in self.unowned else desired
+        class_id = user_view(class_source).get('class_id')
+        group_class = user_view(group_source).get('class_id')
+        ordered = [ref for ref in _refs(group_source) if ref != group_class]
+        body['allOf'] = [{'$ref': ref} for ref in [class_id] + ordered if ref]
         return body
 
     def create(self, body):
@@ -111,10 +124,12 @@ class Schema(SchemaRegistryResource):
         return user_view(obj)
 
 
-def check_references(client, params):
-    """The class exists; every field group is a well-formed ``$id``, exists and extends the class."""
-    class_id = params['class_id']
-    xdm_common.check_class(client, class_id, 'class_id')
+def check_references(client, params, current=None):
+    """The class exists; every field group is a well-formed ``$id``, exists and extends the schema's class
+    (``class_id``, else the class of the existing schema, else ExperienceEvent)."""
+    if params.get('class_id'):
+        xdm_common.check_class(client, params['class_id'], 'class_id')
+    class_id = params.get('class_id') or user_view(current).get('class_id') or xdm_common.EXPERIENCE_EVENT
     for index, group_id in enumerate(params.get('field_groups') or []):
         field = 'field_groups[%d]' % index
         validate_id(group_id, 'xdm', field)
@@ -139,10 +154,11 @@ def _result(result):
 
 
 def run(params, client, check_mode):
-    resource = Schema(client)
+    resource = Schema(client, [key for key in ('class_id', 'field_groups') if params.get(key) is None])
     if params['state'] == 'absent':
         return _result(ensure_absent(resource, check_mode, identity=params['title']))
-    check_references(client, params)
+    current = resource.find(identity=params['title'])
+    check_references(client, params, current)
     return _result(ensure_present(resource, build_body(params), check_mode))
 
 

@@ -158,3 +158,18 @@ def test_run_bad_field_fails_before_any_request(client, mocked):
     with pytest.raises(InputError):
         fg.run(params(fields=[field('a b')]), client, False)
     assert writes(mocked) == []
+
+
+def test_omitted_fields_and_classes_are_neither_compared_nor_changed():
+    resource = fg.FieldGroup(None, TENANT, unowned=['fields', 'class_ids'])
+    current = dict(fg.build_body(params(class_ids=['https://ns.adobe.com/xdm/context/profile']), TENANT), **{'$id': GID})
+    desired = fg.build_body(params(fields=None, class_ids=None, description='new'), TENANT)
+    assert resource.differences(current, desired) == ['/description']
+    body = resource.put_body(current, desired)
+    assert body['definitions'] == current['definitions'] and body['allOf'] == current['allOf']
+    assert body['meta:intendedToExtend'] == ['https://ns.adobe.com/xdm/context/profile']
+    assert body['description'] == 'new'
+    # on create, the defaults apply
+    created = fg.build_body(params(fields=None, class_ids=None), TENANT)
+    assert created['meta:intendedToExtend'] == [EE]
+    assert created['definitions']['customFields']['properties']['_acme']['properties'] == {}

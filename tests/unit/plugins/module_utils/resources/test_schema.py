@@ -52,7 +52,9 @@ def test_differences():
                                        'field_groups': [G1]}
 
 
-def mock_refs(mocked, groups=None):
+def mock_refs(mocked, groups=None, existing=False):
+    if not existing:
+        mocked.get(platform(SCHEMA_REGISTRY, '/tenant/schemas'), json={'results': [], '_page': {}})
     mocked.get(platform(SCHEMA_REGISTRY, '/global/classes/' + enc(EE)), json={'$id': EE})
     for gid, extends in (groups or {G1: [EE], G2: [EE]}).items():
         if extends is None:
@@ -64,7 +66,7 @@ def mock_refs(mocked, groups=None):
 
 
 def test_run_update_puts_and_keeps_description(client, mocked):
-    mock_refs(mocked)
+    mock_refs(mocked, existing=True)
     mocked.get(platform(SCHEMA_REGISTRY, '/tenant/schemas'),
                json={'results': [{'$id': SID, 'title': 'Chatlio Events'}], '_page': {}})
     mocked.get(platform(SCHEMA_REGISTRY, '/tenant/schemas/' + enc(SID)), json=stored(groups=(G1,)))
@@ -93,3 +95,14 @@ def test_malformed_field_group_id_fails_before_requests(client, mocked):
         sc.run(params(field_groups=['Chatlio Fields']), client, False)
     assert 'field_groups[0]' in err.value.msg
     assert writes(mocked) == []
+
+
+def test_omitted_class_and_field_groups_are_kept():
+    resource = sc.Schema(None, unowned=['class_id', 'field_groups'])
+    desired = sc.build_body(params(class_id=None, field_groups=None, description='x'))
+    assert resource.differences(stored(class_id=PROFILE), desired) == ['/description']
+    body = resource.put_body(stored(class_id=PROFILE), desired)
+    assert [e['$ref'] for e in body['allOf']] == [PROFILE, G1, G2] and body['description'] == 'x'
+    only_groups = sc.Schema(None, unowned=['class_id'])
+    body = only_groups.put_body(stored(class_id=PROFILE), sc.build_body(params(class_id=None, field_groups=[G2])))
+    assert [e['$ref'] for e in body['allOf']] == [PROFILE, G2]
