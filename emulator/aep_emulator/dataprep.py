@@ -121,7 +121,8 @@ def build_version(store: Store, ctx: RequestContext, body: object, mapping_id: s
         "schemaRef": schema_ref, "xdmSchema": schema["$id"], "tags": body.get("tags") or [],
         "_emulator": {"fieldTypes": field_types, "requiredPaths": required},
     }
-    return doc
+    # Optional fields that were not given are left out (the spec types them non-nullable).
+    return {k: v for k, v in doc.items() if v is not None or k not in ("name", "description", "inputSchema")}
 
 
 def _simple(doc: dict) -> dict:
