@@ -165,3 +165,39 @@ def test_bad_inputs_fail_before_any_write(emulator, schema_id):
             assert needle in result["msg"], (needle, result["msg"])
     assert emulator.writes() == []
     assert mapping_get(emulator, existing["id"])["version"] == 0
+
+
+def test_check_mode_chain_on_an_empty_sandbox(emulator):
+    """--check on a fresh sandbox predicts the whole chain (ids of objects not created yet are placeholders)."""
+    tasks = [
+        module_task("field_group", {"title": "chain fields", "fields": [{"name": "message"}]}, register="fg"),
+        module_task("schema", {"title": "chain schema", "field_groups": ["{{ fg.id }}"]}, register="sc"),
+        module_task("dataset", {"name": "chain dataset", "schema_id": "{{ sc.id }}"}),
+        module_task("mapping_set", {"name": "chain mappings", "schema_id": "{{ sc.id }}",
+                                    "mappings": [{"source": "message", "destination": T + ".message"}]}),
+    ]
+    run = run_tasks(emulator, tasks, check=True, diff=True)
+    assert len(run) == 4, run.stdout
+    assert all(r.changed and not r.failed for r in run.results), run.results
+    assert emulator.writes() == []
+
+
+def test_secrets_never_in_verbose_output(emulator, schema_id, tmp_path):
+    from harness import CLIENT_SECRET
+    secret = "{{ aep_secret }}"  # an extra var, so the playbook source Ansible echoes on failure holds no secret
+    tasks = [
+        module_task("field_group", {"title": "secret fields", "client_secret": secret}),
+        module_task("schema", {"title": "secret schema", "client_secret": secret}),
+        module_task("dataset", {"name": "secret dataset", "schema_id": schema_id, "client_secret": secret}),
+        dict(module_task("mapping_set", {"name": "secret mappings", "schema_id": schema_id,
+                                         "client_secret": secret,
+                                         "mappings": [{"source": "a", "destination": T + ".nosuch"}]}),
+             ignore_errors=True),
+        module_task("mapping_set_info", {"client_secret": secret}),
+    ]
+    secrets_file = tmp_path / "secrets.yml"  # like a vault file: -vvvv prints its path, not its content
+    secrets_file.write_text("aep_secret: %s\n" % CLIENT_SECRET)
+    run = run_tasks(emulator, tasks, verbosity=4, diff=True, extra_args=["-e", "@%s" % secrets_file])
+    output = run.stdout + run.stderr
+    assert "nosuch" in output  # the failure was printed
+    assert CLIENT_SECRET not in output and "emu-at-" not in output

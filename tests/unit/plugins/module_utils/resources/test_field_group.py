@@ -57,12 +57,12 @@ def test_round_trip_is_order_insensitive():
 
 
 def test_user_view_ignores_registry_metadata_and_reads_any_definition_name():
+    leaf = {'type': 'string', 'title': 'a', 'meta:xdmType': 'string'}
+    tenant = {'type': 'object', 'meta:xdmType': 'object', 'properties': {'a': leaf}}
     stored = {
         '$id': GID, 'title': 'T', 'description': '', 'meta:intendedToExtend': [EE], 'version': '1.3',
         'meta:registryMetadata': {'eTag': 'x'},
-        'definitions': {'whatever': {'properties': {'_acme': {'type': 'object', 'meta:xdmType': 'object',
-                                                             'properties': {'a': {'type': 'string', 'title': 'a',
-                                                                                  'meta:xdmType': 'string'}}}}}},
+        'definitions': {'whatever': {'properties': {'_acme': tenant}}},
     }
     view = fg.user_view(stored, TENANT)
     assert view == {'title': 'T', 'description': '', 'class_ids': [EE],

@@ -33,7 +33,8 @@ def stored(mapping):
     return result
 
 
-def stored_set(mappings=MAPPINGS, version=0, name='Chatlio'):
+def stored_set(mappings=None, version=0, name='Chatlio'):
+    mappings = MAPPINGS if mappings is None else mappings
     return {'id': MID, 'version': version, 'name': name, 'createdDate': 1,
             'outputSchema': {'schemaRef': {'id': SCHEMA, 'contentType': ms.OUTPUT_CONTENT_TYPE}},
             'mappings': [stored(x) for x in mappings]}
