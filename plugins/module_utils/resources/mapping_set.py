@@ -186,6 +186,15 @@ class MappingSet(DataPrepResource):
             paths.append('/mappings')
         return paths
 
+    def create(self, body):
+        created = super(MappingSet, self).create(body)
+        if body.get('name') and (created or {}).get('name') != body['name']:
+            # Identity by name only works when Data Prep keeps the name; never let a rerun make a second one.
+            raise InputError('Data Prep created mapping set %s but did not keep its name %r, so a rerun could not find '
+                             'it by name; manage it with id: %s instead of name'
+                             % (self.object_id(created), body['name'], self.object_id(created)), field='name')
+        return created
+
     def put_body(self, current, desired):
         """The full new version: the current name, schema and mappings, replaced by what the user set."""
         body = {

@@ -111,3 +111,10 @@ def test_bad_ids(client, mocked):
             ds.run(params(**args), client, False)
         assert err.value.field == needle
     assert len(mocked.calls) == 0
+
+
+def test_catalog_404_for_an_empty_match_means_absent(client, mocked):
+    mocked.get(platform(CATALOG, '/dataSets'), status=404, json={'title': 'NotFoundError', 'detail': 'not found'})
+    assert ds.Dataset(client).find(identity='Chatlio') is None
+    result = ds.run_info({'name': 'Chatlio', 'id': None}, client, False)
+    assert result == {'changed': False, 'datasets': [], 'count': 0}

@@ -181,3 +181,12 @@ def test_run_destination_absent_fails_before_write(client, mocked):
         ms.run(params(mappings=MAPPINGS + [m('x', '_acme.missing')]), client, False)
     assert '_acme.missing' in err.value.msg
     assert writes(mocked) == []
+
+
+def test_run_create_fails_loudly_when_the_name_is_not_kept(client, mocked):
+    mock_lookup(mocked)
+    mocked.post(platform(DATA_PREP, '/mappingSets'), json={'id': MID, 'version': 0})
+    mocked.get(platform(DATA_PREP, '/mappingSets/' + MID), json=stored_set(name=None))
+    with pytest.raises(InputError) as err:
+        ms.run(params(), client, False)
+    assert MID in err.value.msg and 'id:' in err.value.msg
