@@ -42,6 +42,12 @@ def write_dynamic_inventory(directory, emulator, **options):
     config = {"plugin": "aep.platform.sandboxes", "platform_url": emulator.url, "ims_url": emulator.url,
               "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "org_id": ORG}
     config.update(options)
+    # the plugin's credentials are for listing sandboxes; the playbooks get theirs from group_vars next to
+    # the inventory source (or from the AEP_* environment, as in AWX)
+    (directory / "group_vars").mkdir(exist_ok=True)
+    (directory / "group_vars" / "aep_sandboxes.yml").write_text(yaml.safe_dump({
+        "aep_platform_url": emulator.url, "aep_ims_url": emulator.url, "aep_client_id": CLIENT_ID,
+        "aep_client_secret": CLIENT_SECRET, "aep_org_id": ORG}))
     path = directory / "aep.sandboxes.yml"
     path.write_text(yaml.safe_dump(config, sort_keys=False))
     return path
@@ -97,7 +103,7 @@ class Run:
         found = {}
         for play in self.data["plays"]:
             for task in play["tasks"]:
-                if task["task"]["name"] == task_name:
+                if short_name(task) == task_name:
                     found.update(task["hosts"])
         return found
 
@@ -107,7 +113,7 @@ class Run:
             for task in play["tasks"]:
                 result = task["hosts"].get(host)
                 if result and result.get("changed"):
-                    names.append(task["task"]["name"])
+                    names.append(short_name(task))
         return names
 
     def diffs(self, host):
@@ -116,8 +122,13 @@ class Run:
             for task in play["tasks"]:
                 result = task["hosts"].get(host) or {}
                 if result.get("diff"):
-                    out.append((task["task"]["name"], result["diff"]))
+                    out.append((short_name(task), result["diff"]))
         return out
+
+
+def short_name(task):
+    """A task's name without the "role : " prefix."""
+    return task["task"]["name"].split(" : ")[-1]
 
 
 def run_playbook(playbook, inventory, *args, json_output=True, extra_env=None, timeout=900):
