@@ -11,8 +11,9 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import yaml
 
-from harness import REPO
+from harness import CLIENT_ID, CLIENT_SECRET, ORG, REPO
 from onboard_helpers import (SANDBOXES, ansible_env, flows_named, post_event, run_playbook,
                              write_dynamic_inventory, write_static_inventory)
 
@@ -140,6 +141,11 @@ def test_sample_event_lands_once_in_its_own_sandbox(emulator, inventory, tmp_pat
         assert len(emulator.records(data[sandbox]["dataset_id"], sandbox)) == 2
     results = smoke.custom_stats["_run"]["aep_smoke"]
     assert {results[s]["verified_by"] for s in SANDBOXES} == {"emulator dataset records"}
+
+    # the real-AEP branch (wait for a flow run), forced against the emulator, which also reports runs
+    runs = run_playbook("smoke_chatlio.yml", inventory, "-l", "dev", "-e", '{"streaming_source_emulator_is_running": false}')
+    assert_ok(runs)
+    assert runs.custom_stats["_run"]["aep_smoke"]["dev"]["verified_by"] == "flow runs"
 
 
 def test_check_diff_on_empty_emulator_predicts_creation_and_writes_nothing(emulator, inventory, tmp_path):
@@ -277,6 +283,27 @@ def test_no_secret_or_token_in_verbose_output(emulator, inventory, tmp_path):
         assert "aep-emulator-secret" not in text, where
         assert "emu-at-" not in text, where
     assert "Ensure the dataflow" in run.stdout  # the output is really the verbose run
+
+
+def test_connection_from_module_defaults(emulator, tmp_path):
+    """No aep_* variables at all: the connection comes from module_defaults for group/aep.platform.aep."""
+    inventory = tmp_path / "hosts.yml"
+    inventory.write_text(yaml.safe_dump({"aep_sandboxes": {"hosts": {"stage": {"aep_sandbox": "stage"}}, "vars": {
+        "ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}"}}}))
+    playbook = tmp_path / "onboard_module_defaults.yml"
+    playbook.write_text(yaml.safe_dump([{
+        "name": "Onboard with module_defaults", "hosts": "aep_sandboxes", "gather_facts": False,
+        "module_defaults": {"group/aep.platform.aep": {
+            "platform_url": emulator.url, "ims_url": emulator.url, "client_id": CLIENT_ID,
+            "client_secret": CLIENT_SECRET, "org_id": ORG}},
+        "tasks": [{"name": "Provision", "ansible.builtin.include_role": {"name": "aep.platform.streaming_source"}}],
+    }], sort_keys=False))
+    cmd = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(inventory), str(playbook)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=str(REPO), env=ansible_env(), check=False,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    assert len(flows_named(emulator, "stage", FLOW)) == 1
+    assert flows_named(emulator, "prod", FLOW) == []
 
 
 def test_customerio_preset_is_data_only(emulator, inventory, tmp_path):
