@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import create_chatlio_schema, create_dataset
+from emulator_support import create_chatlio_schema, create_dataset
 
 DS = "/data/foundation/catalog/dataSets"
 

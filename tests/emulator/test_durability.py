@@ -5,7 +5,7 @@ import time
 
 import requests
 
-from conftest import CHATLIO_PAYLOAD, FS, Aep, create_chatlio_flow
+from emulator_support import CHATLIO_PAYLOAD, FS, Aep, create_chatlio_flow
 
 
 def test_state_survives_restart(start_emulator, tmp_path):

@@ -5,7 +5,7 @@ import re
 import pytest
 import requests
 
-from conftest import (CHATLIO_SPEC, DATA_LAKE_SPEC, FS, STREAMING_FLOW_SPEC, create_chatlio_flow,
+from emulator_support import (CHATLIO_SPEC, DATA_LAKE_SPEC, FS, STREAMING_FLOW_SPEC, create_chatlio_flow,
                       create_chatlio_schema, create_dataset, create_mapping_set, create_source_connection,
                       create_target_connection, flow_body)
 

@@ -5,7 +5,7 @@ import time
 import pytest
 import requests
 
-from conftest import CLIENT_ID, CLIENT_SECRET, FS, ORG, Aep
+from emulator_support import CLIENT_ID, CLIENT_SECRET, FS, ORG, Aep
 
 SANDBOXES = "/data/foundation/sandbox-management/sandboxes"
 

@@ -5,7 +5,7 @@ import time
 import pytest
 import requests
 
-from conftest import CHATLIO_PAYLOAD, FS, create_chatlio_flow
+from emulator_support import CHATLIO_PAYLOAD, FS, create_chatlio_flow
 
 
 def test_health(aep):

@@ -2,7 +2,7 @@
 
 import requests
 
-from conftest import CHATLIO_PAYLOAD, FS, TENANT, create_chatlio_flow
+from emulator_support import CHATLIO_PAYLOAD, FS, TENANT, create_chatlio_flow
 
 
 def post_event(scenario, payload, **kw):

@@ -13,7 +13,7 @@ import yaml
 from openapi_core import OpenAPI
 from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse
 
-from conftest import CHATLIO_PAYLOAD, EXPERIENCE_EVENT, FS, create_chatlio_flow, flow_body
+from emulator_support import CHATLIO_PAYLOAD, EXPERIENCE_EVENT, FS, create_chatlio_flow, flow_body
 
 SPECS = Path("/work/shared/aep-reference/specs/openapi")
 pytestmark = pytest.mark.skipif(not SPECS.is_dir(), reason="Adobe OpenAPI specs not available")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import requests
 
-from conftest import REPO, Aep
+from emulator_support import REPO, Aep
 
 DATA_FILES = {"aep_emulator/data/xdm/global.json", "aep_emulator/data/connection_specs.json",
               "aep_emulator/data/flow_specs.json"}

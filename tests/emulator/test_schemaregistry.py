@@ -1,10 +1,10 @@
 """Schema Registry API against a running emulator (its own server on a free 127.0.0.1 port)."""
-import subprocess
-import sys
 from urllib.parse import quote
 
 import pytest
 import requests
+
+from emulator_support import AepTestClient
 
 ORG = "0123456789ABCDEF01234567@AdobeOrg"
 EE = "https://ns.adobe.com/xdm/context/experienceevent"
@@ -49,18 +49,9 @@ class Platform:
 
 
 @pytest.fixture(scope="module")
-def server():
-    process = subprocess.Popen([sys.executable, "-m", "aep_emulator", "--host", "127.0.0.1", "--port", "0"],
-                               stdout=subprocess.PIPE, text=True)
-    line = process.stdout.readline().strip()
-    assert line.startswith("aep-emulator listening on "), line
-    base = line.rsplit(" ", 1)[1]
-    token = requests.post(base + "/ims/token/v3", data={
-        "grant_type": "client_credentials", "client_id": "aep-emulator-client",
-        "client_secret": "aep-emulator-secret", "scope": "openid"}, timeout=10).json()["access_token"]
-    yield Platform(base, token)
-    process.terminate()
-    process.wait(timeout=10)
+def server(emulator):
+    """A sandbox-bound client of the session's emulator (see conftest.py)."""
+    return Platform(emulator.url, AepTestClient(emulator.url).token)
 
 
 @pytest.fixture

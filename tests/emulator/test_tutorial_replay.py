@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from conftest import CHATLIO_FIELDS, CLIENT_ID, EXPERIENCE_EVENT, FS, ORG, TENANT
+from emulator_support import CHATLIO_FIELDS, CLIENT_ID, EXPERIENCE_EVENT, FS, ORG, TENANT
 
 TUTORIAL = Path("/work/shared/seed/000_da99675698e26c3a.txt")
 FACTS = Path("/work/shared/aep-reference/API-FACTS.md")

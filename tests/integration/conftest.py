@@ -7,7 +7,7 @@ from harness import Emulator, ensure_collection_link
 @pytest.fixture(scope="session")
 def emulator_server():
     ensure_collection_link()
-    emu = Emulator().start()
+    emu = Emulator()
     yield emu
     emu.stop()
 

@@ -1,115 +1,71 @@
 """Shared helpers for integration tests: a running emulator and an ansible-playbook runner.
 
-Tests describe tasks as Python dicts; `Playbook.run()` writes them to a playbook, runs
-ansible-playbook with the json callback against the emulator and returns one `TaskResult`
-per task, so tests can assert on `changed`, returned objects and diffs.
+Tests describe tasks as Python dicts; ``run_playbook()`` writes them to a playbook, runs ansible-playbook
+against the emulator (connection settings from the ``AEP_*`` environment variables, as users would set
+them) and returns one ``TaskResult`` per task, so tests can assert on ``changed``, objects and diffs.
 """
 import json
 import os
-import re
-import signal
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import requests
 import yaml
+from aep_emulator.testing import DEFAULT_CLIENT_ID as CLIENT_ID
+from aep_emulator.testing import DEFAULT_CLIENT_SECRET as CLIENT_SECRET
+from aep_emulator.testing import DEFAULT_ORG as ORG
+from aep_emulator.testing import AepTestClient, EmulatorProcess
 
 REPO = Path(__file__).resolve().parents[2]
 COLLECTIONS = REPO / ".collections"
-ORG = "0123456789ABCDEF01234567@AdobeOrg"
-CLIENT_ID = "aep-emulator-client"
-CLIENT_SECRET = "aep-emulator-secret"
-WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+CALLBACKS = Path(__file__).resolve().parent / "callback_plugins"
 
 
 def ensure_collection_link():
     """Make the repository importable as ansible_collections.aep.platform."""
     link = COLLECTIONS / "ansible_collections" / "aep" / "platform"
-    if not link.exists():
+    if not os.path.lexists(link):
         link.parent.mkdir(parents=True, exist_ok=True)
-        link.symlink_to(Path("../../.."), target_is_directory=True)
+        try:
+            link.symlink_to(Path("../../.."), target_is_directory=True)
+        except FileExistsError:  # a parallel worker made it meanwhile
+            pass
     return COLLECTIONS
 
 
 class Emulator:
-    """An aep_emulator subprocess bound to 127.0.0.1 on a free port."""
+    """An emulator subprocess plus an authenticated client of it (``aep_emulator.testing``)."""
 
     def __init__(self, data_dir=None, config=None, extra_args=()):
-        self.data_dir = data_dir
-        self.config = config
-        self.extra_args = list(extra_args)
-        self.proc = None
-        self.url = None
-
-    def start(self, timeout=30):
-        cmd = [sys.executable, "-m", "aep_emulator", "--host", "127.0.0.1", "--port", "0"]
-        if self.data_dir:
-            cmd += ["--data-dir", str(self.data_dir)]
-        if self.config:
-            cmd += ["--config", str(self.config)]
-        cmd += self.extra_args
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            line = self.proc.stdout.readline()
-            if not line and self.proc.poll() is not None:
-                raise RuntimeError("emulator exited with %s" % self.proc.returncode)
-            match = re.search(r"listening on (http://\S+)", line)
-            if match:
-                self.url = match.group(1).rstrip("/")
-                return self
-        raise RuntimeError("emulator did not report its URL in %ss" % timeout)
+        self.process = EmulatorProcess(data_dir=data_dir, config=config, extra=list(extra_args))
+        self.url = self.process.url
+        self.client = AepTestClient(self.url)
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        self.process.stop()
 
-    # --- test hooks -------------------------------------------------------------
     def hook(self, method, path, **kwargs):
-        resp = requests.request(method, self.url + "/_emulator" + path, timeout=10, **kwargs)
+        resp = self.client.hook(method, path, **kwargs)
         resp.raise_for_status()
         return resp.json() if resp.content else None
 
     def reset(self):
-        self.hook("POST", "/reset")
-
-    def requests_log(self):
-        return self.hook("GET", "/requests")["requests"]
+        self.client.reset()
 
     def clear_log(self):
-        self.hook("DELETE", "/requests")
+        self.client.clear_request_log()
 
     def writes(self):
-        """AEP API writes served since the last clear (IMS token requests excluded)."""
-        return [r for r in self.requests_log() if r["method"] in WRITE_METHODS and not r["path"].startswith("/ims/")]
+        """AEP API writes served since the last ``clear_log()`` (IMS token requests excluded)."""
+        return self.client.writes()
 
     def records(self, dataset_id, sandbox):
-        return self.hook("GET", "/datasets/%s/records" % dataset_id, params={"sandbox": sandbox})["records"]
-
-    # --- direct API access (for drift and setup) -----------------------------------
-    def token(self):
-        resp = requests.post(self.url + "/ims/token/v3", data={
-            "grant_type": "client_credentials", "client_id": CLIENT_ID,
-            "client_secret": CLIENT_SECRET, "scope": "openid,AdobeID"}, timeout=10)
-        resp.raise_for_status()
-        return resp.json()["access_token"]
+        return self.client.records(dataset_id, sandbox)
 
     def api(self, method, path, sandbox="prod", headers=None, **kwargs):
         """Call the platform API as a plain HTTP client would; returns the requests.Response."""
-        hdrs = {"Authorization": "Bearer " + self.token(), "x-api-key": CLIENT_ID,
-                "x-gw-ims-org-id": ORG, "x-sandbox-name": sandbox}
-        if method in WRITE_METHODS:
-            hdrs["Content-Type"] = "application/json"
-        hdrs.update(headers or {})
-        return requests.request(method, self.url + path, headers=hdrs, timeout=10, **kwargs)
+        return self.client.request(method, path, sandbox=sandbox, headers=headers, **kwargs)
 
     def connection_env(self, sandbox="prod"):
         return {"AEP_PLATFORM_URL": self.url, "AEP_IMS_URL": self.url, "AEP_CLIENT_ID": CLIENT_ID,
@@ -147,25 +103,40 @@ class PlaybookRun:
         return len(self.results)
 
 
-def run_playbook(emulator, tasks, sandbox="prod", check=False, diff=False, extra_env=None,
-                 extra_args=(), module_defaults=True, verbosity=0, vars=None):
-    """Run `tasks` on localhost against `emulator`; return a PlaybookRun with one TaskResult per task."""
-    play = {"name": "test", "hosts": "localhost", "gather_facts": False, "tasks": tasks}
-    if vars:
-        play["vars"] = vars
+def ansible_env(emulator=None, sandbox="prod", extra_env=None):
+    """Environment for ansible-* commands: this checkout as the collection, no user config."""
+    empty_cfg = Path(tempfile.gettempdir()) / "aep-platform-empty-ansible.cfg"
+    if not empty_cfg.exists():
+        empty_cfg.write_text("[defaults]\n")  # 2.19 rejects ANSIBLE_CONFIG=/dev/null
     env = dict(os.environ)
     env.update({
+        "ANSIBLE_CONFIG": str(empty_cfg),
         "ANSIBLE_COLLECTIONS_PATH": str(ensure_collection_link()),
-        "ANSIBLE_STDOUT_CALLBACK": "ansible.builtin.json" if not verbosity else "ansible.builtin.default",
         "ANSIBLE_LOCALHOST_WARNING": "false",
         "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
         "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
         "ANSIBLE_NOCOLOR": "1",
-        "ANSIBLE_CONFIG": os.devnull,
+        "PATH": "%s%s%s" % (Path(sys.executable).parent, os.pathsep, os.environ.get("PATH", "")),
     })
-    if module_defaults:
+    if emulator is not None:
         env.update(emulator.connection_env(sandbox))
     env.update(extra_env or {})
+    return env
+
+
+def run_playbook(emulator, tasks, sandbox="prod", check=False, diff=False, extra_env=None,
+                 extra_args=(), module_defaults=True, verbosity=0, vars=None):
+    """Run ``tasks`` on localhost against ``emulator``; return a PlaybookRun with one TaskResult per task.
+
+    With ``verbosity`` the default callback is used (for leak checks on -vvvv output) and no results are parsed.
+    """
+    play = {"name": "test", "hosts": "localhost", "gather_facts": False, "tasks": tasks}
+    if vars:
+        play["vars"] = vars
+    env = ansible_env(emulator if module_defaults else None, sandbox, extra_env)
+    if not verbosity:  # the test-only callback prints every task's result as JSON
+        env.setdefault("ANSIBLE_CALLBACK_PLUGINS", str(CALLBACKS))
+        env.setdefault("ANSIBLE_STDOUT_CALLBACK", "results_json")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "play.yml"
         path.write_text(yaml.safe_dump([play], sort_keys=False))
@@ -174,22 +145,19 @@ def run_playbook(emulator, tasks, sandbox="prod", check=False, diff=False, extra
         cmd += ["--diff"] if diff else []
         cmd += ["-" + "v" * verbosity] if verbosity else []
         cmd += list(extra_args)
-        bindir = Path(sys.executable).parent
-        env["PATH"] = "%s%s%s" % (bindir, os.pathsep, env.get("PATH", ""))
-        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600)
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600, check=False)
     results = []
     if not verbosity:
         try:
             data = json.loads(proc.stdout)
-        except ValueError:
-            raise AssertionError("ansible-playbook output is not JSON:\n%s\n%s" % (proc.stdout, proc.stderr))
+        except ValueError as exc:
+            raise AssertionError("ansible-playbook output is not JSON:\n%s\n%s" % (proc.stdout, proc.stderr)) from exc
         for play_data in data.get("plays", []):
             for task in play_data.get("tasks", []):
                 results.append(TaskResult(task["hosts"].get("localhost", {})))
     return PlaybookRun(proc, results)
 
 
-# --- fixtures for Flow Service tests (created straight through the API, no collection module) -----------
 
 CHATLIO_SPEC = "073127a3-26e3-496c-9d94-9f48fb93fba8"
 STREAMING_PROVIDER = "521eee4d-8cbe-4906-bb48-fb6bd4450033"
@@ -271,24 +239,3 @@ def flow_patch(emulator, path, object_id, ops, sandbox="prod"):
     current = flow_object(emulator, path, object_id, sandbox)
     return _checked(emulator.api("PATCH", "/data/foundation/flowservice%s/%s" % (path, object_id), sandbox=sandbox,
                                  headers={"If-Match": current["etag"]}, json=ops), 200)
-
-
-_EMPTY_CFG = Path(tempfile.gettempdir()) / "aep-platform-empty-ansible.cfg"
-
-
-def run_tasks(emulator, tasks, **kwargs):
-    """``run_playbook`` that works on ansible-core 2.19 (``extra_env`` is applied last, so it overrides):
-
-    * 2.19 refuses ``ANSIBLE_CONFIG=/dev/null`` ("Unsupported configuration file extension"): use an
-      empty ``.cfg`` file instead;
-    * 2.19 has no ``ansible.builtin.json`` callback: use ``callback_plugins/results_json`` (same layout).
-    """
-    if not _EMPTY_CFG.exists():
-        _EMPTY_CFG.write_text("[defaults]\n")
-    extra_env = {"ANSIBLE_CONFIG": str(_EMPTY_CFG)}
-    if not kwargs.get("verbosity"):
-        # core 2.19 has no ansible.builtin.json: use the test-only callback with the same layout
-        extra_env.update({"ANSIBLE_CALLBACK_PLUGINS": str(Path(__file__).resolve().parent / "callback_plugins"),
-                          "ANSIBLE_STDOUT_CALLBACK": "results_json"})
-    extra_env.update(kwargs.pop("extra_env", None) or {})
-    return run_playbook(emulator, tasks, extra_env=extra_env, **kwargs)

@@ -1,6 +1,5 @@
 """Helpers for the onboarding tests: run the repository's playbooks against an emulator fixture."""
 import json
-import os
 import resource
 import subprocess
 import sys
@@ -10,7 +9,8 @@ from pathlib import Path
 import requests
 import yaml
 
-from harness import CLIENT_ID, CLIENT_SECRET, ORG, REPO, ensure_collection_link
+import harness
+from harness import CLIENT_ID, CLIENT_SECRET, ORG, REPO
 
 SANDBOXES = ("prod", "dev", "stage")
 
@@ -54,22 +54,13 @@ def write_dynamic_inventory(directory, emulator, **options):
 
 
 def ansible_env(json_output=True, extra=None):
-    env = dict(os.environ)
-    for name in list(env):
-        if name.startswith("AEP_"):
-            del env[name]  # the inventory alone must be enough
-    bindir = Path(sys.executable).parent
-    env.update({
-        "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"),
-        "ANSIBLE_COLLECTIONS_PATH": str(ensure_collection_link()),
-        "ANSIBLE_NOCOLOR": "1",
-        "ANSIBLE_FORCE_COLOR": "0",
-        "PATH": "%s%s%s" % (bindir, os.pathsep, env.get("PATH", "")),
-    })
+    """The harness environment with the repository's ansible.cfg and no AEP_* variables (the inventory
+    alone must be enough)."""
+    env = harness.ansible_env(extra_env={"ANSIBLE_CONFIG": str(REPO / "ansible.cfg")})
+    for name in [n for n in env if n.startswith("AEP_")]:
+        del env[name]
     if json_output:
-        # ansible-core 2.19 has no json callback of its own (ansible.builtin.json redirects to ansible.posix)
-        env["ANSIBLE_CALLBACK_PLUGINS"] = str(Path(__file__).resolve().parent / "callback_plugins")
-        env["ANSIBLE_STDOUT_CALLBACK"] = "results_json"
+        env.update({"ANSIBLE_CALLBACK_PLUGINS": str(harness.CALLBACKS), "ANSIBLE_STDOUT_CALLBACK": "results_json"})
     env.update(extra or {})
     return env
 

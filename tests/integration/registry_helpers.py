@@ -1,11 +1,11 @@
 """Helpers for the field_group / schema / dataset / mapping_set integration tests.
 
 Setup and drift go straight through the emulator's API (as another tool or a person in the UI would);
-the module under test runs through ansible-playbook (``harness.run_tasks``).
+the module under test runs through ansible-playbook (``harness.run_playbook``).
 """
 from urllib.parse import quote
 
-from harness import _checked, run_tasks
+from harness import _checked, run_playbook
 
 TENANT = "emulated"
 EXPERIENCE_EVENT = "https://ns.adobe.com/xdm/context/experienceevent"
@@ -24,7 +24,7 @@ def module_task(module, args, name="task", register=None):
 
 def run_one(emulator, module, args, check=False, diff=False, sandbox="prod"):
     """Run one task of ``module`` and return its result (a harness.TaskResult)."""
-    run = run_tasks(emulator, [module_task(module, args)], check=check, diff=diff, sandbox=sandbox)
+    run = run_playbook(emulator, [module_task(module, args)], check=check, diff=diff, sandbox=sandbox)
     assert len(run) == 1, run.stdout + run.stderr
     return run[0]
 

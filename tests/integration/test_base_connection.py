@@ -2,7 +2,7 @@
 import pytest
 
 from harness import flow_object, flow_patch
-from harness import run_tasks as run_playbook
+from harness import run_playbook
 
 NAME = "Partner account (it)"
 HTTP_SPEC = "bc7b00d6-623a-4dfc-9fdb-f1240aeadaeb"

@@ -1,7 +1,7 @@
 """aep.platform.dataset and dataset_info against the emulator."""
 import pytest
 
-from harness import run_tasks
+from harness import run_playbook
 from registry_helpers import (api_field_group, api_schema, assert_failed_without_writes, dataset_get, dataset_patch,
                               module_task, run_one, write_summary)
 
@@ -78,7 +78,7 @@ def test_lifecycle(emulator, schemas):
     dataset(emulator, None, id=did, name=NAME, description=None, tags=None)
 
     # info by name, id, unknown name, unknown id
-    run = run_tasks(emulator, [module_task("dataset_info", {"name": NAME}), module_task("dataset_info", {"id": did}),
+    run = run_playbook(emulator, [module_task("dataset_info", {"name": NAME}), module_task("dataset_info", {"id": did}),
                                module_task("dataset_info", {"name": "nope"}),
                                module_task("dataset_info", {"id": "0123456789abcdef01234567"})])
     assert [r["count"] for r in run.results] == [1, 1, 0, 0], run.stdout
@@ -137,7 +137,7 @@ def test_bad_inputs_fail_before_any_write(emulator, schemas):
         body = {"name": NAME, "schema_id": schemas[0]}
         body.update(args)
         tasks.append(dict(module_task("dataset", body), ignore_errors=True))
-    run = run_tasks(emulator, tasks)
+    run = run_playbook(emulator, tasks)
     assert len(run) == len(cases), run.stdout
     for result, (args, needles) in zip(run.results, cases):
         assert result.failed, (args, result)

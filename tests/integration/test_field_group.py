@@ -1,7 +1,7 @@
 """aep.platform.field_group and field_group_info against the emulator."""
 import pytest
 
-from harness import run_tasks
+from harness import run_playbook
 from registry_helpers import (EXPERIENCE_EVENT, PROFILE, TENANT, api_field_group, assert_failed_without_writes,
                               module_task, run_one, sr_get, sr_put, tenant_props, user_body, write_summary)
 
@@ -87,7 +87,7 @@ def test_lifecycle(emulator):
     assert not fg(emulator, fields=changed_fields, description=None).changed and emulator.writes() == []
 
     # info by title, by id, and an unknown title
-    run = run_tasks(emulator, [module_task("field_group_info", {"title": TITLE}),
+    run = run_playbook(emulator, [module_task("field_group_info", {"title": TITLE}),
                                module_task("field_group_info", {"id": gid}),
                                module_task("field_group_info", {"title": "nope"}),
                                module_task("field_group_info", {})])
@@ -114,7 +114,7 @@ def test_check_mode_create_writes_nothing(emulator):
     assert [f["name"] for f in preview.diff["after"]["fields"]] == [
         "UUID", "count", "message", "visitor", "visitor.createdAt", "visitor.email"]
     assert emulator.writes() == []
-    run = run_tasks(emulator, [module_task("field_group_info", {"title": TITLE})])
+    run = run_playbook(emulator, [module_task("field_group_info", {"title": TITLE})])
     assert run[0]["count"] == 0
 
 

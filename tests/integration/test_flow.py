@@ -2,7 +2,7 @@
 import pytest
 
 from harness import flow_object, flow_patch, make_flow_connections, make_schema_dataset_mapping
-from harness import run_tasks as run_playbook
+from harness import run_playbook
 
 NAME = "Chatlio flow (it)"
 GENERIC = "e77fde5a-22a8-11ed-861d-0242ac120002"

@@ -2,7 +2,7 @@
 import requests
 
 from harness import CHATLIO_SAMPLE, make_flow_connections, make_schema_dataset_mapping
-from harness import run_tasks as run_playbook
+from harness import run_playbook
 
 NAME = "Chatlio flow (info)"
 

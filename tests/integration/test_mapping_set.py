@@ -1,7 +1,7 @@
 """aep.platform.mapping_set and mapping_set_info against the emulator."""
 import pytest
 
-from harness import run_tasks
+from harness import run_playbook
 from registry_helpers import (TENANT, api_field_group, api_schema, assert_failed_without_writes, mapping_get,
                               mapping_put, mapping_triples, module_task, run_one, write_summary)
 
@@ -82,7 +82,7 @@ def test_lifecycle(emulator, schema_id):
     assert emulator.writes() == []
 
     # info by name, by id, unknown name
-    run = run_tasks(emulator, [module_task("mapping_set_info", {"name": NAME}),
+    run = run_playbook(emulator, [module_task("mapping_set_info", {"name": NAME}),
                                module_task("mapping_set_info", {"id": mid}),
                                module_task("mapping_set_info", {"name": "nope"})])
     assert [r["count"] for r in run.results] == [1, 1, 0], run.stdout
@@ -101,7 +101,7 @@ def test_check_mode_create_writes_nothing(emulator, schema_id):
     assert preview.changed and not preview.failed and preview["version"] == 0 and preview["id"] == "0" * 32
     assert preview.diff["before"] == {} and len(preview.diff["after"]["mappings"]) == len(MAPPINGS)
     assert emulator.writes() == []
-    run = run_tasks(emulator, [module_task("mapping_set_info", {"name": NAME})])
+    run = run_playbook(emulator, [module_task("mapping_set_info", {"name": NAME})])
     assert run[0]["count"] == 0
 
 
@@ -157,7 +157,7 @@ def test_bad_inputs_fail_before_any_write(emulator, schema_id):
         body = {"name": NAME, "schema_id": schema_id, "mappings": MAPPINGS}
         body.update(args)
         tasks.append(dict(module_task("mapping_set", body), ignore_errors=True))
-    run = run_tasks(emulator, tasks)
+    run = run_playbook(emulator, tasks)
     assert len(run) == len(cases), run.stdout
     for result, (args, needles) in zip(run.results, cases):
         assert result.failed, (args, result)
@@ -176,7 +176,7 @@ def test_check_mode_chain_on_an_empty_sandbox(emulator):
         module_task("mapping_set", {"name": "chain mappings", "schema_id": "{{ sc.id }}",
                                     "mappings": [{"source": "message", "destination": T + ".message"}]}),
     ]
-    run = run_tasks(emulator, tasks, check=True, diff=True)
+    run = run_playbook(emulator, tasks, check=True, diff=True)
     assert len(run) == 4, run.stdout
     assert all(r.changed and not r.failed for r in run.results), run.results
     assert emulator.writes() == []
@@ -197,7 +197,7 @@ def test_secrets_never_in_verbose_output(emulator, schema_id, tmp_path):
     ]
     secrets_file = tmp_path / "secrets.yml"  # like a vault file: -vvvv prints its path, not its content
     secrets_file.write_text("aep_secret: %s\n" % CLIENT_SECRET)
-    run = run_tasks(emulator, tasks, verbosity=4, diff=True, extra_args=["-e", "@%s" % secrets_file])
+    run = run_playbook(emulator, tasks, verbosity=4, diff=True, extra_args=["-e", "@%s" % secrets_file])
     output = run.stdout + run.stderr
     assert "nosuch" in output  # the failure was printed
     assert CLIENT_SECRET not in output and "emu-at-" not in output

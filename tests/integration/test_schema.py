@@ -1,7 +1,7 @@
 """aep.platform.schema and schema_info against the emulator."""
 import pytest
 
-from harness import run_tasks
+from harness import run_playbook
 from registry_helpers import (EXPERIENCE_EVENT, PROFILE, api_field_group, api_schema, assert_failed_without_writes,
                               module_task, run_one, sr_get, sr_put, user_body, write_summary)
 
@@ -81,7 +81,7 @@ def test_lifecycle(emulator, groups):
     assert emulator.writes() == []
 
     # info by title, by id, unknown
-    run = run_tasks(emulator, [module_task("schema_info", {"title": TITLE}), module_task("schema_info", {"id": sid}),
+    run = run_playbook(emulator, [module_task("schema_info", {"title": TITLE}), module_task("schema_info", {"id": sid}),
                                module_task("schema_info", {"title": "nope"})])
     assert [r["count"] for r in run.results] == [1, 1, 0], run.stdout
     assert run[0]["schemas"][0]["$id"] == sid and run[1]["schemas"][0]["title"] == TITLE
@@ -133,7 +133,7 @@ def test_bad_inputs_fail_before_any_write(emulator, groups):
         (dict(field_groups=[one], class_id="https://ns.adobe.com/xdm/context/nosuch"), ["class_id", "does not exist"]),
         (dict(field_groups=[profile_only]), ["field_groups[0]", "profile only", PROFILE, EXPERIENCE_EVENT]),
     ]
-    run = run_tasks(emulator, [dict(module_task("schema", dict({"title": TITLE}, **args)), ignore_errors=True)
+    run = run_playbook(emulator, [dict(module_task("schema", dict({"title": TITLE}, **args)), ignore_errors=True)
                                for args, dummy in cases])
     assert len(run) == len(cases), run.stdout
     for result, (args, needles) in zip(run.results, cases):

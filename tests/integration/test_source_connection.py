@@ -1,7 +1,7 @@
 """aep.platform.source_connection and source_connection_info against the emulator."""
 import pytest
 
-from harness import CHATLIO_SPEC, STREAMING_PROVIDER, flow_object, flow_patch, run_tasks as run_playbook
+from harness import CHATLIO_SPEC, STREAMING_PROVIDER, flow_object, flow_patch, run_playbook
 
 NAME = "Chatlio source (it)"
 

@@ -2,7 +2,7 @@
 import pytest
 
 from harness import DATA_LAKE_SPEC, flow_object, flow_patch, make_schema_dataset_mapping
-from harness import run_tasks as run_playbook
+from harness import run_playbook
 
 NAME = "Chatlio target (it)"
 
