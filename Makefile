@@ -6,15 +6,17 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+CORE ?= ansible-core>=2.19,<2.20
+REQS ?= requirements-dev.txt
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.collections
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: onboard offboard smoke emulator emulator-stop test units emulator-tests integration sanity lint docs-check action-group venv collection-link clean
+.PHONY: test-compat compat-run onboard offboard smoke emulator emulator-stop test units emulator-tests integration sanity lint docs-check action-group venv collection-link clean
 
-$(STAMP): requirements.txt requirements-dev.txt emulator/pyproject.toml
+$(STAMP): requirements.txt requirements-test.txt requirements-dev.txt emulator/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -r requirements-dev.txt
+	$(BIN)/python -m pip install -q -r $(REQS) "$(CORE)"
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -43,6 +45,21 @@ test: venv collection-link
 	$(BIN)/python scripts/gen_action_plugins.py --check
 	$(BIN)/python -m pytest -q -n 2 tests/unit tests/emulator tests/integration
 	$(MAKE) --no-print-directory lint docs-check sanity
+	$(MAKE) --no-print-directory test-compat
+
+# Second and third matrix entries: unit + integration tests on the newest and the oldest supported core.
+test-compat:
+	$(MAKE) --no-print-directory compat-run COMPAT_PYTHON=3.12 CORE='ansible-core>=2.20,<2.21' VENV=.venv-core2.20
+	$(MAKE) --no-print-directory compat-run COMPAT_PYTHON=3.11 CORE='ansible-core>=2.16,<2.17' VENV=.venv-core2.16
+
+compat-run: collection-link
+	@interpreter=$$(ls $$HOME/.pyenv/versions/$(COMPAT_PYTHON).*/bin/python$(COMPAT_PYTHON) 2>/dev/null | tail -n 1); \
+	  test -n "$$interpreter" || interpreter=$$(command -v python$(COMPAT_PYTHON) || true); \
+	  if [ -z "$$interpreter" ] || ! "$$interpreter" -c pass 2>/dev/null; then \
+	    echo "compat: python$(COMPAT_PYTHON) not found, skipping $(CORE)"; exit 0; fi; \
+	  $(MAKE) --no-print-directory venv PYTHON=$$interpreter REQS=requirements-test.txt && \
+	  echo "compat: $$($(BIN)/ansible --version | head -n 1) on $$($(BIN)/python --version)" && \
+	  $(BIN)/python -m pytest -q -n 2 -p no:cacheprovider tests/unit tests/integration
 
 units: venv collection-link
 	$(BIN)/python -m pytest -q tests/unit
@@ -68,4 +85,4 @@ action-group: venv
 	$(BIN)/python scripts/gen_action_group.py --write
 
 clean:
-	rm -rf .collections tests/output artifacts
+	rm -rf .collections tests/output artifacts .venv-core*

@@ -1,10 +1,24 @@
 """run_module: option parsing, env fallbacks, error mapping, diff handling, no tracebacks, no secrets."""
 
+import contextlib
 import json
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
+try:
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core < 2.19
+    from ansible.module_utils import basic
+
+    @contextlib.contextmanager
+    def patch_module_args(args):
+        """What ansible-core 2.19's helper does: feed ``args`` to the next AnsibleModule."""
+        previous = basic._ANSIBLE_ARGS
+        basic._ANSIBLE_ARGS = json.dumps({'ANSIBLE_MODULE_ARGS': args}).encode()
+        try:
+            yield
+        finally:
+            basic._ANSIBLE_ARGS = previous
 
 from ansible_collections.aep.platform.plugins.module_utils import module as module_mod
 from ansible_collections.aep.platform.plugins.module_utils.client import ValidationError
