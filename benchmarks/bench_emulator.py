@@ -25,7 +25,7 @@ import uvloop
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "emulator"))
-from conftest import CHATLIO_PAYLOAD, FS, Aep, EmulatorProcess, create_chatlio_flow  # noqa: E402
+from emulator_support import CHATLIO_PAYLOAD, FS, Aep, EmulatorProcess, create_chatlio_flow  # noqa: E402
 
 
 def raw_request(method: str, url: str, headers: dict[str, str], body: bytes = b"") -> bytes:
