@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from aep_emulator.testing import AepTestClient
@@ -107,3 +108,12 @@ def create_chatlio_flow(aep: Aep, sandbox: str = "prod", name: str = "Chatlio fl
     return {"schema_id": schema_id, "dataset_id": dataset_id, "mapping_id": mapping_id, "source_id": source_id,
             "target_id": target_id, "flow_id": flow["id"], "flow": flow, "inlet_url": flow["options"]["inletUrl"],
             "sandbox": sandbox}
+
+
+def shared_dir() -> Path:
+    """The project's shared/ folder (beside the repository; $AEP_SHARED_DIR overrides)."""
+    for candidate in (os.environ.get("AEP_SHARED_DIR"), REPO.parent / "shared", "/work/shared"):
+        if candidate and Path(candidate, "aep-reference").is_dir():
+            return Path(candidate)
+    raise RuntimeError("shared/ (the AEP reference and the tutorial) not found beside the repository; "
+                       "set AEP_SHARED_DIR")

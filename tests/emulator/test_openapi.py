@@ -5,7 +5,6 @@ emulator/README.md ("Deviations from the OpenAPI specs"); catalog.yaml is not ch
 openapi-core cannot evaluate its patternProperties (TypeError inside jsonschema)."""
 
 import re
-from pathlib import Path
 
 import pytest
 import requests
@@ -13,9 +12,9 @@ import yaml
 from openapi_core import OpenAPI
 from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse
 
-from emulator_support import CHATLIO_PAYLOAD, EXPERIENCE_EVENT, FS, create_chatlio_flow, flow_body
+from emulator_support import CHATLIO_PAYLOAD, EXPERIENCE_EVENT, FS, create_chatlio_flow, flow_body, shared_dir
 
-SPECS = Path("/work/shared/aep-reference/specs/openapi")
+SPECS = shared_dir() / "aep-reference" / "specs" / "openapi"
 pytestmark = pytest.mark.skipif(not SPECS.is_dir(), reason="Adobe OpenAPI specs not available")
 
 

@@ -12,15 +12,14 @@ so `uuid()`/`now()` expression mappings are appended to the tutorial's mappings 
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 import requests
 
-from emulator_support import CHATLIO_FIELDS, CLIENT_ID, EXPERIENCE_EVENT, FS, ORG, TENANT
+from emulator_support import CHATLIO_FIELDS, CLIENT_ID, EXPERIENCE_EVENT, FS, ORG, TENANT, shared_dir
 
-TUTORIAL = Path("/work/shared/seed/000_da99675698e26c3a.txt")
-FACTS = Path("/work/shared/aep-reference/API-FACTS.md")
+TUTORIAL = shared_dir() / "seed" / "000_da99675698e26c3a.txt"
+FACTS = shared_dir() / "aep-reference" / "API-FACTS.md"
 PROFILE = "https://ns.adobe.com/xdm/context/profile"
 pytestmark = pytest.mark.skipif(not (TUTORIAL.is_file() and FACTS.is_file()), reason="tutorial not available")
 
