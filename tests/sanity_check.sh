@@ -53,7 +53,8 @@ fi
 
 # 2. Build and install the collection exactly as users get it.
 "$BIN/ansible-galaxy" collection build "$ROOT" --output-path "$WORK/dist" --force >/dev/null
-TARBALL=$(ls "$WORK"/dist/aep-platform-*.tar.gz)
+TARBALLS=("$WORK"/dist/aep-platform-*.tar.gz)
+TARBALL=${TARBALLS[0]}
 "$BIN/ansible-galaxy" collection install "$TARBALL" -p "$WORK/collections" --force >/dev/null
 DEST="$WORK/collections/ansible_collections/aep/platform"
 echo "sanity: built $(basename "$TARBALL"), installed into $DEST"
@@ -75,7 +76,8 @@ echo "sanity: built $(basename "$TARBALL"), installed into $DEST"
 
 # 5. Every module's documentation renders.
 failed=0
-for module in $(ls "$DEST/plugins/modules" | sed -n 's/\.py$//p'); do
+for path in "$DEST"/plugins/modules/*.py; do
+  module=$(basename "$path" .py)
   if ! ANSIBLE_COLLECTIONS_PATH="$WORK/collections" "$BIN/ansible-doc" "aep.platform.$module" >/dev/null 2>"$WORK/doc.err"; then
     echo "ansible-doc failed for aep.platform.$module:" >&2
     cat "$WORK/doc.err" >&2
