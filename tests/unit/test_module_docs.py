@@ -1,0 +1,219 @@
+"""What users read: every module's DOCUMENTATION, EXAMPLES and RETURN agree with its argument spec.
+
+For each module in ``plugins/modules``:
+
+- DOCUMENTATION, EXAMPLES and RETURN parse as YAML; ``version_added`` and ``author`` are set;
+- the documented options (the module's own plus those of its ``aep.platform.*`` doc fragments) are exactly
+  the options of its argument spec (``inprocess.module_definition`` plus ``args.connection_spec``),
+  down to suboptions, with the same type, default, choices, elements and ``required``;
+- every EXAMPLES task calls ``aep.platform.<module>`` by FQCN or another real module, and uses only
+  documented options of aep.platform modules (suboptions too where they are documented);
+- state modules declare full check mode and diff support and the ``aep.platform.aep`` action group, and
+  document the ``id`` and ``etag`` return values.
+"""
+
+import importlib
+import os
+
+import pytest
+import yaml
+from ansible.playbook.block import Block
+from ansible.playbook.play import Play
+from ansible.playbook.task import Task
+from ansible.plugins.loader import action_loader, module_loader
+
+from ansible_collections.aep.platform.plugins.module_utils.args import connection_spec
+from ansible_collections.aep.platform.plugins.plugin_utils.inprocess import module_definition
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MODULES = sorted(n[:-3] for n in os.listdir(os.path.join(ROOT, 'plugins', 'modules'))
+                 if n.endswith('.py') and not n.startswith('_'))
+PREFIX = 'aep.platform.'
+TASK_KEYWORDS = set(Task.fattributes) | {'local_action', 'with_items', 'with_dict', 'with_list'}
+BLOCK_KEYWORDS = set(Block.fattributes)
+PLAY_KEYWORDS = set(Play.fattributes)
+BUILTIN_FRAGMENTS = ('ansible.builtin.action_common_attributes', 'ansible.builtin.action_common_attributes.actiongroups')
+
+
+def _module_docs(name):
+    module = importlib.import_module('ansible_collections.aep.platform.plugins.modules.' + name)
+    return (yaml.safe_load(module.DOCUMENTATION), yaml.safe_load(module.EXAMPLES), yaml.safe_load(module.RETURN))
+
+
+def _fragment_options(fragment):
+    """The options of an ``aep.platform.<x>`` doc fragment (read from ``plugins/doc_fragments/<x>.py``)."""
+    if fragment in BUILTIN_FRAGMENTS:
+        return {}
+    assert fragment.startswith(PREFIX), 'unknown doc fragment %s' % fragment
+    name = fragment[len(PREFIX):]
+    var = 'DOCUMENTATION'
+    if '.' in name:
+        name, var = name.split('.', 1)
+        var = var.upper()
+    module = importlib.import_module('ansible_collections.aep.platform.plugins.doc_fragments.' + name)
+    return yaml.safe_load(getattr(module.ModuleDocFragment, var)).get('options') or {}
+
+
+def documented_options(name):
+    doc = _module_docs(name)[0]
+    options = {}
+    for fragment in doc.get('extends_documentation_fragment') or []:
+        options.update(_fragment_options(fragment))
+    options.update(doc.get('options') or {})
+    return options
+
+
+def spec_options(name):
+    argument_spec = module_definition(name)[0]
+    return connection_spec(argument_spec)
+
+
+def _compare(doc_opts, spec_opts, where):
+    """Differences between documented options and an argument spec, recursively (suboptions)."""
+    problems = []
+    for missing in sorted(set(spec_opts) - set(doc_opts)):
+        problems.append('%s%s: in the argument spec but not documented' % (where, missing))
+    for extra in sorted(set(doc_opts) - set(spec_opts)):
+        problems.append('%s%s: documented but not in the argument spec' % (where, extra))
+    for key in sorted(set(doc_opts) & set(spec_opts)):
+        doc, spec = doc_opts[key] or {}, spec_opts[key] or {}
+        path = '%s%s' % (where, key)
+        if not doc.get('description'):
+            problems.append('%s: no description' % path)
+        for attr, default in (('type', 'str'), ('elements', None), ('choices', None), ('required', False),
+                              ('default', None), ('aliases', None)):
+            doc_value, spec_value = doc.get(attr, default), spec.get(attr, default)
+            if attr in ('choices', 'aliases') and doc_value and spec_value:
+                doc_value, spec_value = sorted(doc_value), sorted(spec_value)
+            if doc_value != spec_value:
+                problems.append('%s: %s is %r in the docs but %r in the spec' % (path, attr, doc_value, spec_value))
+        sub_doc, sub_spec = doc.get('suboptions'), spec.get('options')
+        if sub_doc or sub_spec:
+            problems += _compare(sub_doc or {}, sub_spec or {}, path + '.')
+    return problems
+
+
+@pytest.mark.parametrize('name', MODULES)
+def test_docs_parse_and_metadata(name):
+    doc, examples, returns = _module_docs(name)
+    assert doc['module'] == name
+    assert doc.get('short_description')
+    assert doc.get('description')
+    assert str(doc.get('version_added') or '') == '0.1.0', '%s: version_added must be the collection version' % name
+    assert doc.get('author'), '%s: author missing' % name
+    assert isinstance(examples, list) and examples, '%s: EXAMPLES is empty' % name
+    assert isinstance(returns, dict), '%s: RETURN must document the return values' % name
+    for key, value in returns.items():
+        assert value.get('description') and value.get('returned') and value.get('type'), \
+            '%s: RETURN %s needs description, returned and type' % (name, key)
+
+
+@pytest.mark.parametrize('name', MODULES)
+def test_documented_options_match_argument_spec(name):
+    problems = _compare(documented_options(name), spec_options(name), '')
+    assert not problems, '%s:\n  %s' % (name, '\n  '.join(problems))
+
+
+def _tasks(entries):
+    """Every task of an EXAMPLES list (plays, blocks and plain tasks mixed)."""
+    for entry in entries or []:
+        if 'tasks' in entry or 'hosts' in entry:
+            for section in ('pre_tasks', 'tasks', 'post_tasks', 'handlers'):
+                yield from _tasks(entry.get(section))
+        elif 'block' in entry:
+            for section in ('block', 'rescue', 'always'):
+                yield from _tasks(entry.get(section))
+        else:
+            yield entry
+
+
+def _real_module(fqcn):
+    if module_loader.find_plugin_with_context(fqcn).resolved:
+        return True
+    return action_loader.find_plugin_with_context(fqcn).resolved
+
+
+def _unknown_keys(args, options, where):
+    problems = []
+    names = dict((alias, key) for key, doc in options.items() for alias in [key] + list((doc or {}).get('aliases') or []))
+    for key, value in (args or {}).items():
+        if key not in names:
+            problems.append('%s%s: not an option' % (where, key))
+            continue
+        suboptions = (options[names[key]] or {}).get('suboptions')
+        if not suboptions:
+            continue
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            if isinstance(item, dict):
+                problems += _unknown_keys(item, suboptions, '%s%s.' % (where, key))
+    return problems
+
+
+@pytest.mark.parametrize('name', MODULES)
+def test_examples_use_fqcn_and_documented_options(name):
+    examples = _module_docs(name)[1]
+    problems = []
+    uses_self = False
+    for task in _tasks(examples):
+        label = task.get('name', '<unnamed task>')
+        if not task.get('name'):
+            problems.append('a task without a name')
+        actions = [key for key in task if key not in TASK_KEYWORDS]
+        if len(actions) != 1:
+            problems.append('%s: expected one module per task, found %s' % (label, actions))
+            continue
+        action = actions[0]
+        if action.count('.') < 2:
+            problems.append('%s: %s is not a fully qualified collection name' % (label, action))
+            continue
+        if not action.startswith(PREFIX):
+            if not _real_module(action):
+                problems.append('%s: %s is not a known module' % (label, action))
+            continue
+        target = action[len(PREFIX):]
+        if target not in MODULES:
+            problems.append('%s: %s is not a module of this collection' % (label, action))
+            continue
+        uses_self = uses_self or target == name
+        args = task[action]
+        if args is not None and not isinstance(args, dict):
+            problems.append('%s: %s arguments must be a mapping' % (label, action))
+            continue
+        problems += ['%s (%s): %s' % (label, action, p) for p in _unknown_keys(args, documented_options(target), '')]
+    assert uses_self, '%s: no example uses aep.platform.%s' % (name, name)
+    assert not problems, '%s EXAMPLES:\n  %s' % (name, '\n  '.join(problems))
+
+
+def _is_state_module(name):
+    return 'state' in module_definition(name)[0]
+
+
+@pytest.mark.parametrize('name', MODULES)
+def test_attributes(name):
+    doc = _module_docs(name)[0]
+    fragments = doc.get('extends_documentation_fragment') or []
+    attributes = doc.get('attributes') or {}
+    assert 'aep.platform.connection' in fragments, name
+    assert 'ansible.builtin.action_common_attributes' in fragments, name
+    assert 'ansible.builtin.action_common_attributes.actiongroups' in fragments, name
+    assert attributes.get('check_mode', {}).get('support') == 'full', '%s: check_mode support must be full' % name
+    group = attributes.get('action_group') or {}
+    assert group.get('support') == 'full' and 'aep.platform.aep' in (group.get('membership') or []), \
+        '%s: attributes.action_group must list aep.platform.aep' % name
+    if _is_state_module(name):
+        state = documented_options(name).get('state') or {}
+        assert state.get('choices') == ['present', 'absent'] and state.get('default') == 'present', \
+            '%s: state modules document state (the aep.platform.state fragment, or their own words)' % name
+        assert attributes.get('diff_mode', {}).get('support') == 'full', '%s: diff_mode support must be full' % name
+    else:
+        assert attributes.get('diff_mode', {}).get('support') in ('none', 'N/A'), \
+            '%s: a module without state makes no change to diff' % name
+
+
+@pytest.mark.parametrize('name', [m for m in MODULES if not m.endswith('_info') and m != 'token'])
+def test_state_module_returns_id_and_etag(name):
+    assert _is_state_module(name)
+    returns = _module_docs(name)[2]
+    for key in ('id', 'etag', 'diff', name):
+        assert key in returns, '%s: RETURN must document %s' % (name, key)
