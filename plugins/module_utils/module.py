@@ -8,16 +8,36 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
+import re
+
+try:
+    from urllib.parse import urlsplit
+except ImportError:  # pragma: no cover - Python 2 is not supported, kept for the compile sanity test
+    from urlparse import urlsplit  # type: ignore
+
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.aep.platform.plugins.module_utils.args import connection_spec, merge_rules
 from ansible_collections.aep.platform.plugins.module_utils.client import (
+    SANDBOX_MANAGEMENT,
     AepClient,
     AepError,
+    AuthenticationError,
+    ConnectionFailure,
     HAS_REQUESTS,
+    NotFoundError,
+    RateLimitedError,
     REQUESTS_IMPORT_ERROR,
+    ServerError,
 )
 from ansible_collections.aep.platform.plugins.module_utils.engine import InputError
+
+# Failures whose cause may be an unknown sandbox rather than a missing object: the resources say
+# "... in sandbox 'name'" when a referenced object is not found (client.get_or_none maps every 404,
+# including AEP's "Sandbox x not found", to None).
+_SANDBOX_SCOPED = re.compile(r"in sandbox '")
+_MAX_SANDBOXES_LISTED = 10
 
 
 def build_module(argument_spec, **kwargs):
@@ -38,16 +58,136 @@ def run_module(argument_spec, logic, **kwargs):
     module = build_module(argument_spec, **kwargs)
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+    result = call_logic(logic, module.params, module.check_mode)
+    if result.get('failed'):
+        result.pop('failed')
+        module.fail_json(**result)
+    finish(module, result)
+
+
+def call_logic(logic, params, check_mode):
+    """``logic(params, client, check_mode)``, or the failure as a dict with ``failed=True`` and a ``msg``
+    that names the problem and the fix (no traceback, secrets redacted). Shared with the in-process
+    action plugins (``plugins/plugin_utils/inprocess.py``)."""
     client = None
     try:
-        client = AepClient.from_params(module.params)
-        result = logic(module.params, client, module.check_mode)
+        check_connection(params)
+        client = AepClient.from_params(params)
+        return dict(logic(params, client, check_mode))
     except (AepError, InputError) as err:
-        module.fail_json(**_redacted(client, err.to_fail_kwargs()))
+        failure = failure_kwargs(err, client, params)
     except Exception as err:  # pylint: disable=broad-except
-        message = 'Unexpected error (%s): %s' % (type(err).__name__, err)
-        module.fail_json(**_redacted(client, dict(msg=message, error_type=type(err).__name__)))
-    finish(module, result)
+        failure = dict(msg='Unexpected error (%s): %s; this is a bug in the aep.platform collection, please report it '
+                           'with the task that failed' % (type(err).__name__, _plain(err)),
+                       error_type=type(err).__name__)
+    failure['failed'] = True
+    return _redacted(client, failure)
+
+
+def check_connection(params):
+    """Raise ``InputError`` for connection options that cannot work, before any request is made."""
+    for field, env, example in (('platform_url', 'AEP_PLATFORM_URL', 'https://platform.adobe.io'),
+                                ('ims_url', 'AEP_IMS_URL', 'https://ims-na1.adobelogin.com')):
+        value = params.get(field)
+        if value is None:
+            continue
+        try:
+            parts = urlsplit(value.strip())
+            valid = parts.scheme in ('http', 'https') and bool(parts.hostname) and not re.search(r'\s', value.strip())
+        except ValueError:  # for example an unclosed IPv6 bracket
+            valid = False
+        if not valid:
+            raise InputError('%s: %r is not an http(s) URL; give one such as %s (option %s or environment variable %s)'
+                             % (field, value, example, field, env), field=field)
+    ca_path = params.get('ca_path')
+    if ca_path and not os.path.exists(ca_path):
+        raise InputError('ca_path: %s does not exist; give the path of a CA bundle (PEM file or directory) that exists '
+                         'on the host running the module, or unset ca_path (environment variable AEP_CA_PATH)' % ca_path,
+                         field='ca_path')
+    timeout = params.get('timeout')
+    if timeout is not None and timeout <= 0:
+        raise InputError('timeout: must be a number of seconds greater than 0, got %s (option timeout or environment '
+                         'variable AEP_TIMEOUT)' % timeout, field='timeout')
+
+
+def failure_kwargs(err, client=None, params=None):
+    """``fail_json`` keyword arguments for an ``AepError``/``InputError``, with the fix spelled out.
+
+    An unknown sandbox is reported as such (AEP answers 404 or 403 for every object of a sandbox that
+    does not exist, which would otherwise read as "object not found"); authentication, connection,
+    rate-limit and server failures get a hint naming the options to check.
+    """
+    kwargs = dict(err.to_fail_kwargs())
+    sandbox = _unknown_sandbox(err, client)
+    if sandbox is not None:
+        kwargs.update(msg=sandbox, error_type='InputError', field='sandbox', cause=kwargs.get('msg'))
+        return kwargs
+    hint = _hint(err, params or {})
+    if hint:
+        kwargs['msg'] = '%s; %s' % (kwargs['msg'].rstrip('. '), hint)
+    return kwargs
+
+
+def _hint(err, params):
+    if isinstance(err, AuthenticationError):
+        if err.service == 'ims':
+            return ('IMS refused the credential: check client_id, client_secret and org_id (environment variables '
+                    'AEP_CLIENT_ID, AEP_CLIENT_SECRET, AEP_ORG_ID) against the OAuth server-to-server credential of '
+                    'the Adobe Developer Console project, and ims_url (AEP_IMS_URL)')
+        if err.status == 401:
+            if params.get('client_secret'):
+                return 'the platform rejected the access token fetched with client_id and client_secret: check org_id (AEP_ORG_ID)'
+            return ('the platform rejected the access token (expired, or issued for another organization): give a '
+                    'fresh access_token (aep.platform.token, environment variable AEP_ACCESS_TOKEN) or client_secret '
+                    'so that one is fetched')
+        if err.status == 403:
+            return ('the credential is not allowed to do this: check org_id (AEP_ORG_ID), and that the product profile '
+                    'of the Developer Console project grants access to sandbox %r and to this service'
+                    % params.get('sandbox'))
+        if err.status is None:
+            return 'set client_secret (AEP_CLIENT_SECRET), or a valid access_token (AEP_ACCESS_TOKEN)'
+    if isinstance(err, ConnectionFailure):
+        if 'TLS' in (err.message or ''):
+            return 'or, only for a test endpoint, set validate_certs=false (AEP_VALIDATE_CERTS)'
+        if err.service == 'ims':
+            return 'check ims_url (environment variable AEP_IMS_URL), the network and any proxy (HTTPS_PROXY)'
+        return 'check platform_url (environment variable AEP_PLATFORM_URL), the network and any proxy (HTTPS_PROXY)'
+    if isinstance(err, NotFoundError):
+        return 'check platform_url (AEP_PLATFORM_URL) and sandbox (AEP_SANDBOX)'
+    if isinstance(err, RateLimitedError):
+        return 'AEP kept rate-limiting after the retries: run the task again later, or run fewer tasks at once (forks, throttle)'
+    if isinstance(err, ServerError):
+        return 'a temporary AEP problem: run the task again later, and quote the request id to Adobe support if it persists'
+    return None
+
+
+def _unknown_sandbox(err, client):
+    """The message for an unknown sandbox when ``err`` may come from one and AEP confirms it; else None."""
+    if client is None:
+        return None
+    if isinstance(err, InputError):
+        suspicious = bool(_SANDBOX_SCOPED.search(err.msg or ''))
+    else:
+        suspicious = isinstance(err, NotFoundError) or (isinstance(err, AuthenticationError) and err.service != 'ims'
+                                                        and err.status == 403)
+    if not suspicious:
+        return None
+    try:  # the list answers for the organization; a 404 on /sandboxes/<name> could also be a wrong platform_url
+        names = sorted(s.get('name') for s in client.list(SANDBOX_MANAGEMENT, '/sandboxes') if s.get('name'))
+    except Exception:  # pylint: disable=broad-except
+        return None  # cannot tell (no permission to list sandboxes, network): the original message stands
+    if not names or client.sandbox in names:
+        return None
+    listed = ', '.join(names[:_MAX_SANDBOXES_LISTED]) + (', ...' if len(names) > _MAX_SANDBOXES_LISTED else '')
+    return ('sandbox: no sandbox named %r exists in organization %s (or the credential cannot use it); set sandbox '
+            '(environment variable AEP_SANDBOX) to one of: %s' % (client.sandbox, client.org_id, listed))
+
+
+def _plain(err):
+    """The text of an exception without repr quoting (``KeyError('x')`` reads ``x``)."""
+    if isinstance(err, KeyError) and len(err.args) == 1:
+        return str(err.args[0])
+    return str(err)
 
 
 def finish(module, result):

@@ -29,8 +29,8 @@ from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.aep.platform.plugins.module_utils.args import connection_spec, merge_rules
-from ansible_collections.aep.platform.plugins.module_utils.client import AepClient, AepError, HAS_REQUESTS
-from ansible_collections.aep.platform.plugins.module_utils.engine import InputError
+from ansible_collections.aep.platform.plugins.module_utils.client import HAS_REQUESTS
+from ansible_collections.aep.platform.plugins.module_utils.module import call_logic
 
 _MODULE_PACKAGE = 'ansible_collections.aep.platform.plugins.modules.'
 _RULE_KEYS = ('mutually_exclusive', 'required_together', 'required_one_of', 'required_if', 'required_by')
@@ -76,18 +76,9 @@ def run_logic(name, args, check_mode, diff):
 
 
 def _call_logic(logic, params, check_mode):
-    client = None
-    try:
-        client = AepClient.from_params(params)
-        result = dict(logic(params, client, check_mode))
-        result.setdefault('changed', False)
-        return result
-    except (AepError, InputError) as err:
-        failure = dict(err.to_fail_kwargs(), failed=True)
-    except Exception as err:  # pylint: disable=broad-except
-        failure = dict(failed=True, msg='Unexpected error (%s): %s' % (type(err).__name__, err),
-                       error_type=type(err).__name__)
-    return client.redact(failure) if client is not None else failure
+    result = call_logic(logic, params, check_mode)
+    result.setdefault('changed', False)
+    return result
 
 
 class InProcessActionModule(ActionBase):

@@ -121,7 +121,7 @@ def test_unexpected_exception_is_one_line_and_redacted():
         raise KeyError('boom with tok-very-secret')
 
     result = run(BASE_ARGS, logic)
-    assert result['failed'] and result['msg'].startswith('Unexpected error (KeyError)')
+    assert result['failed'] and result['msg'].startswith('Unexpected error (KeyError): boom with ')
     assert 'tok-very-secret' not in json.dumps(result) and 'Traceback' not in result['msg']
 
 
