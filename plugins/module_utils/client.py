@@ -133,7 +133,16 @@ class ValidationError(AepError):
 
 
 class ConnectionFailure(AepError):
-    """The service could not be reached: DNS, refused connection, timeout, TLS."""
+    """The service could not be reached: DNS, refused connection, timeout, TLS.
+
+    ``maybe_delivered`` is True when the request may have reached the service and be processed (or still be
+    in progress) although no answer came: a read timeout or a connection dropped after sending. A POST that
+    fails this way must not be sent again blindly (see engine.Resource.create_once).
+    """
+
+    def __init__(self, message, maybe_delivered=False, **kwargs):
+        super(ConnectionFailure, self).__init__(message, **kwargs)
+        self.maybe_delivered = maybe_delivered
 
     @property
     def transient(self):
@@ -521,7 +530,8 @@ class AepClient:
                 response = self.session.request(method, url, params=params, json=json, data=data, headers=headers,
                                                 timeout=self.timeout, verify=self.verify)
             except requests.exceptions.RequestException as exc:
-                error = ConnectionFailure(self._describe_exception(exc, url), method=method, url=url, service=service)
+                error = ConnectionFailure(self._describe_exception(exc, url), method=method, url=url, service=service,
+                                          maybe_delivered=_maybe_delivered(exc))
                 if retry and attempt < self.connection_retries:
                     self.sleep(self.backoff(attempt))
                     attempt += 1
@@ -580,6 +590,20 @@ def _parse_body(response):
         return response.json()
     except ValueError:
         return response.text
+
+
+_NOT_SENT = re.compile(r'NewConnectionError|NameResolutionError|Failed to establish a new connection|'
+                       r'Name or service not known|nodename nor servname|Connection refused|ProxyError')
+
+
+def _maybe_delivered(exc):
+    """False only when the request certainly never reached the service (refused, DNS, TLS, connect timeout)."""
+    if isinstance(exc, (requests.exceptions.ConnectTimeout, requests.exceptions.SSLError,
+                        requests.exceptions.ProxyError, requests.exceptions.InvalidURL)):
+        return False
+    if isinstance(exc, requests.exceptions.ReadTimeout):
+        return True
+    return not _NOT_SENT.search(str(exc))
 
 
 _ERRNO = re.compile(r'\[Errno -?\d+\] ([^\'"\)\]]+)')

@@ -28,6 +28,7 @@ except ImportError:  # pragma: no cover
 from ansible_collections.aep.platform.plugins.module_utils.client import (
     AepError,
     CATALOG,
+    ConnectionFailure,
     DATA_PREP,
     FLOW_SERVICE,
     NotFoundError,
@@ -293,19 +294,42 @@ class Resource:
 
     def create_once(self, body):
         """Create without ever making a duplicate: after a transient failure (connection error, 5xx,
-        429) the object is looked up by identity first, and only created again when it is absent."""
+        429) the object is looked up by identity first, and only created again when it is absent.
+
+        When the POST may have reached AEP without an answer (read timeout, connection dropped after
+        sending), AEP may still be creating the object: it is looked up ``settle_lookups`` times, and when it
+        has not appeared the POST is *not* sent again; the failure says so, and a rerun converges.
+        """
+        identity = body.get(self.identity)
         for attempt in range(self.create_attempts):
             try:
                 return self.create(body)
             except AepError as err:
                 if not err.transient or attempt == self.create_attempts - 1:
                     raise
+                if getattr(err, 'maybe_delivered', False):
+                    return self._settle_unanswered_create(err, identity)
                 delay = err.retry_after if err.retry_after is not None else self.client.backoff(attempt)
                 self.client.sleep(delay)
-                found = self.find(identity=body.get(self.identity))
+                found = self.find(identity=identity)
                 if found is not None:
                     return found
         raise AssertionError('unreachable')  # pragma: no cover
+
+    settle_lookups = 2
+
+    def _settle_unanswered_create(self, err, identity):
+        """The object a POST without an answer made, or a ``ConnectionFailure`` saying it was not re-sent."""
+        for attempt in range(self.settle_lookups):
+            self.client.sleep(self.client.backoff(attempt))
+            found = self.find(identity=identity)
+            if found is not None:
+                return found
+        raise ConnectionFailure(
+            '%s; AEP may still create the %s: none with %s %r has appeared and the request was not sent again, '
+            'so that no duplicate can be made. Run the task again: it finds the %s or creates it'
+            % (err.message, self.kind, self.identity, identity, self.kind),
+            method=err.method, url=err.url, service=err.service, maybe_delivered=True)
 
     def update(self, current, desired, paths):
         """Flow Service: JSON Patch with ``If-Match``; on 412 re-read and retry once."""

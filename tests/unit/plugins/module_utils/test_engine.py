@@ -6,7 +6,8 @@ import pytest
 import requests
 from responses import matchers
 
-from ansible_collections.aep.platform.plugins.module_utils.client import CATALOG, DATA_PREP, FLOW_SERVICE, SCHEMA_REGISTRY
+from ansible_collections.aep.platform.plugins.module_utils.client import (CATALOG, DATA_PREP, FLOW_SERVICE, SCHEMA_REGISTRY,
+                                                                          ConnectionFailure)
 from ansible_collections.aep.platform.plugins.module_utils.engine import (
     CatalogResource,
     DataPrepResource,
@@ -217,6 +218,45 @@ def test_create_retried_when_lookup_finds_nothing(mocked, client, sleeps):
     result = ensure_present(Flow(client), DESIRED_FLOW, check_mode=False)
     assert result['id'] == FLOW_ID and [w.method for w in writes(mocked)] == ['POST', 'POST']
     assert sleeps.calls == [2.0]
+
+
+def test_unanswered_create_is_never_sent_again(mocked, client, sleeps):
+    """A POST that timed out may still be processed by AEP: when the object has not appeared after the
+    settle lookups, fail clearly instead of POSTing again (which could make a duplicate later)."""
+    flow_list(mocked)
+    mocked.post(FLOWS, body=requests.exceptions.ReadTimeout('Read timed out. (read timeout=1)'))
+    mocked.post(FLOWS, status=201, json={'id': FLOW_ID, 'etag': '"e1"'})
+    mocked.get(FLOWS + '/' + FLOW_ID, json={'items': [SERVER_FLOW]})
+    with pytest.raises(ConnectionFailure) as info:
+        ensure_present(Flow(client), DESIRED_FLOW, check_mode=False)
+    assert [w.method for w in writes(mocked)] == ['POST']
+    assert len(sleeps.calls) == 2
+    message = info.value.summary()
+    assert message.startswith('AEP Flow Service POST /flows failed: no answer from')
+    assert 'not sent again' in message and 'Run the task again' in message and "'Chatlio flow'" in message
+
+
+def test_unanswered_create_found_by_a_later_lookup(mocked, client, sleeps):
+    mocked.post(FLOWS, body=requests.exceptions.ReadTimeout('Read timed out.'))
+    query = [matchers.query_param_matcher({'property': 'name==Chatlio flow'})]
+    mocked.get(FLOWS, json={'items': []}, match=query)  # find before the create
+    mocked.get(FLOWS, json={'items': []}, match=query)  # first settle lookup: not yet
+    mocked.get(FLOWS, json={'items': [SERVER_FLOW]}, match=query)  # AEP finished creating it
+    result = ensure_present(Flow(client), DESIRED_FLOW, check_mode=False)
+    assert result['changed'] and result['id'] == FLOW_ID
+    assert [w.method for w in writes(mocked)] == ['POST'] and len(sleeps.calls) == 2
+
+
+def test_create_refused_before_sending_is_retried(mocked, client, sleeps):
+    """A connection that was never established cannot have created anything: look up, then POST again."""
+    flow_list(mocked)
+    mocked.post(FLOWS, body=requests.exceptions.ConnectionError(
+        "HTTPSConnectionPool: Max retries exceeded (Caused by NewConnectionError('Failed to establish a new "
+        "connection: [Errno 111] Connection refused'))"))
+    mocked.post(FLOWS, status=201, json={'id': FLOW_ID, 'etag': '"e1"'})
+    mocked.get(FLOWS + '/' + FLOW_ID, json={'items': [SERVER_FLOW]})
+    result = ensure_present(Flow(client), DESIRED_FLOW, check_mode=False)
+    assert result['id'] == FLOW_ID and [w.method for w in writes(mocked)] == ['POST', 'POST']
 
 
 def test_validation_error_on_create_is_not_retried(mocked, client):
