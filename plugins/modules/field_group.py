@@ -46,7 +46,10 @@ attributes:
 options:
   title:
     description:
-      - Title of the field group, its identity within the sandbox.
+      - Title of the field group, its identity within the sandbox (the Schema Registry assigns the C($id), returned
+        as RV(id)). Titles are matched exactly.
+      - A field group cannot be renamed with this module; a different title manages a different field group, and the
+        old one stays until you remove it with O(state=absent).
     type: str
     required: true
   description:

@@ -55,7 +55,8 @@ options:
     type: str
   id:
     description:
-      - Id (UUID) of an existing flow; looked up by id instead of name.
+      - Id (UUID) of an existing flow. When set, the flow is looked up by id instead of name, and an unknown id
+        fails; the module never creates a flow with a given id.
     type: str
   description:
     description:
@@ -63,7 +64,9 @@ options:
     type: str
   flow_spec_id:
     description:
-      - Flow spec of the dataflow. The default is C(GenericStreamingAEP), used by webhook sources such as Chatlio.
+      - Id of the flow spec of the dataflow. The default is the id of C(GenericStreamingAEP), the spec of webhook
+        sources such as Chatlio. The spec must exist; the module checks it with C(GET /flowSpecs/{id}).
+      - AEP cannot change the flow spec of an existing flow; see O(recreate).
     type: str
     default: e77fde5a-22a8-11ed-861d-0242ac120002
   flow_spec_version:
@@ -73,20 +76,23 @@ options:
     default: '1.0'
   source_connection_ids:
     description:
-      - Ids of the source connections of the flow. Order does not matter.
+      - Ids of the source connections of the flow, for example RV(aep.platform.source_connection#module:id). Order does
+        not matter. Each must exist in the sandbox; the module checks before writing.
       - Required when the flow has to be created.
     type: list
     elements: str
   target_connection_ids:
     description:
-      - Ids of the target connections of the flow. Order does not matter.
+      - Ids of the target connections of the flow, for example RV(aep.platform.target_connection#module:id). Order does
+        not matter. Each must exist in the sandbox; the module checks before writing.
       - Required when the flow has to be created.
     type: list
     elements: str
   mapping_id:
     description:
       - Id of the Data Prep mapping set applied to incoming data (32 hexadecimal characters), sent as the C(Mapping)
-        transformation.
+        transformation; for example RV(aep.platform.mapping_set#module:id). It must exist in the sandbox.
+      - Omit it when the incoming data is already XDM and needs no mapping.
     type: str
   mapping_version:
     description:

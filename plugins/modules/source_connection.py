@@ -51,7 +51,8 @@ options:
     type: str
   id:
     description:
-      - Id (UUID) of an existing source connection. When set, the connection is looked up by id instead of name.
+      - Id (UUID) of an existing source connection. When set, the connection is looked up by id instead of name, and
+        an unknown id fails; the module never creates a connection with a given id.
     type: str
   description:
     description:
@@ -69,11 +70,13 @@ options:
     default: '1.0'
   provider_id:
     description:
-      - Provider id of the source, for example C(521eee4d-8cbe-4906-bb48-fb6bd4450033) for streaming webhook sources.
+      - Provider id of the source (C(providerId)), for example C(521eee4d-8cbe-4906-bb48-fb6bd4450033) for streaming
+        webhook sources. Not compared when omitted.
     type: str
   data_format:
     description:
-      - Format of the incoming data (C(data.format)).
+      - Format of the incoming data, sent as C(data.format). Streaming sources such as webhooks send V(json); batch
+        sources also know V(delimited) and V(parquet). The value is passed to AEP as given.
     type: str
     default: json
   base_connection_id:
