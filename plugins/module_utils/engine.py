@@ -237,6 +237,11 @@ class Resource:
     def __init__(self, client):
         self.client = client
 
+    @property
+    def label(self):
+        """``kind`` as words for messages (``mapping set``)."""
+        return self.kind.replace('_', ' ')
+
     # --- reading ----------------------------------------------------------------------------------
 
     def item_path(self, object_id):
@@ -271,7 +276,7 @@ class Resource:
             ids = ', '.join(sorted(str(self.object_id(o)) for o in matches))
             raise InputError(
                 '%d %ss with %s %r exist in sandbox %r (ids: %s); pass id to choose one, or delete the duplicates'
-                % (len(matches), self.kind, self.identity, identity, self.client.sandbox, ids), field=self.identity)
+                % (len(matches), self.label, self.identity, identity, self.client.sandbox, ids), field=self.identity)
         if not matches:
             return None
         return self.complete(matches[0])
@@ -328,7 +333,7 @@ class Resource:
         raise ConnectionFailure(
             '%s; AEP may still create the %s: none with %s %r has appeared and the request was not sent again, '
             'so that no duplicate can be made. Run the task again: it finds the %s or creates it'
-            % (err.message, self.kind, self.identity, identity, self.kind),
+            % (err.message, self.label, self.identity, identity, self.label),
             method=err.method, url=err.url, service=err.service, maybe_delivered=True)
 
     def update(self, current, desired, paths):
@@ -344,7 +349,7 @@ class Resource:
                     raise
                 current = self.get(object_id)
                 if current is None:
-                    raise NotFoundError('%s %s disappeared during the update' % (self.kind, object_id),
+                    raise NotFoundError('%s %s disappeared during the update' % (self.label, object_id),
                                         status=404, service=self.service)
                 paths = self.differences(current, desired)
                 if not paths:
@@ -522,7 +527,7 @@ def ensure_present(resource, desired, check_mode, object_id=None):
     desired = drop_none(desired)
     current = resource.find(identity=desired.get(resource.identity), object_id=object_id)
     if current is None and object_id and not is_placeholder(object_id):
-        raise InputError('id: no %s with id %r exists in sandbox %r' % (resource.kind, object_id, resource.client.sandbox),
+        raise InputError('id: no %s with id %r exists in sandbox %r' % (resource.label, object_id, resource.client.sandbox),
                          field='id')
     if current is None:
         after = resource.predict_create(desired) if check_mode else resource.create_once(desired)
@@ -541,7 +546,7 @@ def ensure_absent(resource, check_mode, identity=None, object_id=None):
         return build_result(resource, False, None, None)
     if not resource.deletable:
         result = build_result(resource, False, current, current)
-        result['warnings'] = ['AEP has no DELETE for a %s: %s was left in place' % (resource.kind, resource.object_id(current))]
+        result['warnings'] = ['AEP has no DELETE for a %s: %s was left in place' % (resource.label, resource.object_id(current))]
         return result
     if not check_mode:
         try:

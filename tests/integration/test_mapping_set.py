@@ -144,7 +144,7 @@ def test_bad_inputs_fail_before_any_write(emulator, schema_id):
         (dict(name="new", schema_id=missing_schema), ["schema_id", missing_schema, "does not exist"]),
         (dict(name="new", schema_id="not-an-id"), ["schema_id", "not a valid id"]),
         (dict(id="42", name=None), ["id", "not a valid id"]),
-        (dict(id="0" * 31 + "1", name=None), ["no mapping_set with id"]),
+        (dict(id="0" * 31 + "1", name=None), ["no mapping set with id"]),
         (dict(name="new", schema_id=None), ["schema_id and mappings are required"]),
         (dict(mappings=MAPPINGS + [{"source": "other", "destination": T + ".message"}]),
          ["mappings[4]", "mappings[0]", T + ".message"]),
