@@ -23,6 +23,8 @@ __metaclass__ = type
 import importlib
 import os
 
+from collections.abc import Mapping
+
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.parameters import remove_values
 from ansible.module_utils.parsing.convert_bool import boolean
@@ -56,8 +58,21 @@ def module_definition(name):
     return _DEFINITIONS[name]
 
 
+def plain(value):
+    """``value`` with the controller's str/dict/list subclasses (``AnsibleUnicode``, tagged or vaulted
+    values) turned into plain Python types, as a module receives its arguments after JSON."""
+    if isinstance(value, Mapping):
+        return dict((plain(k), plain(v)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, str) or getattr(value, '__ENCRYPTED__', False):
+        return str(value)
+    return value
+
+
 def run_logic(name, args, check_mode, diff):
     """Validate ``args`` for module ``name``, run its logic and return the module result."""
+    args = plain(args)
     argument_spec, logic, kwargs = module_definition(name)
     rules = merge_rules(kwargs)
     validator = ArgumentSpecValidator(connection_spec(argument_spec),

@@ -55,3 +55,24 @@ def test_diff_is_kept_only_when_asked(mocked, monkeypatch):
     connection = dict(CONNECTION, access_token='given')
     assert 'diff' not in inprocess.run_logic('sandbox_info', dict(connection), False, diff=False)
     assert inprocess.run_logic('sandbox_info', dict(connection), False, diff=True)['diff'] == {'before': 1}
+
+
+class Tagged(str):
+    """Stands in for the controller's str subclasses (AnsibleUnicode on 2.16, tagged strings on 2.19)."""
+
+
+def test_arguments_are_plain_types_like_a_module_gets_them(mocked):
+    args = dict(CONNECTION, access_token='given', name=Tagged('prod'), scopes=(Tagged('openid'),))
+    mocked.get(platform('sandbox-management', '/sandboxes'), json={'sandboxes': [{'name': 'prod'}]})
+    result = inprocess.run_logic('sandbox_info', args, check_mode=False, diff=False)
+    assert result['sandboxes'] == [{'name': 'prod'}]
+    assert type(result['invocation']['module_args']['name']) is str  # pylint: disable=unidiomatic-typecheck
+    assert inprocess.plain({Tagged('a'): [Tagged('b'), 1, None, True]}) == {'a': ['b', 1, None, True]}
+
+
+def test_type_errors_name_no_python_classes(mocked):
+    spec, _logic, kwargs = inprocess.module_definition('sandbox_info')
+    result = inprocess.run_logic('sandbox_info', dict(CONNECTION, timeout=Tagged('soon')), False, False)
+    assert result['failed'] is True and 'timeout' in result['msg']
+    assert '<class' not in result['msg'], result['msg']
+    assert len(mocked.calls) == 0
