@@ -13,7 +13,7 @@ import uvicorn
 import uvloop
 
 from aep_emulator.app import create_app
-from aep_emulator.config import load_config
+from aep_emulator.core.config import ConfigError, load_config
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -51,8 +51,16 @@ async def _serve(server: uvicorn.Server, sock: socket.socket, url: str) -> None:
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr)
-    config = load_config(args.config)
-    sock = _bind(args.host, args.port)
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(f"aep-emulator: error: {exc}", file=sys.stderr)
+        sys.exit(2)
+    try:
+        sock = _bind(args.host, args.port)
+    except OSError as exc:
+        print(f"aep-emulator: error: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+        sys.exit(2)
     port = sock.getsockname()[1]
     url = f"http://{args.host}:{port}"
     config.public_url = args.public_url or config.public_url or url

@@ -5,7 +5,7 @@ from datetime import datetime
 
 import pytest
 
-from aep_emulator import mapping
+from aep_emulator.domain import mapping
 
 CHATLIO = {"visitor": {"email": "test@example.com", "UUID": "2d3f4260-2235-903b-0a82-a23d326cc257"},
            "message": "Hi", "channelId": "C04J7M7LCMQ", "slackChannelName": "aep", "slackChannelId": "C04JVR71WKS"}

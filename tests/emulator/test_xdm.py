@@ -1,7 +1,7 @@
 """Unit tests of aep_emulator.xdm: standard classes, resource building, validation, field paths, Accept."""
 import pytest
 
-from aep_emulator import xdm
+from aep_emulator.domain import xdm
 
 EE = xdm.EXPERIENCE_EVENT
 CTX = xdm.Context(tenant="acme", org="ORG@AdobeOrg", sandbox_id="sb-1", sandbox_type="production")

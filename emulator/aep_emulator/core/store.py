@@ -1,4 +1,4 @@
-"""Generic document store: JSON documents keyed by (kind, org, sandbox, id).
+"""Generic document store: JSON documents keyed by (kind, org, sandbox, id); kinds are in :mod:`kinds`.
 
 The working set lives in dicts (fast reads, creation order kept); writes go through to SQLite via the
 group-commit writer. ``put``/``delete`` change memory at once and return an awaitable that completes
@@ -10,7 +10,7 @@ from typing import Any
 
 import orjson
 
-from aep_emulator.db import Database
+from aep_emulator.core.db import Database
 
 Key = tuple[str, str, str]
 
@@ -36,6 +36,10 @@ class Store:
         """Documents of a kind in creation order (a replaced document keeps its place)."""
         return list(self._docs.get((kind, org, sandbox), {}).values())
 
+    def items(self, kind: str, org: str, sandbox: str) -> list[tuple[str, dict]]:
+        """(id, document) pairs of a kind in creation order."""
+        return list(self._docs.get((kind, org, sandbox), {}).items())
+
     def put(self, kind: str, org: str, sandbox: str, id: str, doc: dict) -> Any:
         """Insert or replace; returns an awaitable resolved after commit."""
         bucket = self._docs.setdefault((kind, org, sandbox), {})
@@ -53,6 +57,15 @@ class Store:
         return self._db.submit([
             ("DELETE FROM docs WHERE kind = ? AND org = ? AND sandbox = ? AND id = ?", (kind, org, sandbox, id)),
         ])
+
+    def delete_many(self, kind: str, org: str, sandbox: str, ids: list[str]) -> Any:
+        """Remove several documents in one commit; returns an awaitable resolved after commit."""
+        bucket = self._docs.get((kind, org, sandbox), {})
+        for id_ in ids:
+            bucket.pop(id_, None)
+        return self._db.submit([
+            ("DELETE FROM docs WHERE kind = ? AND org = ? AND sandbox = ? AND id = ?", (kind, org, sandbox, id_))
+            for id_ in ids])
 
     def clear(self, keep_kinds: frozenset[str] = frozenset()) -> Any:
         """Drop every document except those of ``keep_kinds`` (used by /_emulator/reset)."""

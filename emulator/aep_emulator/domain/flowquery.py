@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import base64
 import re
-from typing import Any, Callable
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Protocol
 from urllib.parse import urlencode
 
 import orjson
-from starlette.datastructures import QueryParams
 
-from aep_emulator.errors import flow_error
+from aep_emulator.core.errors import flow_error
 
 DEFAULT_LIMIT = 100  # [UNVERIFIED] AEP's default page size for Flow Service lists
 MAX_LIMIT = 1000
@@ -24,6 +24,22 @@ _OPS = ("==", "!=", ">=", "<=", ">", "<")
 _ORDER_KEY = re.compile(r"^[+-]?[A-Za-z_$][\w.$\[\]]*$")
 
 Predicate = Callable[[dict], bool]
+
+
+class QueryParams(Protocol):
+    """A multi-dict of query parameters (what ``starlette.datastructures.QueryParams`` is)."""
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The last value of ``key`` or ``default``."""
+
+    def getlist(self, key: str) -> list[str]:
+        """Every value of ``key``."""
+
+    def multi_items(self) -> Iterable[tuple[str, str]]:
+        """Every (key, value) pair in order."""
+
+    def __contains__(self, key: object) -> bool:
+        """Whether ``key`` is present."""
 
 
 def run_query(docs: list[dict], params: QueryParams, path: str) -> dict:
@@ -44,24 +60,42 @@ def run_query(docs: list[dict], params: QueryParams, path: str) -> dict:
     return {"items": page, "_links": links}
 
 
+@dataclass(frozen=True)
+class Clause:
+    """One ``property`` parameter: ``field`` ``op`` ``values`` (``op`` None = the path exists)."""
+
+    field: str
+    op: str | None
+    values: tuple[str, ...] = ()
+
+    def __call__(self, doc: dict) -> bool:
+        found = resolve(doc, self.field)
+        if self.op is None:
+            return bool(found)
+        if self.op == "==":
+            return any(_equals(v, w) for v in found for w in self.values)
+        if self.op == "!=":
+            return not any(_equals(v, w) for v in found for w in self.values)
+        compare = _COMPARATORS[self.op]
+        return any(compare(_key(v), _key(_coerce(w))) for v in found for w in self.values if _comparable(v, w))
+
+
 def parse_property(expression: str) -> Predicate:
+    """Parse one ``property`` value into a :class:`Clause` (the predicate over a document).
+
+    Grammar: ``<path>`` | ``<path><op><value>[,<value>...]``; the operator is the first of ``==``, ``!=``,
+    ``>=``, ``<=``, ``>``, ``<`` found from the left, everything after it is the value list (split on every
+    comma, no escape). A ``~`` anywhere is refused with 1440-400 as AEP does (``Operator '~' is not
+    implemented``), also inside a value. Values are compared as text, never as patterns."""
     if "~" in expression:
         raise flow_error("1440-400", f"Operator '~' is not implemented: {expression}")
     op, index = _find_operator(expression)
     if op is None:
-        field = expression.strip()
-        return lambda doc: bool(resolve(doc, field))
+        return Clause(expression.strip(), None)
     field, raw = expression[:index].strip(), expression[index + len(op):]
     if not field:
         raise flow_error("1400-400", f"Invalid property filter: {expression}")
-    wanted = raw.split(",")
-    if op == "==":
-        return lambda doc: any(_equals(v, w) for v in resolve(doc, field) for w in wanted)
-    if op == "!=":
-        return lambda doc: not any(_equals(v, w) for v in resolve(doc, field) for w in wanted)
-    compare = _COMPARATORS[op]
-    return lambda doc: any(compare(_key(v), _key(_coerce(w))) for v in resolve(doc, field) for w in wanted
-                           if _comparable(v, w))
+    return Clause(field, op, tuple(raw.split(",")))
 
 
 def _find_operator(expression: str) -> tuple[str | None, int]:
@@ -156,9 +190,12 @@ def _decode_token(token: str | None) -> int:
     if not token:
         return 0
     try:
-        return int(orjson.loads(base64.urlsafe_b64decode(token.encode() + b"==="))["offset"])
-    except (ValueError, KeyError, TypeError):
-        raise flow_error("1400-400", "Invalid continuationToken.") from None
+        offset = int(orjson.loads(base64.urlsafe_b64decode(token.encode() + b"==="))["offset"])
+    except (ValueError, KeyError, TypeError, IndexError):
+        offset = -1
+    if offset < 0:
+        raise flow_error("1400-400", "Invalid continuationToken.")
+    return offset
 
 
 def _encode_token(offset: int) -> str:

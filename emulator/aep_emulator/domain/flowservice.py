@@ -1,6 +1,10 @@
-"""Per-kind rules of Flow Service objects: create-body validation, derived fields, reference checks,
-delete guards. Error codes follow API-FACTS §2.8; codes marked [UNVERIFIED] in the README are our pick
-where AEP documents none."""
+"""Flow Service rules (``/data/foundation/flowservice``): create-body validation, derived and platform
+fields, reference checks, PATCH guards, delete guards, flow actions and the partial (masked) view of base
+connections. No HTTP here: the routes in :mod:`aep_emulator.routes.flowservice` call these functions.
+
+Objects are store documents of the kinds in :data:`aep_emulator.core.kinds.FLOW_SERVICE_KINDS`, isolated per
+(org, sandbox). Error codes follow API-FACTS §2.8; codes marked [UNVERIFIED] in the README are our pick where
+AEP documents none."""
 
 from __future__ import annotations
 
@@ -8,23 +12,64 @@ import re
 import secrets
 import time
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from aep_emulator import mappingsets, specs
-from aep_emulator.errors import ApiError, flow_error
+from aep_emulator.core import kinds
+from aep_emulator.core.context import RequestContext
+from aep_emulator.core.errors import ApiError, flow_error
+from aep_emulator.core.store import Store
+from aep_emulator.domain import dataprep, patch, specs
 
-if TYPE_CHECKING:
-    from aep_emulator.app import Emulator
-    from aep_emulator.gateway import RequestContext
-
-KINDS = ("connections", "sourceConnections", "targetConnections", "flows")
-INLET_KIND = "_inlets"
+KINDS = kinds.FLOW_SERVICE_KINDS
+# Fields the platform owns: a PATCH may not change them.
+SYSTEM_FIELDS = frozenset({
+    "id", "createdAt", "updatedAt", "createdBy", "updatedBy", "createdClient", "updatedClient", "sandboxId",
+    "sandboxName", "imsOrgId", "etag", "version", "inheritedAttributes", "runs", "lastOperation", "providerRefId",
+    "state", "flowSpec", "connectionSpec",
+})
+ACTIONS = {"enable": "enabled", "disable": "disabled"}
 REFERENCE_CODE = "1411-400"  # [UNVERIFIED] a referenced object does not exist in the sandbox
 # Fields a create body may not set (the platform fills them).
 PLATFORM_FIELDS = frozenset({
     "id", "createdAt", "updatedAt", "createdBy", "updatedBy", "createdClient", "updatedClient", "sandboxId",
     "sandboxName", "imsOrgId", "etag", "version", "inheritedAttributes", "runs", "lastOperation", "providerRefId",
 })
+
+
+def new_etag() -> str:
+    """Cosmos-style etag, quotes included: ``"01013ed0-0000-0200-0000-63f314d00000"``."""
+    return f'"{secrets.token_hex(4)}-0000-0200-0000-{int(time.time()):08x}0000"'
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def system_fields(ctx: RequestContext, object_id: str) -> dict:
+    now = now_ms()
+    etag = new_etag()
+    return {
+        "id": object_id, "createdAt": now, "updatedAt": now, "createdBy": ctx.user, "updatedBy": ctx.user,
+        "createdClient": ctx.client_id, "updatedClient": ctx.client_id, "sandboxId": ctx.sandbox_id,
+        "sandboxName": ctx.sandbox, "imsOrgId": ctx.org, "etag": etag, "version": etag,
+    }
+
+
+def touched(doc: dict, ctx: RequestContext) -> dict:
+    """``doc`` with a new etag and update stamps."""
+    etag = new_etag()
+    return {**doc, "etag": etag, "version": etag, "updatedAt": now_ms(), "updatedBy": ctx.user,
+            "updatedClient": ctx.client_id}
+
+
+def body_error(message: str) -> ApiError:
+    return flow_error("1405-400", message)
+
+
+def not_found(kind: str, object_id: str) -> ApiError:
+    code = "1439-404" if kind == kinds.FLOWS else "1101-404"
+    return flow_error(code, f"The requested {kind} resource {object_id} is not found. "
+                            "Verify the resource ID before trying again.", id=object_id, type=kind)
 
 
 def operation(name: str, ops: Any = None) -> dict:
@@ -45,37 +90,48 @@ def reference_error(kind: str, object_id: Any) -> ApiError:
                       id=str(object_id), type=kind)
 
 
+def check_if_match(supplied: str | None, doc: dict, required: bool) -> None:
+    """The ``If-Match`` header against the object's etag (compared without the surrounding quotes)."""
+    if not supplied:
+        if required:
+            raise flow_error("1403-400", "Header If-Match is missing in the request.", header="If-Match")
+        return
+    if supplied.strip().strip('"') != doc["etag"].strip('"'):
+        raise flow_error("1404-412", "Version not matching: the supplied If-Match version does not match the "
+                                     f"entity version {doc['etag']}.", id=doc["id"])
+
+
 # --- create ----------------------------------------------------------------------------------------
 
-def build(emu: Emulator, kind: str, ctx: RequestContext, body: dict, object_id: str, base_url: str) -> dict:
+def build(store: Store, kind: str, ctx: RequestContext, body: dict, object_id: str, base_url: str) -> dict:
     """The user-visible fields of a new object (system fields are added by the caller)."""
-    if kind == "flows" and "state" in body:
+    if kind == kinds.FLOWS and "state" in body:
         raise flow_error("1410-400", "State is not allowed in the create flow request.")
     fields = {k: v for k, v in body.items() if k not in PLATFORM_FIELDS}
     if not isinstance(fields.get("name"), str) or not fields["name"].strip():
         raise missing_field("name")
     fields.setdefault("description", "")
-    if kind == "flows":
-        return _build_flow(emu, ctx, fields, object_id, base_url)
+    if kind == kinds.FLOWS:
+        return _build_flow(store, ctx, fields, object_id, base_url)
     fields["connectionSpec"] = _connection_spec(fields.get("connectionSpec"), kind)
     fields["state"] = "enabled"
-    if kind != "connections":
+    if kind != kinds.CONNECTIONS:
         fields.setdefault("data", {"format": "json"})
         fields.setdefault("params", {})
-    return revalidate(emu, kind, ctx, fields)
+    return revalidate(store, kind, ctx, fields)
 
 
 def _connection_spec(ref: Any, kind: str) -> dict:
     if not isinstance(ref, dict) or not ref.get("id"):
         raise missing_field("connectionSpec.id")
     spec = specs.connection_specs().get(ref["id"])
-    role = {"sourceConnections": "sourceSpec", "targetConnections": "targetSpec"}.get(kind)
+    role = {kinds.SOURCE_CONNECTIONS: "sourceSpec", kinds.TARGET_CONNECTIONS: "targetSpec"}.get(kind)
     if spec is None or (role and role not in spec):
         raise flow_error("1413-400", f"Invalid connection spec id {ref['id']} for {kind}.", id=ref["id"])
     return {"id": ref["id"], "version": str(ref.get("version", spec["version"]))}
 
 
-def _build_flow(emu: Emulator, ctx: RequestContext, fields: dict, flow_id: str, base_url: str) -> dict:
+def _build_flow(store: Store, ctx: RequestContext, fields: dict, flow_id: str, base_url: str) -> dict:
     ref = fields.get("flowSpec")
     if not isinstance(ref, dict) or not ref.get("id"):
         raise missing_field("flowSpec.id")
@@ -92,13 +148,21 @@ def _build_flow(emu: Emulator, ctx: RequestContext, fields: dict, flow_id: str, 
         "providerRefId": str(uuid.uuid4()),
         "lastOperation": {"started": 0, "updated": 0, "operation": "enable"},
     })
-    return revalidate(emu, "flows", ctx, fields)
+    return revalidate(store, kinds.FLOWS, ctx, fields)
 
 
-async def after_create(emu: Emulator, kind: str, ctx: RequestContext, doc: dict) -> None:
+def new_object(store: Store, kind: str, ctx: RequestContext, body: Any, base_url: str) -> dict:
+    """The complete document of a new object of ``kind`` built from a create body (raises ApiError)."""
+    if not isinstance(body, dict):
+        raise body_error("The request body must be a JSON object.")
+    object_id = str(uuid.uuid4())
+    return {**system_fields(ctx, object_id), **build(store, kind, ctx, body, object_id, base_url)}
+
+
+async def after_create(store: Store, kind: str, ctx: RequestContext, doc: dict) -> None:
     inlet_id = inlet_id_of(doc)
     if inlet_id:
-        await emu.store.put(INLET_KIND, "", "", inlet_id, {"org": ctx.org, "sandbox": ctx.sandbox, "flowId": doc["id"]})
+        await store.put(kinds.INLETS, "", "", inlet_id, {"org": ctx.org, "sandbox": ctx.sandbox, "flowId": doc["id"]})
 
 
 def inlet_id_of(flow: dict) -> str | None:
@@ -108,19 +172,19 @@ def inlet_id_of(flow: dict) -> str | None:
 
 # --- validation shared by create and PATCH -----------------------------------------------------------
 
-def revalidate(emu: Emulator, kind: str, ctx: RequestContext, doc: dict) -> dict:
+def revalidate(store: Store, kind: str, ctx: RequestContext, doc: dict) -> dict:
     """Check the references of ``doc``; returns it with derived fields recomputed."""
-    if kind == "connections":
+    if kind == kinds.CONNECTIONS:
         _check_auth(doc)
-    if kind in ("sourceConnections", "targetConnections") and doc.get("baseConnectionId"):
-        _existing(emu, ctx, "connections", doc["baseConnectionId"])
-    if kind == "targetConnections" and doc["connectionSpec"]["id"] == specs.DATA_LAKE_SPEC:
+    if kind in (kinds.SOURCE_CONNECTIONS, kinds.TARGET_CONNECTIONS) and doc.get("baseConnectionId"):
+        _existing(store, ctx, kinds.CONNECTIONS, doc["baseConnectionId"])
+    if kind == kinds.TARGET_CONNECTIONS and doc["connectionSpec"]["id"] == specs.DATA_LAKE_SPEC:
         dataset_id = (doc.get("params") or {}).get("dataSetId")
         if not dataset_id:
             raise missing_field("params.dataSetId")
-        _existing(emu, ctx, "dataSets", dataset_id)
-    if kind == "flows":
-        doc = {**doc, "inheritedAttributes": _flow_references(emu, ctx, doc)}
+        _existing(store, ctx, kinds.DATASETS, dataset_id)
+    if kind == kinds.FLOWS:
+        doc = {**doc, "inheritedAttributes": _flow_references(store, ctx, doc)}
     return doc
 
 
@@ -153,7 +217,7 @@ MASK = "****"  # [UNVERIFIED] AEP documents only "a partial view of the credenti
 def public_view(kind: str, doc: dict) -> dict:
     """``doc`` as reads return it: a base connection's secret auth params are masked (stored in full).
     Secret = declared ``format: password`` in the auth spec, undeclared, or named like a secret."""
-    auth = doc.get("auth") if kind == "connections" else None
+    auth = doc.get("auth") if kind == kinds.CONNECTIONS else None
     if not isinstance(auth, dict) or not isinstance(auth.get("params"), dict):
         return doc
     auth_specs = (specs.connection_specs().get(doc["connectionSpec"]["id"]) or {}).get("authSpec") or []
@@ -168,8 +232,8 @@ def public_view(kind: str, doc: dict) -> dict:
     return {**doc, "auth": {**auth, "params": params}}
 
 
-def _existing(emu: Emulator, ctx: RequestContext, kind: str, object_id: Any) -> dict:
-    doc = emu.store.get(kind, ctx.org, ctx.sandbox, object_id) if isinstance(object_id, str) else None
+def _existing(store: Store, ctx: RequestContext, kind: str, object_id: Any) -> dict:
+    doc = store.get(kind, ctx.org, ctx.sandbox, object_id) if isinstance(object_id, str) else None
     if doc is None:
         raise reference_error(kind, object_id)
     return doc
@@ -182,20 +246,20 @@ def _connection_ids(doc: dict, field: str) -> list[str]:
     return ids
 
 
-def _flow_references(emu: Emulator, ctx: RequestContext, flow: dict) -> dict:
+def _flow_references(store: Store, ctx: RequestContext, flow: dict) -> dict:
     flow_spec = specs.flow_specs()[flow["flowSpec"]["id"]]
     inherited = {"properties": {"isSourceFlow": bool(flow_spec.get("attributes", {}).get("isSourceFlow"))}}
     targets = []
-    for field, kind, allowed in (("sourceConnectionIds", "sourceConnections", "sourceConnectionSpecIds"),
-                                 ("targetConnectionIds", "targetConnections", "targetConnectionSpecIds")):
-        connections = [_existing(emu, ctx, kind, cid) for cid in _connection_ids(flow, field)]
+    for field, kind, allowed in (("sourceConnectionIds", kinds.SOURCE_CONNECTIONS, "sourceConnectionSpecIds"),
+                                 ("targetConnectionIds", kinds.TARGET_CONNECTIONS, "targetConnectionSpecIds")):
+        connections = [_existing(store, ctx, kind, cid) for cid in _connection_ids(flow, field)]
         for connection in connections:
             if connection["connectionSpec"]["id"] not in flow_spec.get(allowed, []):
                 raise flow_error("1413-400", f"Connection spec {connection['connectionSpec']['id']} of {kind} "
                                              f"{connection['id']} is not supported by flow spec {flow_spec['id']}.")
         inherited[kind] = [{"id": c["id"], "connectionSpec": c["connectionSpec"]} for c in connections]
         targets = connections
-    _check_mapping(emu, ctx, flow, targets)
+    _check_mapping(store, ctx, flow, targets)
     return inherited
 
 
@@ -208,45 +272,78 @@ def mapping_reference(flow: dict) -> tuple[str, Any] | None:
     return None
 
 
-def _check_mapping(emu: Emulator, ctx: RequestContext, flow: dict, targets: list[dict]) -> None:
+def _check_mapping(store: Store, ctx: RequestContext, flow: dict, targets: list[dict]) -> None:
     reference = mapping_reference(flow)
     if reference is None:
         return
     mapping_id, version = reference
     if not mapping_id:
         raise missing_field("transformations[].params.mappingId")
-    if emu.store.get(mappingsets.KIND, ctx.org, ctx.sandbox, mapping_id) is None:
+    if store.get(kinds.MAPPING_SETS, ctx.org, ctx.sandbox, mapping_id) is None:
         raise flow_error("1419-400", f"Mapping validation failed: mapping set {mapping_id} does not exist.")
-    mapping_set = mappingsets.find_version(emu.store, ctx.org, ctx.sandbox, mapping_id, version)
+    mapping_set = dataprep.find_version(store, ctx.org, ctx.sandbox, mapping_id, version)
     if mapping_set is None:
         raise flow_error("1412-400", f"Invalid mapping version {version} for mapping set {mapping_id}.")
-    schema_id = mappingsets.output_schema_id(mapping_set)
+    schema_id = dataprep.output_schema_id(mapping_set)
     for target in targets:
         dataset_id = (target.get("params") or {}).get("dataSetId")
-        dataset = emu.store.get("dataSets", ctx.org, ctx.sandbox, dataset_id) if dataset_id else None
+        dataset = store.get(kinds.DATASETS, ctx.org, ctx.sandbox, dataset_id) if dataset_id else None
         dataset_schema = ((dataset or {}).get("schemaRef") or {}).get("id")
         if dataset_id and dataset_schema != schema_id:
             raise flow_error("1425-400", f"The schema of dataset {dataset_id} ({dataset_schema}) is not the output "
                                          f"schema of mapping set {mapping_id} ({schema_id}).")
 
 
+# --- PATCH and actions ------------------------------------------------------------------------------
+
+def patched(store: Store, kind: str, ctx: RequestContext, doc: dict, operations: Any) -> dict:
+    """``doc`` after a JSON Patch (add/replace/remove only), revalidated and stamped (raises ApiError)."""
+    try:
+        result = patch.apply_patch(doc, operations)
+    except patch.PatchError as exc:
+        raise flow_error("1434-400" if exc.unsupported else "1455-400", str(exc)) from None
+    _reject_system_changes(doc, result)
+    result = touched(revalidate(store, kind, ctx, result), ctx)
+    if kind == kinds.FLOWS:
+        result["lastOperation"] = operation("update", ops=operations)
+    return result
+
+
+def _reject_system_changes(before: dict, after: dict) -> None:
+    for field in SYSTEM_FIELDS:
+        if before.get(field) != after.get(field):
+            if field == "connectionSpec":
+                raise flow_error("1414-400", "The connection spec of a connection cannot be changed.")
+            raise flow_error("1455-400", f"Field /{field} cannot be updated.")
+
+
+def with_action(flow: dict, ctx: RequestContext, op: str) -> dict:
+    """The flow after ``POST /flows/{id}/action?op=enable|disable`` (1400-400 unknown op, 1422-400 no-op)."""
+    target = ACTIONS.get(op)
+    if target is None:
+        raise flow_error("1400-400", f"Unsupported action op '{op}': use enable or disable.")
+    if flow.get("state") == target:
+        raise flow_error("1422-400", f"action {op} cannot be applied on the current state {flow['state']}")
+    return {**touched(flow, ctx), "state": target, "lastOperation": operation(op)}
+
+
 # --- delete ---------------------------------------------------------------------------------------
 
-def check_delete(emu: Emulator, kind: str, ctx: RequestContext, doc: dict) -> None:
-    flows = emu.store.list("flows", ctx.org, ctx.sandbox)
-    if kind == "connections":
-        users = [c["id"] for k in ("sourceConnections", "targetConnections")
-                 for c in emu.store.list(k, ctx.org, ctx.sandbox) if c.get("baseConnectionId") == doc["id"]]
+def check_delete(store: Store, kind: str, ctx: RequestContext, doc: dict) -> None:
+    flows = store.list(kinds.FLOWS, ctx.org, ctx.sandbox)
+    if kind == kinds.CONNECTIONS:
+        users = [c["id"] for k in (kinds.SOURCE_CONNECTIONS, kinds.TARGET_CONNECTIONS)
+                 for c in store.list(k, ctx.org, ctx.sandbox) if c.get("baseConnectionId") == doc["id"]]
         if users:
             raise flow_error("1418-400", f"Connection {doc['id']} is used by {', '.join(users)}; delete them first.")
-    field = {"sourceConnections": "sourceConnectionIds", "targetConnections": "targetConnectionIds"}.get(kind)
+    field = {kinds.SOURCE_CONNECTIONS: "sourceConnectionIds", kinds.TARGET_CONNECTIONS: "targetConnectionIds"}.get(kind)
     if field:
         users = [f["id"] for f in flows if doc["id"] in (f.get(field) or [])]
         if users:
             raise flow_error("1447-400", f"Found active flows containing id {doc['id']}: {', '.join(users)}.")
 
 
-async def after_delete(emu: Emulator, kind: str, ctx: RequestContext, doc: dict) -> None:
-    inlet_id = inlet_id_of(doc) if kind == "flows" else None
+async def after_delete(store: Store, kind: str, ctx: RequestContext, doc: dict) -> None:
+    inlet_id = inlet_id_of(doc) if kind == kinds.FLOWS else None
     if inlet_id:
-        await emu.store.delete(INLET_KIND, "", "", inlet_id)
+        await store.delete(kinds.INLETS, "", "", inlet_id)

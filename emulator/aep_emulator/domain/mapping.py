@@ -17,7 +17,7 @@ import uuid
 from datetime import date, datetime, timezone
 from typing import Any, Callable, Iterable
 
-from aep_emulator import xdm
+from aep_emulator.domain import xdm
 
 Getter = Callable[[dict], Any]
 

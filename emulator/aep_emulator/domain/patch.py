@@ -1,9 +1,15 @@
-"""JSON Patch (RFC 6902) ``add``, ``replace`` and ``remove`` — what Flow Service documents."""
+"""JSON Patch (RFC 6902) as AEP's services accept it: ``add``, ``replace`` and ``remove`` (what Flow Service
+documents; Catalog and Schema Registry use the same subset here).
+
+The operations are applied by the ``jsonpatch``/``jsonpointer`` libraries; this module only checks the body's
+shape first, so every refusal is a :class:`PatchError` with a message in AEP's words."""
 
 from __future__ import annotations
 
-import copy
 from typing import Any
+
+import jsonpatch
+import jsonpointer
 
 
 class PatchError(ValueError):
@@ -14,21 +20,25 @@ class PatchError(ValueError):
         self.unsupported = unsupported
 
 
-SUPPORTED = {"add", "replace", "remove"}
+SUPPORTED = frozenset({"add", "replace", "remove"})
 KNOWN = SUPPORTED | {"move", "copy", "test"}
 
 
 def apply_patch(doc: dict, operations: Any) -> dict:
-    """A patched deep copy of ``doc``."""
+    """A patched deep copy of ``doc`` (``doc`` is left unchanged); raises :class:`PatchError`."""
     if not isinstance(operations, list) or not operations:
         raise PatchError("The patch body must be a non-empty JSON array of operations.")
-    result = copy.deepcopy(doc)
-    for operation in operations:
-        _apply_one(result, operation)
-    return result
+    normalised = [_checked(operation) for operation in operations]
+    try:
+        return jsonpatch.JsonPatch(normalised).apply(doc, in_place=False)
+    except (jsonpatch.JsonPatchConflict, jsonpointer.JsonPointerException, IndexError, KeyError, TypeError):
+        path = _failing_path(doc, normalised)
+        raise PatchError(f"Missing field {path}") from None
+    except jsonpatch.JsonPatchException as exc:
+        raise PatchError(f"Invalid patch: {exc}") from None
 
 
-def _apply_one(doc: dict, operation: Any) -> None:
+def _checked(operation: Any) -> dict:
     if not isinstance(operation, dict) or "op" not in operation or "path" not in operation:
         raise PatchError("Each patch operation needs 'op' and 'path'.")
     op = str(operation["op"]).lower()
@@ -38,54 +48,21 @@ def _apply_one(doc: dict, operation: Any) -> None:
         raise PatchError(f"Patch operation '{op}' is not supported.", unsupported=True)
     if op != "remove" and "value" not in operation:
         raise PatchError(f"Operation '{op}' needs a 'value'.")
-    parent, key = _locate(doc, operation["path"])
-    if op == "add":
-        _add(parent, key, copy.deepcopy(operation["value"]))
-    elif op == "replace":
-        _require(parent, key, operation["path"])
-        parent[_index(parent, key)] = copy.deepcopy(operation["value"])
-    else:
-        _require(parent, key, operation["path"])
-        del parent[_index(parent, key)]
-
-
-def _locate(doc: dict, path: str) -> tuple[Any, str]:
+    path = operation["path"]
     if not isinstance(path, str) or not path.startswith("/") or path == "/":
         raise PatchError(f"Invalid patch path '{path}'.")
-    parts = [p.replace("~1", "/").replace("~0", "~") for p in path[1:].split("/")]
-    node: Any = doc
-    for part in parts[:-1]:
+    for token in path[1:].split("/"):
+        if "~" in token.replace("~0", "").replace("~1", ""):
+            raise PatchError(f"Invalid patch path '{path}'.")
+    return {**operation, "op": op}
+
+
+def _failing_path(doc: dict, operations: list[dict]) -> str:
+    """The path of the first operation that cannot be applied (for the error message)."""
+    current = doc
+    for operation in operations:
         try:
-            node = node[_index(node, part)]
-        except (KeyError, IndexError, TypeError):
-            raise PatchError(f"Missing field {path}") from None
-        if not isinstance(node, (dict, list)):
-            raise PatchError(f"Missing field {path}")
-    return node, parts[-1]
-
-
-def _index(node: Any, key: str) -> Any:
-    if isinstance(node, list):
-        if not key.isdigit():
-            raise PatchError(f"Invalid array index '{key}'.")
-        return int(key)
-    return key
-
-
-def _require(node: Any, key: str, path: str) -> None:
-    exists = (isinstance(node, dict) and key in node) or (
-        isinstance(node, list) and key.isdigit() and int(key) < len(node))
-    if not exists:
-        raise PatchError(f"Missing field {path}")
-
-
-def _add(node: Any, key: str, value: Any) -> None:
-    if isinstance(node, dict):
-        node[key] = value
-    elif key == "-":
-        node.append(value)
-    else:
-        index = _index(node, key)
-        if index > len(node):
-            raise PatchError(f"Array index {index} out of range.")
-        node.insert(index, value)
+            current = jsonpatch.JsonPatch([operation]).apply(current, in_place=False)
+        except Exception:  # noqa: BLE001 - any failure names this operation
+            return operation["path"]
+    return operations[-1]["path"]

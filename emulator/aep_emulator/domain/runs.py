@@ -9,8 +9,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from aep_emulator.db import Database
-from aep_emulator.sandboxes import sandbox_id
+from aep_emulator.core.db import Database
+from aep_emulator.domain.sandboxes import sandbox_id
 
 WINDOW_MS = 3_600_000
 

@@ -449,24 +449,40 @@ def _strip_text(node):
 
 
 def resources_matching(items: Iterable[dict], expr: str) -> list[dict]:
-    """Filter by a ``property`` query (comma-separated ``name==v``, ``!=``, ``<``, ``>``, ``<=``, ``>=``, bare name = exists)."""
-    result = list(items)
-    for clause in filter(None, (c.strip() for c in expr.split(","))):
-        result = [item for item in result if _clause_matches(item, clause)]
-    return result
+    """Filter by a ``property`` query: comma-separated clauses, all of which must hold (AND).
+
+    A clause is ``name`` (the property exists) or ``name<op>value`` with ``op`` one of ``==``, ``!=``, ``<``,
+    ``>``, ``<=``, ``>=`` (text comparison) or ``~`` (the value is a regular expression searched in the text;
+    an invalid one is a 400). Only the clause's own operator is evaluated, so a value is never read as a
+    pattern except after ``~``. There is no escape: a comma always separates clauses."""
+    clauses = [_parse_clause(c) for c in filter(None, (c.strip() for c in expr.split(",")))]
+    return [item for item in items if all(clause(item) for clause in clauses)]
 
 
-_CLAUSE = re.compile(r"^(?P<name>[^=!<>~]+?)\s*(?P<op>==|!=|<=|>=|<|>|~)\s*(?P<value>.*)$")
+_CLAUSE = re.compile(r"^(?P<name>[^=!<>~]+?)\s*(?P<op>==|!=|<=|>=|<|>|~)\s*(?P<value>.*)$", re.S)
+_TEXT_OPS: dict[str, Callable[[str, str], bool]] = {
+    "==": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b, ">": lambda a, b: a > b,
+    "<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b,
+}
 
 
-def _clause_matches(item: dict, clause: str) -> bool:
+def _parse_clause(clause: str) -> Callable[[dict], bool]:
     match = _CLAUSE.match(clause)
     if not match:
-        return clause in item
-    actual = item.get(match["name"])
-    wanted = match["value"]
-    if isinstance(actual, list):
-        return (wanted in actual) == (match["op"] != "!=")
-    text = "" if actual is None else str(actual)
-    return {"==": text == wanted, "!=": text != wanted, "<": text < wanted, ">": text > wanted,
-            "<=": text <= wanted, ">=": text >= wanted, "~": re.search(wanted, text) is not None}[match["op"]]
+        return lambda item: clause in item
+    name, op, wanted = match["name"], match["op"], match["value"]
+    if op == "~":
+        try:
+            pattern = re.compile(wanted)
+        except re.error as exc:
+            raise bad_request(f"Invalid regular expression in property filter '{clause}': {exc}") from None
+        compare: Callable[[str, str], bool] = lambda text, _: pattern.search(text) is not None  # noqa: E731
+    else:
+        compare = _TEXT_OPS[op]
+
+    def matches(item: dict) -> bool:
+        actual = item.get(name)
+        if isinstance(actual, list):
+            return (wanted in actual) == (op != "!=")
+        return compare("" if actual is None else str(actual), wanted)
+    return matches

@@ -1,63 +1,73 @@
 """The platform.adobe.io gateway: token, API key, org, sandbox and Content-Type checks.
 
-Use :func:`platform_route` to declare a platform endpoint; the endpoint gets ``(request, ctx)`` with a
-:class:`RequestContext` once every check passed."""
+A platform endpoint is a plain async function ``endpoint(emu, request, ctx) -> Response`` declared with
+:class:`Endpoint` and turned into a Starlette route by :func:`platform_routes`; it runs only once every check
+passed, with a :class:`~aep_emulator.core.context.RequestContext`. Public endpoints (IMS, the inlet, test
+hooks) are ``endpoint(emu, request)`` declared with :func:`public_routes`."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Awaitable, Callable
+from typing import Awaitable, Callable
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from aep_emulator import sandboxes
-from aep_emulator.errors import ApiError, flow_error, gateway_error, generic_error
-
-if TYPE_CHECKING:
-    from aep_emulator.app import Emulator
+from aep_emulator.core.context import RequestContext
+from aep_emulator.core.errors import ApiError, flow_error, gateway_error, generic_error
+from aep_emulator.domain import ims, sandboxes
+from aep_emulator.runtime import Emulator
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
+PlatformHandler = Callable[[Emulator, Request, RequestContext], Awaitable[Response]]
+PublicHandler = Callable[[Emulator, Request], Awaitable[Response]]
+
 
 @dataclass(frozen=True)
-class RequestContext:
-    org: str
-    client_id: str
-    tenant: str
-    sandbox: str  # sandbox name; "" for services that take none (sandbox management)
-    sandbox_id: str
-    sandbox_type: str
+class Endpoint:
+    """``methods`` on ``path`` (relative to the service's base path) are answered by ``handler``."""
 
-    @property
-    def user(self) -> str:
-        """What AEP puts in createdBy/updatedBy for a technical account."""
-        return f"{self.client_id}@AdobeID"
+    path: str
+    methods: tuple[str, ...]
+    handler: Callable
 
 
-Endpoint = Callable[[Request, RequestContext], Awaitable[Response]]
-
-
-def platform_route(emu: Emulator, path: str, endpoint: Endpoint, methods: list[str], service: str,
-                   needs_sandbox: bool = True) -> Route:
-    """A Starlette route whose endpoint runs after the gateway checks.
+def platform_routes(emu: Emulator, base: str, endpoints: list[Endpoint], service: str,
+                    needs_sandbox: bool = True) -> list[Route]:
+    """Starlette routes for a platform service's endpoints (gateway checks first).
 
     ``service`` picks the sandbox error style: ``"flowservice"`` uses FLOW codes, others the generic body."""
+    return [platform_route(emu, base + e.path, e.handler, list(e.methods), service, needs_sandbox) for e in endpoints]
 
+
+def platform_route(emu: Emulator, path: str, handler: PlatformHandler, methods: list[str], service: str,
+                   needs_sandbox: bool = True) -> Route:
     async def handle(request: Request) -> Response:
         ctx = authorize(emu, request, service, needs_sandbox)
-        return await endpoint(request, ctx)
+        return await handler(emu, request, ctx)
 
+    handle.__name__ = getattr(handler, "__name__", "endpoint")
     return Route(path, handle, methods=methods)
 
 
+def public_routes(emu: Emulator, base: str, endpoints: list[Endpoint]) -> list[Route]:
+    """Starlette routes for endpoints that take no platform credentials."""
+    def bound(handler: PublicHandler):
+        async def handle(request: Request) -> Response:
+            return await handler(emu, request)
+        handle.__name__ = getattr(handler, "__name__", "endpoint")
+        return handle
+    return [Route(base + e.path, bound(e.handler), methods=list(e.methods)) for e in endpoints]
+
+
 def authorize(emu: Emulator, request: Request, service: str, needs_sandbox: bool = True) -> RequestContext:
+    """The request context once the gateway checks passed, in AEP's order (see emulator/README.md)."""
     headers = request.headers
     token = _bearer_token(headers.get("authorization"))
-    grant = emu.store.get("_tokens", "", "", token)
-    if grant is None or grant["expires_at"] <= time.time():
+    grant = ims.grant_of(emu.store, token)
+    if grant is None:
         raise gateway_error(401, "401013", "Oauth token is not valid")
     api_key = headers.get("x-api-key")
     if not api_key:
@@ -88,7 +98,7 @@ def _bearer_token(value: str | None) -> str:
 def _sandbox(emu: Emulator, org_id: str, name: str | None, service: str) -> dict:
     if not name:
         raise _sandbox_missing(service)
-    sandbox = sandboxes.find(emu, org_id, name)
+    sandbox = sandboxes.find(emu.config, emu.store, org_id, name)
     if sandbox is None:
         raise _sandbox_unknown(service, name)
     return sandbox

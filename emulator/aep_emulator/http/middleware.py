@@ -1,81 +1,19 @@
-"""Pure ASGI middleware around the AEP API (everything outside ``/_emulator/``): injected faults and the
-request log read by ``GET /_emulator/requests``."""
+"""Pure ASGI middleware around the AEP API (everything outside ``/_emulator/``): applies injected faults
+(:mod:`aep_emulator.domain.hooks`) and writes the request log read by ``GET /_emulator/requests``."""
 
 from __future__ import annotations
 
 import asyncio
-import re
-import threading
-from collections import deque
-from dataclasses import dataclass
+import logging
 
 import orjson
 
+from aep_emulator.domain.hooks import Fault, Faults, RequestLog
+
 HOOK_PREFIX = "/_emulator/"
-LOG_LIMIT = 200_000
 _DROP = "drop-connection"  # a non-None ASGI return value makes uvicorn close the socket without answering
 
-
-class RequestLog:
-    def __init__(self) -> None:
-        self._entries: deque[dict] = deque(maxlen=LOG_LIMIT)
-
-    def add(self, method: str, path: str, status: int, sandbox: str | None) -> None:
-        self._entries.append({"method": method, "path": path, "status": status, "sandbox": sandbox})
-
-    def snapshot(self) -> list[dict]:
-        return list(self._entries)
-
-    def clear(self) -> None:
-        self._entries.clear()
-
-
-@dataclass
-class Fault:
-    method: str
-    path: re.Pattern
-    remaining: int
-    status: int | None = None
-    retry_after: int | None = None
-    latency_ms: int = 0
-    drop_after_commit: bool = False
-
-    def matches(self, method: str, path: str) -> bool:
-        return self.remaining > 0 and self.method in ("*", method) and self.path.search(path) is not None
-
-    def describe(self) -> dict:
-        return {"method": self.method, "path": self.path.pattern, "count": self.remaining, "status": self.status,
-                "retry_after": self.retry_after, "latency_ms": self.latency_ms,
-                "drop_after_commit": self.drop_after_commit}
-
-
-class Faults:
-    def __init__(self) -> None:
-        self._faults: list[Fault] = []
-        self._lock = threading.Lock()
-
-    def add(self, fault: Fault) -> None:
-        with self._lock:
-            self._faults.append(fault)
-
-    def take(self, method: str, path: str) -> Fault | None:
-        """The first armed fault matching the request, with its remaining count decremented."""
-        if not self._faults:
-            return None
-        with self._lock:
-            for fault in self._faults:
-                if fault.matches(method, path):
-                    fault.remaining -= 1
-                    self._faults = [f for f in self._faults if f.remaining > 0]
-                    return fault
-        return None
-
-    def active(self) -> list[dict]:
-        return [f.describe() for f in self._faults]
-
-    def clear(self) -> None:
-        with self._lock:
-            self._faults = []
+log = logging.getLogger("aep_emulator")
 
 
 class ApiMiddleware:
@@ -88,8 +26,10 @@ class ApiMiddleware:
         if scope["type"] != "http" or scope["path"].startswith(HOOK_PREFIX):
             return await self.app(scope, receive, send)
         method, path = scope["method"], scope["path"]
-        status = 0
         fault = self.faults.take(method, path)
+        if fault is not None and fault.commit_delay_ms is not None:
+            return await self._commit_late(scope, receive, fault)
+        status = 0
         dropping = fault is not None and fault.drop_after_commit and not fault.status
 
         async def send_logged(message):
@@ -110,6 +50,51 @@ class ApiMiddleware:
             return _DROP if dropping else None
         finally:
             self.log.add(method, path, status, _sandbox_header(scope))
+
+    async def _commit_late(self, scope, receive, fault: Fault):
+        """Read the request, close the connection without an answer, process it ``commit_delay_ms`` later."""
+        body = await _read_body(receive)
+        if fault.latency_ms:
+            await asyncio.sleep(fault.latency_ms / 1000)
+        task = asyncio.get_running_loop().create_task(self._late(dict(scope), body, fault.commit_delay_ms))
+        self.faults.track(task)
+        return _DROP
+
+    async def _late(self, scope, body: bytes, delay_ms: int) -> None:
+        await asyncio.sleep(delay_ms / 1000)
+        status = 0
+        delivered = False
+
+        async def receive():
+            nonlocal delivered
+            if not delivered:
+                delivered = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return {"type": "http.disconnect"}
+
+        async def discard(message):
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+
+        try:
+            await self.app(scope, receive, discard)
+        except Exception:  # noqa: BLE001 - nobody waits for this answer; the error is logged
+            log.exception("late commit of %s %s failed", scope["method"], scope["path"])
+        finally:
+            self.log.add(scope["method"], scope["path"], status, _sandbox_header(scope))
+
+
+async def _read_body(receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            break
+    return b"".join(chunks)
 
 
 async def _send_fault(send, fault: Fault) -> None:

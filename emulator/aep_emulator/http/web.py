@@ -8,7 +8,7 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
-from aep_emulator.errors import ApiError
+from aep_emulator.core.errors import ApiError
 
 
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:

@@ -1,225 +1,136 @@
-"""Flow Service (``/data/foundation/flowservice``): the spec catalogue, base/source/target connections,
-flows (with their enable/disable action) and runs.
-
-Objects are store documents of kind ``connections``, ``sourceConnections``, ``targetConnections`` and
-``flows``, isolated per (org, sandbox). The per-kind rules (validation, delete guards) live in
-:mod:`aep_emulator.flowrules`."""
+"""Flow Service routes (``/data/foundation/flowservice``): the spec catalogue, base/source/target
+connections, flows (with their enable/disable action) and runs. Rules: :mod:`aep_emulator.domain.flowservice`;
+list queries: :mod:`aep_emulator.domain.flowquery`."""
 
 from __future__ import annotations
 
-import secrets
-import time
-import uuid
-from typing import TYPE_CHECKING
-
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import Route
 
-from aep_emulator import flowrules, specs
-from aep_emulator.errors import flow_error
-from aep_emulator.flowquery import run_query
-from aep_emulator.gateway import RequestContext, platform_route
-from aep_emulator.jsonpatch import PatchError, apply_patch
-from aep_emulator.web import empty_response, json_response, read_json
-
-if TYPE_CHECKING:
-    from aep_emulator.app import Emulator
+from aep_emulator.core import kinds
+from aep_emulator.core.context import RequestContext
+from aep_emulator.domain import flowservice as rules
+from aep_emulator.domain import specs
+from aep_emulator.domain.flowquery import run_query
+from aep_emulator.http.gateway import Endpoint, platform_routes
+from aep_emulator.http.web import empty_response, json_response, read_json
+from aep_emulator.runtime import Emulator
 
 BASE = "/data/foundation/flowservice"
 SERVICE = "flowservice"
-# Fields the platform owns: a PATCH may not change them.
-SYSTEM_FIELDS = frozenset({
-    "id", "createdAt", "updatedAt", "createdBy", "updatedBy", "createdClient", "updatedClient", "sandboxId",
-    "sandboxName", "imsOrgId", "etag", "version", "inheritedAttributes", "runs", "lastOperation", "providerRefId",
-    "state", "flowSpec", "connectionSpec",
-})
+CATALOGUES = {"connectionSpecs": specs.connection_specs, "flowSpecs": specs.flow_specs}
 
 
-def new_etag() -> str:
-    """Cosmos-style etag, quotes included: ``"01013ed0-0000-0200-0000-63f314d00000"``."""
-    return f'"{secrets.token_hex(4)}-0000-0200-0000-{int(time.time()):08x}0000"'
+def _kind(request: Request) -> str:
+    """The collection of ``/{kind}`` or ``/{kind}/{id}`` (the first path segment after the base)."""
+    return request.url.path[len(BASE) + 1:].split("/", 1)[0]
 
 
-def now_ms() -> int:
-    return int(time.time() * 1000)
+# --- catalogue ---------------------------------------------------------------------------------------
+
+async def list_specs(emu: Emulator, request: Request, ctx: RequestContext) -> Response:
+    kind = _kind(request)
+    return json_response(run_query(list(CATALOGUES[kind]().values()), request.query_params, f"/{kind}"))
 
 
-def system_fields(ctx: RequestContext, object_id: str) -> dict:
-    now = now_ms()
-    etag = new_etag()
-    return {
-        "id": object_id, "createdAt": now, "updatedAt": now, "createdBy": ctx.user, "updatedBy": ctx.user,
-        "createdClient": ctx.client_id, "updatedClient": ctx.client_id, "sandboxId": ctx.sandbox_id,
-        "sandboxName": ctx.sandbox, "imsOrgId": ctx.org, "etag": etag, "version": etag,
-    }
+async def get_spec(emu: Emulator, request: Request, ctx: RequestContext) -> Response:
+    kind = _kind(request)
+    spec = CATALOGUES[kind]().get(request.path_params["id"])
+    if spec is None:
+        raise rules.not_found(kind, request.path_params["id"])
+    return json_response({"items": [spec]})
 
 
-def touched(doc: dict, ctx: RequestContext) -> dict:
-    """``doc`` with a new etag and update stamps."""
-    etag = new_etag()
-    return {**doc, "etag": etag, "version": etag, "updatedAt": now_ms(), "updatedBy": ctx.user,
-            "updatedClient": ctx.client_id}
+# --- connections and flows ---------------------------------------------------------------------------
+
+async def list_objects(emu: Emulator, request: Request, ctx: RequestContext) -> Response:
+    kind = _kind(request)
+    docs = [rules.public_view(kind, d) for d in emu.store.list(kind, ctx.org, ctx.sandbox)]
+    return json_response(run_query(docs, request.query_params, f"/{kind}"))
 
 
-def body_error(message: str):
-    return flow_error("1405-400", message)
+async def create_object(emu: Emulator, request: Request, ctx: RequestContext) -> Response:
+    kind = _kind(request)
+    body = await read_json(request, rules.body_error)
+    doc = rules.new_object(emu.store, kind, ctx, body, emu.base_url(request))
+    await emu.store.put(kind, ctx.org, ctx.sandbox, doc["id"], doc)
+    await rules.after_create(emu.store, kind, ctx, doc)
+    return json_response({"id": doc["id"], "etag": doc["etag"]}, 201)
 
 
-def not_found(kind: str, object_id: str):
-    code = "1439-404" if kind == "flows" else "1101-404"
-    return flow_error(code, f"The requested {kind} resource {object_id} is not found. "
-                            "Verify the resource ID before trying again.", id=object_id, type=kind)
+def _existing(emu: Emulator, request: Request, ctx: RequestContext, kind: str) -> dict:
+    doc = emu.store.get(kind, ctx.org, ctx.sandbox, request.path_params["id"])
+    if doc is None:
+        raise rules.not_found(kind, request.path_params["id"])
+    return doc
 
 
-def routes(emu: Emulator) -> list[Route]:
-    def route(path: str, endpoint, methods: list[str]) -> Route:
-        return platform_route(emu, BASE + path, endpoint, methods, service=SERVICE)
-
-    result = [
-        route("/connectionSpecs", _catalogue_list(specs.connection_specs, "/connectionSpecs"), ["GET"]),
-        route("/connectionSpecs/{id}", _catalogue_get(specs.connection_specs, "connectionSpecs"), ["GET"]),
-        route("/flowSpecs", _catalogue_list(specs.flow_specs, "/flowSpecs"), ["GET"]),
-        route("/flowSpecs/{id}", _catalogue_get(specs.flow_specs, "flowSpecs"), ["GET"]),
-        route("/runs", _runs_list(emu), ["GET"]),
-        route("/runs/{id}", _runs_get(emu), ["GET"]),
-        route("/flows/{id}/action", _flow_action(emu), ["POST"]),
-    ]
-    for kind in flowrules.KINDS:
-        result += [
-            route(f"/{kind}", _collection(emu, kind), ["GET", "POST"]),
-            route(f"/{kind}/{{id}}", _item(emu, kind), ["GET", "PATCH", "DELETE"]),
-        ]
-    return result
+async def get_object(emu: Emulator, request: Request, ctx: RequestContext) -> Response:
+    kind = _kind(request)
+    return json_response({"items": [rules.public_view(kind, _existing(emu, request, ctx, kind))]})
 
 
-# --- catalogue ---------------------------------------------------------------------------------
-
-def _catalogue_list(source, path: str):
-    async def handler(request: Request, ctx: RequestContext):
-        return json_response(run_query(list(source().values()), request.query_params, path))
-    return handler
-
-
-def _catalogue_get(source, kind: str):
-    async def handler(request: Request, ctx: RequestContext):
-        spec = source().get(request.path_params["id"])
-        if spec is None:
-            raise not_found(kind, request.path_params["id"])
-        return json_response({"items": [spec]})
-    return handler
-
-
-# --- connections and flows -----------------------------------------------------------------------
-
-def _collection(emu: Emulator, kind: str):
-    async def handler(request: Request, ctx: RequestContext):
-        if request.method == "GET":
-            docs = [flowrules.public_view(kind, d) for d in emu.store.list(kind, ctx.org, ctx.sandbox)]
-            return json_response(run_query(docs, request.query_params, f"/{kind}"))
-        return await _create(emu, kind, request, ctx)
-    return handler
-
-
-async def _create(emu: Emulator, kind: str, request: Request, ctx: RequestContext):
-    body = await read_json(request, body_error)
-    if not isinstance(body, dict):
-        raise body_error("The request body must be a JSON object.")
-    object_id = str(uuid.uuid4())
-    doc = {**system_fields(ctx, object_id), **flowrules.build(emu, kind, ctx, body, object_id, emu.base_url(request))}
-    await emu.store.put(kind, ctx.org, ctx.sandbox, object_id, doc)
-    await flowrules.after_create(emu, kind, ctx, doc)
-    return json_response({"id": object_id, "etag": doc["etag"]}, 201)
-
-
-def _item(emu: Emulator, kind: str):
-    async def handler(request: Request, ctx: RequestContext):
-        object_id = request.path_params["id"]
-        doc = emu.store.get(kind, ctx.org, ctx.sandbox, object_id)
-        if doc is None:
-            raise not_found(kind, object_id)
-        if request.method == "GET":
-            return json_response({"items": [flowrules.public_view(kind, doc)]})
-        if request.method == "DELETE":
-            flowrules.check_delete(emu, kind, ctx, doc)
-            await emu.store.delete(kind, ctx.org, ctx.sandbox, object_id)
-            await flowrules.after_delete(emu, kind, ctx, doc)
-            return empty_response(204)
-        return await _patch(emu, kind, request, ctx, doc)
-    return handler
-
-
-def check_if_match(request: Request, doc: dict, required: bool) -> None:
-    supplied = request.headers.get("if-match")
-    if not supplied:
-        if required:
-            raise flow_error("1403-400", "Header If-Match is missing in the request.", header="If-Match")
-        return
-    if supplied.strip().strip('"') != doc["etag"].strip('"'):
-        raise flow_error("1404-412", "Version not matching: the supplied If-Match version does not match the "
-                                     f"entity version {doc['etag']}.", id=doc["id"])
-
-
-async def _patch(emu: Emulator, kind: str, request: Request, ctx: RequestContext, doc: dict):
-    check_if_match(request, doc, required=True)
-    operations = await read_json(request, body_error)
-    try:
-        patched = apply_patch(doc, operations)
-    except PatchError as exc:
-        raise flow_error("1434-400" if exc.unsupported else "1455-400", str(exc)) from None
-    _reject_system_changes(doc, patched)
-    patched = flowrules.revalidate(emu, kind, ctx, patched)
-    patched = touched(patched, ctx)
-    if kind == "flows":
-        patched["lastOperation"] = flowrules.operation("update", ops=operations)
+async def patch_object(emu: Emulator, request: Request, ctx: RequestContext) -> Response:
+    kind = _kind(request)
+    doc = _existing(emu, request, ctx, kind)
+    rules.check_if_match(request.headers.get("if-match"), doc, required=True)
+    operations = await read_json(request, rules.body_error)
+    patched = rules.patched(emu.store, kind, ctx, doc, operations)
     await emu.store.put(kind, ctx.org, ctx.sandbox, doc["id"], patched)
     return json_response({"id": doc["id"], "etag": patched["etag"]})
 
 
-def _reject_system_changes(before: dict, after: dict) -> None:
-    for field in SYSTEM_FIELDS:
-        if before.get(field) != after.get(field):
-            if field == "connectionSpec":
-                raise flow_error("1414-400", "The connection spec of a connection cannot be changed.")
-            raise flow_error("1455-400", f"Field /{field} cannot be updated.")
+async def delete_object(emu: Emulator, request: Request, ctx: RequestContext) -> Response:
+    kind = _kind(request)
+    doc = _existing(emu, request, ctx, kind)
+    rules.check_delete(emu.store, kind, ctx, doc)
+    await emu.store.delete(kind, ctx.org, ctx.sandbox, doc["id"])
+    await rules.after_delete(emu.store, kind, ctx, doc)
+    return empty_response(204)
 
 
-def _flow_action(emu: Emulator):
-    async def handler(request: Request, ctx: RequestContext):
-        flow_id = request.path_params["id"]
-        doc = emu.store.get("flows", ctx.org, ctx.sandbox, flow_id)
-        if doc is None:
-            raise not_found("flows", flow_id)
-        check_if_match(request, doc, required=False)
-        op = request.query_params.get("op", "").lower()
-        target = {"enable": "enabled", "disable": "disabled"}.get(op)
-        if target is None:
-            raise flow_error("1400-400", f"Unsupported action op '{op}': use enable or disable.")
-        if doc.get("state") == target:
-            raise flow_error("1422-400", f"action {op} cannot be applied on the current state {doc['state']}")
-        updated = {**touched(doc, ctx), "state": target, "lastOperation": flowrules.operation(op)}
-        await emu.store.put("flows", ctx.org, ctx.sandbox, flow_id, updated)
-        return json_response({"id": flow_id, "etag": updated["etag"]})
-    return handler
+async def flow_action(emu: Emulator, request: Request, ctx: RequestContext) -> Response:
+    doc = _existing(emu, request, ctx, kinds.FLOWS)
+    rules.check_if_match(request.headers.get("if-match"), doc, required=False)
+    updated = rules.with_action(doc, ctx, request.query_params.get("op", "").lower())
+    await emu.store.put(kinds.FLOWS, ctx.org, ctx.sandbox, doc["id"], updated)
+    return json_response({"id": doc["id"], "etag": updated["etag"]})
 
 
-# --- runs ----------------------------------------------------------------------------------------
+# --- runs --------------------------------------------------------------------------------------------
 
 def _run_documents(emu: Emulator, ctx: RequestContext) -> list[dict]:
-    flows = {f["id"]: f for f in emu.store.list("flows", ctx.org, ctx.sandbox)}
+    flows = {f["id"]: f for f in emu.store.list(kinds.FLOWS, ctx.org, ctx.sandbox)}
     return emu.runs.documents(ctx.org, ctx.sandbox, flows)
 
 
-def _runs_list(emu: Emulator):
-    async def handler(request: Request, ctx: RequestContext):
-        return json_response(run_query(_run_documents(emu, ctx), request.query_params, "/runs"))
-    return handler
+async def list_runs(emu: Emulator, request: Request, ctx: RequestContext) -> Response:
+    return json_response(run_query(_run_documents(emu, ctx), request.query_params, "/runs"))
 
 
-def _runs_get(emu: Emulator):
-    async def handler(request: Request, ctx: RequestContext):
-        run_id = request.path_params["id"]
-        run = next((r for r in _run_documents(emu, ctx) if r["id"] == run_id), None)
-        if run is None:
-            raise not_found("runs", run_id)
-        return json_response({"items": [run]})
-    return handler
+async def get_run(emu: Emulator, request: Request, ctx: RequestContext) -> Response:
+    run_id = request.path_params["id"]
+    run = next((r for r in _run_documents(emu, ctx) if r["id"] == run_id), None)
+    if run is None:
+        raise rules.not_found("runs", run_id)
+    return json_response({"items": [run]})
+
+
+ENDPOINTS = [
+    *(Endpoint(f"/{kind}", ("GET",), list_specs) for kind in CATALOGUES),
+    *(Endpoint(f"/{kind}/{{id}}", ("GET",), get_spec) for kind in CATALOGUES),
+    Endpoint("/runs", ("GET",), list_runs),
+    Endpoint("/runs/{id}", ("GET",), get_run),
+    Endpoint("/flows/{id}/action", ("POST",), flow_action),
+    *(Endpoint(f"/{kind}", ("GET",), list_objects) for kind in kinds.FLOW_SERVICE_KINDS),
+    *(Endpoint(f"/{kind}", ("POST",), create_object) for kind in kinds.FLOW_SERVICE_KINDS),
+    *(Endpoint(f"/{kind}/{{id}}", ("GET",), get_object) for kind in kinds.FLOW_SERVICE_KINDS),
+    *(Endpoint(f"/{kind}/{{id}}", ("PATCH",), patch_object) for kind in kinds.FLOW_SERVICE_KINDS),
+    *(Endpoint(f"/{kind}/{{id}}", ("DELETE",), delete_object) for kind in kinds.FLOW_SERVICE_KINDS),
+]
+
+
+def routes(emu: Emulator) -> list[Route]:
+    return platform_routes(emu, BASE, ENDPOINTS, service=SERVICE)
+

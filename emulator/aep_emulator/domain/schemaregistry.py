@@ -1,0 +1,169 @@
+"""Schema Registry rules over the store (``/data/foundation/schemaregistry``): tenant field groups and
+schemas (store kinds ``fieldgroups`` and ``schemas``, keyed by ``$id``, each document the raw ``xed``
+resource), the standard (global) resources, lookups, paging, ``/stats`` and delete guards.
+
+The XDM rules themselves (building, validating, resolving, rendering resources) are pure functions in
+:mod:`aep_emulator.domain.xdm`. Other services use :func:`find_schema`, :func:`schema_fields` and
+:func:`make_lookup`."""
+
+from __future__ import annotations
+
+from aep_emulator.core import kinds
+from aep_emulator.core.context import RequestContext
+from aep_emulator.core.errors import ApiError
+from aep_emulator.core.store import Store
+from aep_emulator.domain import xdm
+
+# URL segment -> store kind (``mixins`` is the deprecated alias of ``fieldgroups``).
+KINDS = {"fieldgroups": kinds.FIELD_GROUPS, "mixins": kinds.FIELD_GROUPS, "schemas": kinds.SCHEMAS}
+CONTAINERS = ("global", "tenant")
+MAX_PAGE = 300
+
+
+def api_error(exc: xdm.XdmError) -> ApiError:
+    return ApiError(exc.status, exc.body())
+
+
+def make_lookup(store: Store, org: str, sandbox: str) -> xdm.Lookup:
+    """``lookup($id or meta:altId)`` over global resources and the sandbox's tenant field groups."""
+    def lookup(ref: str) -> dict | None:
+        resource_id = xdm.to_id(ref)
+        return xdm.GLOBAL.get(resource_id) or store.get(kinds.FIELD_GROUPS, org, sandbox, resource_id)
+    return lookup
+
+
+def find_schema(store: Store, org: str, sandbox: str, schema_id: str) -> dict | None:
+    """A tenant schema by ``$id`` or ``meta:altId`` (None when absent in that sandbox)."""
+    return store.get(kinds.SCHEMAS, org, sandbox, xdm.to_id(schema_id))
+
+
+def schema_fields(store: Store, org: str, sandbox: str, schema: dict) -> tuple[dict[str, str], list[str]]:
+    """(field path -> XDM type, required paths) of a schema, resolved against the current field groups."""
+    resolved = xdm.resolve(schema, make_lookup(store, org, sandbox))
+    return xdm.field_paths(resolved), xdm.required_paths(resolved)
+
+
+def xdm_context(ctx: RequestContext) -> xdm.Context:
+    return xdm.Context(tenant=ctx.tenant, org=ctx.org, sandbox_id=ctx.sandbox_id, sandbox_type=ctx.sandbox_type,
+                       client_id=ctx.client_id, user_id=ctx.user)
+
+
+def check_path(container: str, kind: str) -> None:
+    """``/{container}/{kind}`` names a known collection (XDM-1011-404 otherwise)."""
+    if container not in CONTAINERS or kind not in ("classes", *KINDS):
+        raise xdm.XdmError("XDM-1011-404", "Not Found", f"Unknown resource path /{container}/{kind}")
+
+
+def check_tenant_kind(kind: str) -> str:
+    """The store kind of a writable ``/tenant/{kind}`` collection (XDM-1011-404 otherwise)."""
+    if kind not in KINDS:
+        raise xdm.XdmError("XDM-1011-404", "Not Found", f"Unknown resource path /tenant/{kind}")
+    return KINDS[kind]
+
+
+def container_items(store: Store, ctx: RequestContext, container: str, kind: str) -> list[dict]:
+    if container == "global":
+        wanted = {"classes": "classes", "fieldgroups": "mixins", "mixins": "mixins"}.get(kind)
+        return [r for r in xdm.GLOBAL.values() if r["meta:resourceType"] == wanted]
+    if kind == "classes":
+        return []
+    return store.list(KINDS[kind], ctx.org, ctx.sandbox)
+
+
+def find(store: Store, ctx: RequestContext, kind: str, raw_id: str) -> dict:
+    """A class, field group or schema by ``$id`` or ``meta:altId`` (global first, except schemas)."""
+    resource_id = xdm.to_id(raw_id)
+    if kind == "classes":
+        resource = xdm.GLOBAL.get(resource_id)
+        resource = resource if resource and resource["meta:resourceType"] == "classes" else None
+    elif resource_id in xdm.GLOBAL and kind != "schemas":
+        resource = xdm.GLOBAL[resource_id]
+    else:
+        resource = store.get(KINDS[kind], ctx.org, ctx.sandbox, resource_id)
+    if resource is None:
+        raise xdm.not_found(raw_id)
+    return resource
+
+
+def tenant_resource(store: Store, ctx: RequestContext, kind: str, raw_id: str) -> dict:
+    resource = store.get(KINDS[kind], ctx.org, ctx.sandbox, xdm.to_id(raw_id))
+    if resource is None:
+        raise xdm.not_found(raw_id)
+    return resource
+
+
+def page(items: list[dict], orderby: str, limit: int, start: str | None) -> tuple[list[dict], str | None]:
+    """Sort by the ``orderby`` keys (``-`` = descending), skip up to ``start`` (a value of the primary key),
+    cut at ``limit``; returns the page and the next ``start`` (None on the last page)."""
+    if not orderby:
+        return items[:limit], None
+    keys = [k.strip() for k in orderby.split(",") if k.strip()] or ["title"]
+    for key in reversed(keys):
+        name = key.lstrip("-+")
+        items = sorted(items, key=lambda r: str(r.get(name, "")), reverse=key.startswith("-"))
+    primary = keys[0].lstrip("-+")
+    descending = keys[0].startswith("-")
+    if start is not None:
+        items = [r for r in items
+                 if (str(r.get(primary, "")) < start if descending else str(r.get(primary, "")) > start)]
+    if len(items) > limit:
+        return items[:limit], str(items[limit - 1].get(primary, "")) if limit else None
+    return items, None
+
+
+def stats(store: Store, ctx: RequestContext) -> dict:
+    """``GET /stats``: counts, recently created and updated resources, class usage."""
+    schemas = store.list(kinds.SCHEMAS, ctx.org, ctx.sandbox)
+    groups = store.list(kinds.FIELD_GROUPS, ctx.org, ctx.sandbox)
+    recent = sorted(schemas + groups, key=lambda r: r["meta:registryMetadata"]["repo:createdDate"], reverse=True)
+    updated = sorted(schemas + groups, key=lambda r: r["meta:registryMetadata"]["repo:lastModifiedDate"],
+                     reverse=True)
+    usage = [{"$id": c["$id"], "title": c["title"],
+              "numberOfSchemas": sum(s["meta:class"] == c["$id"] for s in schemas),
+              "schemas": [{"$id": s["$id"], "title": s["title"], "description": s.get("description", "")}
+                          for s in schemas if s["meta:class"] == c["$id"]]}
+             for c in xdm.GLOBAL_CLASSES]
+    return {
+        "imsOrg": ctx.org, "tenantId": ctx.tenant,
+        "counts": {"schemas": len(schemas), "mixins": len(groups), "datatypes": 0, "classes": 0, "unions": 0},
+        "recentlyCreatedResources": [{**xdm.summary(r), "meta:resourceType": r["meta:resourceType"]}
+                                     for r in recent[:5]],
+        "recentlyUpdatedResources": [{**xdm.summary(r), "meta:resourceType": r["meta:resourceType"]}
+                                     for r in updated[:5]],
+        "classUsage": usage,
+    }
+
+
+def create(store: Store, ctx: RequestContext, kind: str, body: object) -> dict:
+    """A new tenant schema or field group from a create body (raises XdmError)."""
+    lookup = make_lookup(store, ctx.org, ctx.sandbox)
+    if check_tenant_kind(kind) == kinds.SCHEMAS:
+        return xdm.new_schema(body, xdm_context(ctx), lookup)
+    xdm.validate_field_group_body(body, ctx.tenant, lookup)
+    return xdm.new_field_group(body, xdm_context(ctx))
+
+
+def replaced(store: Store, ctx: RequestContext, kind: str, raw_id: str, new_body) -> dict:
+    """The resource after a PUT/PATCH: ``new_body(old)`` gives the new user body (raises XdmError)."""
+    old = tenant_resource(store, ctx, kind, raw_id)
+    return xdm.replace_resource(old, new_body(old), xdm_context(ctx), make_lookup(store, ctx.org, ctx.sandbox))
+
+
+def check_unused(store: Store, ctx: RequestContext, resource: dict) -> None:
+    """A schema used by a dataset, or a field group used by a schema, cannot be deleted (XDM-1014-409)."""
+    if resource["meta:resourceType"] == "schemas":
+        users = [d.get("name", d.get("id", "")) for d in store.list(kinds.DATASETS, ctx.org, ctx.sandbox)
+                 if _schema_ref(d) == resource["$id"]]
+        what = "dataset(s)"
+    else:
+        users = [s["title"] for s in store.list(kinds.SCHEMAS, ctx.org, ctx.sandbox)
+                 if resource["$id"] in s.get("refs", [])]
+        what = "schema(s)"
+    if users:
+        raise xdm.XdmError("XDM-1014-409", "Resource in use",
+                           f"{resource['$id']} cannot be deleted: it is used by {what} {', '.join(users)}")
+
+
+def _schema_ref(dataset: dict) -> str | None:
+    ref = dataset.get("schemaRef") or {}
+    return xdm.to_id(ref["id"]) if isinstance(ref.get("id"), str) else None

@@ -1,0 +1,16 @@
+"""HTTP routes, one module per service. Each module declares its endpoints as module-level handlers
+(``ENDPOINTS``) and exposes ``routes(emu) -> list[starlette.routing.Route]``; the handlers parse HTTP and
+call the service's rules in :mod:`aep_emulator.domain`."""
+
+from __future__ import annotations
+
+from starlette.routing import Route
+
+from aep_emulator.routes import catalog, dataprep, flowservice, hooks, ims, inlet, sandboxes, schemaregistry
+from aep_emulator.runtime import Emulator
+
+SERVICES = (ims, sandboxes, flowservice, catalog, schemaregistry, dataprep, inlet, hooks)
+
+
+def all_routes(emu: Emulator) -> list[Route]:
+    return [route for service in SERVICES for route in service.routes(emu)]
