@@ -110,10 +110,18 @@ def create_chatlio_flow(aep: Aep, sandbox: str = "prod", name: str = "Chatlio fl
             "sandbox": sandbox}
 
 
-def shared_dir() -> Path:
-    """The project's shared/ folder (beside the repository; $AEP_SHARED_DIR overrides)."""
-    for candidate in (os.environ.get("AEP_SHARED_DIR"), REPO.parent / "shared", "/work/shared"):
+def shared_dir() -> Path | None:
+    """The project's shared/ folder (the AEP reference and the tutorial), or None when it is absent.
+
+    ``$AEP_SHARED_DIR`` when set (and only it), else ``shared/`` beside the repository or ``/work/shared``.
+    Tests that need it skip with :data:`SHARED_MISSING` as the reason."""
+    configured = os.environ.get("AEP_SHARED_DIR")
+    candidates = [configured] if configured else [REPO.parent / "shared", "/work/shared"]
+    for candidate in candidates:
         if candidate and Path(candidate, "aep-reference").is_dir():
             return Path(candidate)
-    raise RuntimeError("shared/ (the AEP reference and the tutorial) not found beside the repository; "
-                       "set AEP_SHARED_DIR")
+    return None
+
+
+SHARED_MISSING = "shared/ (Adobe's API reference and tutorial) not found beside the repository; set AEP_SHARED_DIR to run this"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -5,6 +5,7 @@ emulator/README.md ("Deviations from the OpenAPI specs"); catalog.yaml is not ch
 openapi-core cannot evaluate its patternProperties (TypeError inside jsonschema)."""
 
 import re
+from pathlib import Path
 
 import pytest
 import requests
@@ -12,10 +13,10 @@ import yaml
 from openapi_core import OpenAPI
 from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse
 
-from emulator_support import CHATLIO_PAYLOAD, EXPERIENCE_EVENT, FS, create_chatlio_flow, flow_body, shared_dir
+from emulator_support import CHATLIO_PAYLOAD, EXPERIENCE_EVENT, FS, SHARED_MISSING, create_chatlio_flow, flow_body, shared_dir
 
-SPECS = shared_dir() / "aep-reference" / "specs" / "openapi"
-pytestmark = pytest.mark.skipif(not SPECS.is_dir(), reason="Adobe OpenAPI specs not available")
+SPECS = (shared_dir() or Path("/nonexistent")) / "aep-reference" / "specs" / "openapi"
+pytestmark = pytest.mark.skipif(not SPECS.is_dir(), reason=f"Adobe's OpenAPI specs: {SHARED_MISSING}")
 
 
 def openapi_for(name: str, base_path: str, url: str) -> OpenAPI:

@@ -1,8 +1,9 @@
-"""Replay Adobe's Chatlio tutorial (../shared/seed) as plain HTTP against the emulator.
+"""Replay Adobe's Chatlio tutorial as plain HTTP against the emulator.
 
-The curl requests are parsed out of the tutorial at test time (method, URL, headers, JSON body) together with
-the JSON response example documented after each one; the expected statuses and response keys come from those
-examples. Rewrites: host → emulator, `{TENANT_ID}`/`extconndev` → `emulated`, header placeholders → real
+The tutorial's requests are the project's own test data: ``fixtures/chatlio_tutorial.json`` holds every curl
+request (method, path, headers, JSON body) with the JSON response example documented after it, and Adobe's
+sample webhook payload (API-FACTS §3.3); ``test_tutorial_fixture.py`` checks that file against ``shared/`` when
+it is present. Rewrites: host → emulator, `{TENANT_ID}`/`extconndev` → `emulated`, header placeholders → real
 credentials, documented ids → ids returned by earlier steps. The schema and dataset the tutorial only links
 to are created first through the Schema Registry and Catalog APIs, with the six Chatlio string fields.
 
@@ -16,46 +17,22 @@ import re
 import pytest
 import requests
 
-from emulator_support import CHATLIO_FIELDS, CLIENT_ID, EXPERIENCE_EVENT, FS, ORG, TENANT, shared_dir
+from emulator_support import CHATLIO_FIELDS, CLIENT_ID, EXPERIENCE_EVENT, FIXTURES, FS, ORG, TENANT
 
-TUTORIAL = shared_dir() / "seed" / "000_da99675698e26c3a.txt"
-FACTS = shared_dir() / "aep-reference" / "API-FACTS.md"
+TUTORIAL = json.loads((FIXTURES / "chatlio_tutorial.json").read_text())
 PROFILE = "https://ns.adobe.com/xdm/context/profile"
-pytestmark = pytest.mark.skipif(not (TUTORIAL.is_file() and FACTS.is_file()), reason="tutorial not available")
 
 ETAG = re.compile(r'^"[0-9a-f]{8}-0000-0200-0000-[0-9a-f]{12}"$')
 
 
-# --- parsing the tutorial ---------------------------------------------------------------------------
-
-def _fenced_blocks(text: str) -> list[tuple[str, str]]:
-    return re.findall(r"```(\w+)\n(.*?)```", text, flags=re.S)
-
-
-def parse_curl(command: str) -> dict:
-    method = re.search(r"curl -X (\w+)", command).group(1)
-    url = re.search(r"'(https://[^']+)'", command).group(1)
-    headers = dict(h.split(": ", 1) for h in re.findall(r"-H '([^']+)'", command))
-    body = re.search(r"-d '(.*)'", command, flags=re.S)
-    return {"method": method, "path": re.sub(r"^https://[^/]+", "", url), "headers": headers,
-            "body": json.loads(body.group(1)) if body else None}
-
-
 def tutorial_steps() -> list[dict]:
-    """Every curl request with the JSON response example documented after it."""
-    steps = []
-    for lang, content in _fenced_blocks(TUTORIAL.read_text()):
-        if lang == "shell":
-            steps.append(parse_curl(content))
-        elif lang == "json" and steps and "response" not in steps[-1]:
-            steps[-1]["response"] = json.loads(content)
-    return steps
+    """Every request of the tutorial with the JSON response example documented after it (a fresh copy)."""
+    return json.loads(json.dumps(TUTORIAL["steps"]))
 
 
 def sample_payload() -> dict:
     """Adobe's sample Chatlio webhook payload (API-FACTS §3.3)."""
-    section = FACTS.read_text().split("### 3.3", 1)[1]
-    return json.loads(_fenced_blocks(section)[0][1])
+    return dict(TUTORIAL["sample_payload"])
 
 
 def retenant(value):
