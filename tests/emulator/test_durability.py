@@ -72,3 +72,29 @@ def test_kill_9_loses_no_acknowledged_event(start_emulator, tmp_path):
     assert not missing, f"{len(missing)} acknowledged events lost"
     run = aep.get(f"{FS}/runs?property=flowId=={scenario['flow_id']}").json()["items"][0]
     assert run["metrics"]["recordSummary"]["outputRecordCount"] == len(stored) >= len(acknowledged)
+
+
+def test_tokens_are_stored_as_hashes(start_emulator, tmp_path):
+    """The data directory never holds an issued token, only its SHA-256; a 0.1 data dir (plain tokens) is
+    re-keyed at start and its tokens stay valid."""
+    import hashlib
+    import sqlite3
+
+    first = start_emulator(data_dir=tmp_path)
+    aep = Aep(first.url)
+    token = aep.token
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    assert first.stop() == 0
+    database = tmp_path / "aep-emulator.sqlite3"
+    raw = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.is_file())
+    assert token.encode() not in raw and token.split("emu-at-")[1].encode() not in raw
+    with sqlite3.connect(database) as conn:
+        assert conn.execute("SELECT id FROM docs WHERE kind = '_tokens'").fetchall() == [(digest,)]
+        conn.execute("UPDATE docs SET id = ? WHERE kind = '_tokens'", (token,))  # as version 0.1 stored it
+
+    second = start_emulator(data_dir=tmp_path)
+    aep.url = second.url
+    assert aep.get(f"{FS}/flows").status_code == 200
+    assert second.stop() == 0
+    with sqlite3.connect(database) as conn:
+        assert conn.execute("SELECT id FROM docs WHERE kind = '_tokens'").fetchall() == [(digest,)]

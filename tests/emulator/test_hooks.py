@@ -81,3 +81,53 @@ def test_reset_forgets_everything_but_tokens(aep):
     assert aep.hook("GET", "/faults").json()["faults"] == []
     assert aep.get(f"{FS}/flows", sandbox="temp").status_code == 404
     assert aep.hook("GET", "/requests").json()["count"] == 4  # only the calls made after the reset
+
+
+# --- a create that commits late (commit_delay_ms) ---------------------------------------------------------
+
+def _source_body(name: str) -> dict:
+    return {"name": name, "connectionSpec": {"id": "073127a3-26e3-496c-9d94-9f48fb93fba8", "version": "1.0"},
+            "data": {"format": "json"}}
+
+
+def _named(aep, name: str) -> list[dict]:
+    return aep.get(f"{FS}/sourceConnections?property=name=={name}").json()["items"]
+
+
+def test_commit_delay_creates_the_object_after_the_client_gave_up(aep):
+    armed = aep.hook("POST", "/faults", json={"method": "POST", "path": "/sourceConnections$", "commit_delay_ms": 1500})
+    assert armed.json()["faults"][0]["commit_delay_ms"] == 1500
+    aep.hook("DELETE", "/requests")
+    with pytest.raises(requests.ConnectionError):
+        aep.post(f"{FS}/sourceConnections", json=_source_body("late"))
+    assert _named(aep, "late") == []  # the client got no answer and nothing exists yet
+    assert aep.hook("GET", "/faults").json() == {"faults": [], "pending_late_commits": 1}
+    deadline = time.monotonic() + 20
+    while not _named(aep, "late") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert len(_named(aep, "late")) == 1  # committed once, after the client gave up
+    assert aep.hook("GET", "/faults").json()["pending_late_commits"] == 0
+    posts = [r for r in aep.hook("GET", "/requests").json()["requests"] if r["method"] == "POST"]
+    assert posts == [{"method": "POST", "path": f"{FS}/sourceConnections", "status": 201, "sandbox": "prod"}]
+
+
+def test_reset_cancels_a_pending_late_commit(aep):
+    aep.hook("POST", "/faults", json={"method": "POST", "path": "/sourceConnections$", "commit_delay_ms": 800})
+    with pytest.raises(requests.ConnectionError):
+        aep.post(f"{FS}/sourceConnections", json=_source_body("never"))
+    aep.reset()
+    assert aep.hook("GET", "/faults").json()["pending_late_commits"] == 0
+    time.sleep(1.2)
+    assert _named(aep, "never") == []
+
+
+@pytest.mark.parametrize("body, message", [
+    ({"commit_delay_ms": 100, "status": 500}, "commit_delay_ms cannot be combined"),
+    ({"commit_delay_ms": -1}, "commit_delay_ms"),
+    ({"commit_delay": 100}, "commit_delay: Extra inputs are not permitted"),
+    ({"count": "2"}, "count: Input should be a valid integer"),
+])
+def test_fault_body_is_validated(aep, body, message):
+    response = aep.hook("POST", "/faults", json=body)
+    assert response.status_code == 400 and message in response.json()["detail"], response.text
+    assert aep.hook("GET", "/faults").json()["faults"] == []

@@ -85,6 +85,28 @@ def missing_field(field: str) -> ApiError:
     return flow_error("1455-400", f"Missing field {field}")
 
 
+def invalid_field(field: str, expected: str) -> ApiError:
+    """[UNVERIFIED] AEP's code for a field of the wrong type; 1455-400 like a missing field."""
+    return flow_error("1455-400", f"Invalid field {field}: must be {expected}")
+
+
+def _check_object_fields(doc: dict, names: tuple[str, ...]) -> None:
+    for name in names:
+        if name in doc and not isinstance(doc[name], dict):
+            raise invalid_field(name, "an object")
+
+
+def _check_transformations(transformations: Any) -> None:
+    if not isinstance(transformations, list) or not all(isinstance(t, dict) for t in transformations):
+        raise invalid_field("transformations", "an array of objects")
+    for transformation in transformations:
+        params = transformation.get("params", {})
+        if not isinstance(params, dict):
+            raise invalid_field("transformations[].params", "an object")
+        if str(transformation.get("name", "")).lower() == "mapping" and not isinstance(params.get("mappingId"), str):
+            raise missing_field("transformations[].params.mappingId")
+
+
 def reference_error(kind: str, object_id: Any) -> ApiError:
     return flow_error(REFERENCE_CODE, f"The referenced {kind} resource {object_id} does not exist in this sandbox.",
                       id=str(object_id), type=kind)
@@ -122,7 +144,7 @@ def build(store: Store, kind: str, ctx: RequestContext, body: dict, object_id: s
 
 
 def _connection_spec(ref: Any, kind: str) -> dict:
-    if not isinstance(ref, dict) or not ref.get("id"):
+    if not isinstance(ref, dict) or not isinstance(ref.get("id"), str) or not ref["id"]:
         raise missing_field("connectionSpec.id")
     spec = specs.connection_specs().get(ref["id"])
     role = {kinds.SOURCE_CONNECTIONS: "sourceSpec", kinds.TARGET_CONNECTIONS: "targetSpec"}.get(kind)
@@ -133,13 +155,16 @@ def _connection_spec(ref: Any, kind: str) -> dict:
 
 def _build_flow(store: Store, ctx: RequestContext, fields: dict, flow_id: str, base_url: str) -> dict:
     ref = fields.get("flowSpec")
-    if not isinstance(ref, dict) or not ref.get("id"):
+    if not isinstance(ref, dict) or not isinstance(ref.get("id"), str) or not ref["id"]:
         raise missing_field("flowSpec.id")
     flow_spec = specs.flow_specs().get(ref["id"])
     if flow_spec is None:
         raise flow_error("1413-400", f"Invalid flow spec id {ref['id']}.", id=ref["id"])
     fields["flowSpec"] = {"id": ref["id"], "version": str(ref.get("version", flow_spec["version"]))}
     fields.setdefault("transformations", [])
+    _check_transformations(fields["transformations"])
+    if not isinstance(fields.get("options") or {}, dict):
+        raise invalid_field("options", "an object")
     options = dict(fields.get("options") or {})
     if specs.is_streaming(flow_spec):
         options["inletUrl"] = f"{base_url}/collection/{secrets.token_hex(32)}"
@@ -173,7 +198,10 @@ def inlet_id_of(flow: dict) -> str | None:
 # --- validation shared by create and PATCH -----------------------------------------------------------
 
 def revalidate(store: Store, kind: str, ctx: RequestContext, doc: dict) -> dict:
-    """Check the references of ``doc``; returns it with derived fields recomputed."""
+    """Check the shape and references of ``doc``; returns it with derived fields recomputed."""
+    _check_object_fields(doc, ("params", "data", "auth", "options", "connectionSpec", "flowSpec"))
+    if kind == kinds.FLOWS:
+        _check_transformations(doc.get("transformations", []))
     if kind == kinds.CONNECTIONS:
         _check_auth(doc)
     if kind in (kinds.SOURCE_CONNECTIONS, kinds.TARGET_CONNECTIONS) and doc.get("baseConnectionId"):

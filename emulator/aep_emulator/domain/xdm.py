@@ -245,11 +245,11 @@ def _check_node(node: object, path: str, lookup: Lookup) -> None:
     if not isinstance(node, dict):
         raise bad_request(f"Field '{path}' must be an object")
     if "$ref" in node:
-        if not lookup(node["$ref"]):
+        if not isinstance(node["$ref"], str) or not lookup(node["$ref"]):
             raise bad_request(f"Field '{path}' references an unknown resource: {node['$ref']}")
         return
     field_type = node.get("type")
-    if field_type not in _FIELD_TYPES:
+    if not isinstance(field_type, str) or field_type not in _FIELD_TYPES:
         raise bad_request(f"Field '{path}' has an invalid or missing type: {field_type!r}")
     if field_type == "array":
         _check_node(node.get("items"), f"{path}[]", lookup)
@@ -265,7 +265,9 @@ def _check_node(node: object, path: str, lookup: Lookup) -> None:
                                   "and do not start with '_'")
             _check_node(child, f"{path}.{name}", lookup)
     required = node.get("required", [])
-    if not isinstance(required, list) or any(r not in node.get("properties", {}) for r in required):
+    props = node.get("properties")
+    if not isinstance(required, list) or any(not isinstance(r, str) or not isinstance(props, dict) or r not in props
+                                             for r in required):
         raise bad_request(f"'required' of '{path}' must list fields defined in its 'properties'")
 
 
