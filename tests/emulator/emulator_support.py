@@ -26,7 +26,6 @@ CHATLIO_FIELDS = {"UUID": "visitor.UUID", "chatlio_email": "visitor.email", "mes
                   "slackchannel_ID": "slackChannelId"}
 
 
-
 # --- scenario builders (through the public APIs) ---------------------------------------------------
 
 FS = "/data/foundation/flowservice"

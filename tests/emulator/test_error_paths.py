@@ -6,7 +6,7 @@ import pytest
 import requests
 
 from emulator_support import (CHATLIO_PAYLOAD, FS, TENANT, create_chatlio_flow, create_chatlio_schema, create_dataset,
-                      create_mapping_set, create_source_connection, create_target_connection, flow_body)
+                              create_mapping_set, create_source_connection, create_target_connection, flow_body)
 
 FLOW_TYPE = "https://ns.adobe.com/aep/errors/FLOW-"
 DCS_TYPE = "https://ns.adobe.com/adobecloud/problem/data-collection-service-"

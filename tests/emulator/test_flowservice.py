@@ -6,8 +6,8 @@ import pytest
 import requests
 
 from emulator_support import (CHATLIO_SPEC, DATA_LAKE_SPEC, FS, STREAMING_FLOW_SPEC, create_chatlio_flow,
-                      create_chatlio_schema, create_dataset, create_mapping_set, create_source_connection,
-                      create_target_connection, flow_body)
+                              create_chatlio_schema, create_dataset, create_mapping_set, create_source_connection,
+                              create_target_connection, flow_body)
 
 ETAG = re.compile(r'^"[0-9a-f]{8}-0000-0200-0000-[0-9a-f]{8}0000"$')
 

@@ -6,12 +6,14 @@ openapi-core cannot evaluate its patternProperties (TypeError inside jsonschema)
 
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import requests
 import yaml
 from openapi_core import OpenAPI
 from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse
+from openapi_schema_validator import OAS30Validator
 
 from emulator_support import CHATLIO_PAYLOAD, EXPERIENCE_EVENT, FS, SHARED_MISSING, create_chatlio_flow, flow_body, shared_dir
 
@@ -54,16 +56,10 @@ def test_flow_service_responses_match_spec(aep):
         assert_valid(openapi, response)
 
 
-
 # --- every other spec: response bodies checked with jsonschema against the operation's response schema ---
 # openapi-core cannot load catalog.yaml, schema-registry.yaml (Swagger 2.0), sandbox.yaml or
 # streaming-ingestion.yaml (integer YAML keys, invalid examples), so these are checked directly: the
 # operation's response schema, `$ref`s resolved, validated by openapi-schema-validator's OAS 3.0 validator.
-
-from urllib.parse import quote  # noqa: E402
-
-from openapi_schema_validator import OAS30Validator  # noqa: E402
-
 SR = "/data/foundation/schemaregistry"
 DP = "/data/foundation/conversion"
 CAT = "/data/foundation/catalog"
@@ -179,8 +175,8 @@ def test_other_services_responses_match_spec(aep):
             "name": "other", "schemaRef": {"id": schema_id, "contentType": XED_V1}})),
         ("catalog.yaml", "GET /dataSets", aep.get(f"{CAT}/dataSets")),
         ("catalog.yaml", "GET /dataSets/{DATASET_ID}", aep.get(f"{CAT}/dataSets/{dataset_id}")),
-        ("catalog.yaml", "PATCH /dataSets/{DATASET_ID}", aep.patch(f"{CAT}/dataSets/{dataset_id}",
-                                                                    json={"description": "patched"})),
+        ("catalog.yaml", "PATCH /dataSets/{DATASET_ID}",
+         aep.patch(f"{CAT}/dataSets/{dataset_id}", json={"description": "patched"})),
         ("schema-registry.yaml", "GET /stats", aep.get(f"{SR}/stats")),
         ("schema-registry.yaml", "GET /{CONTAINER_ID}/fieldgroups",
          aep.get(f"{SR}/tenant/fieldgroups", headers={"Accept": XED_ID})),

@@ -239,16 +239,14 @@ class _Parser:
         node = self._and()
         while self._peek("||"):
             self.pos += 1
-            left, right = node, self._and()
-            node = lambda e, l=left, r=right: bool(l(e)) or bool(r(e))
+            node = _either(node, self._and())
         return node
 
     def _and(self) -> Getter:
         node = self._compare()
         while self._peek("&&"):
             self.pos += 1
-            left, right = node, self._compare()
-            node = lambda e, l=left, r=right: bool(l(e)) and bool(r(e))
+            node = _both(node, self._compare())
         return node
 
     def _compare(self) -> Getter:
@@ -257,7 +255,7 @@ class _Parser:
             if self._peek(op):
                 self.pos += 1
                 right = self._unary()
-                return lambda e, l=left, r=right, f=fn: _safe_compare(f, l(e), r(e))
+                return _compared(fn, left, right)
         return left
 
     def _unary(self) -> Getter:
@@ -339,6 +337,18 @@ class _Parser:
         return lambda e: fn(*[arg(e) for arg in args])
 
 
+def _either(left: Getter, right: Getter) -> Getter:
+    return lambda event: bool(left(event)) or bool(right(event))
+
+
+def _both(left: Getter, right: Getter) -> Getter:
+    return lambda event: bool(left(event)) and bool(right(event))
+
+
+def _compared(fn: Callable, left: Getter, right: Getter) -> Getter:
+    return lambda event: _safe_compare(fn, left(event), right(event))
+
+
 def _safe_compare(fn: Callable, left: Any, right: Any) -> bool:
     try:
         return fn(left, right)
@@ -379,6 +389,7 @@ def path_getter(parts: list) -> Getter:
         return lambda e: e.get(key) if isinstance(e, dict) else None
     if len(parts) == 2 and all(isinstance(p, str) for p in parts):
         first, second = parts
+
         def get2(e):
             inner = e.get(first)
             return inner.get(second) if isinstance(inner, dict) else None

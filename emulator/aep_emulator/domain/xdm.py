@@ -478,7 +478,9 @@ def _parse_clause(clause: str) -> Callable[[dict], bool]:
             pattern = re.compile(wanted)
         except re.error as exc:
             raise bad_request(f"Invalid regular expression in property filter '{clause}': {exc}") from None
-        compare: Callable[[str, str], bool] = lambda text, _: pattern.search(text) is not None  # noqa: E731
+
+        def compare(text: str, _: str) -> bool:
+            return pattern.search(text) is not None
     else:
         compare = _TEXT_OPS[op]
 

@@ -133,4 +133,3 @@ ENDPOINTS = [
 
 def routes(emu: Emulator) -> list[Route]:
     return platform_routes(emu, BASE, ENDPOINTS, service=SERVICE)
-
