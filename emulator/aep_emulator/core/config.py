@@ -129,12 +129,14 @@ class Config:
     public_url: str | None = None
     synchronous: str = "NORMAL"  # SQLite PRAGMA synchronous: NORMAL survives kill -9, FULL also power loss
     _clients: dict[str, OrgConfig] = field(default_factory=dict, repr=False)
+    _orgs: dict[str, OrgConfig] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self._clients = {cid: org for org in self.orgs for cid in org.credentials}
+        self._orgs = {org.id: org for org in self.orgs}
 
     def org(self, org_id: str) -> OrgConfig | None:
-        return next((o for o in self.orgs if o.id == org_id), None)
+        return self._orgs.get(org_id)
 
     def org_of_client(self, client_id: str) -> OrgConfig | None:
         return self._clients.get(client_id)

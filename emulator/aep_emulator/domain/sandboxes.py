@@ -46,7 +46,12 @@ def all_for(config: Config, store: Store, org_id: str) -> list[dict]:
 
 
 def find(config: Config, store: Store, org_id: str, name: str) -> dict | None:
-    return next((s for s in all_for(config, store, org_id) if s["name"] == name), None)
+    """A sandbox of the org by name (runtime sandboxes are stored under their name)."""
+    org = config.org(org_id)
+    if org is None:
+        return None
+    configured = next((s for s in _configured(org) if s["name"] == name), None)
+    return configured or store.get(kinds.SANDBOXES, org_id, "", name)
 
 
 def default_name(config: Config, store: Store, org_id: str) -> str:

@@ -34,12 +34,31 @@ class Endpoint:
     handler: Callable
 
 
+def _by_path(endpoints: list[Endpoint]) -> dict[str, dict[str, Callable]]:
+    """path -> {method: handler}, in the order the paths first appear (one Starlette route per path keeps
+    routing cheap: the router tries routes one by one)."""
+    table: dict[str, dict[str, Callable]] = {}
+    for endpoint in endpoints:
+        handlers = table.setdefault(endpoint.path, {})
+        for method in endpoint.methods:
+            if method in handlers:
+                raise ValueError(f"{method} {endpoint.path} is declared twice")
+            handlers[method] = endpoint.handler
+    return table
+
+
 def platform_routes(emu: Emulator, base: str, endpoints: list[Endpoint], service: str,
                     needs_sandbox: bool = True) -> list[Route]:
     """Starlette routes for a platform service's endpoints (gateway checks first).
 
     ``service`` picks the sandbox error style: ``"flowservice"`` uses FLOW codes, others the generic body."""
-    return [platform_route(emu, base + e.path, e.handler, list(e.methods), service, needs_sandbox) for e in endpoints]
+    routes = []
+    for path, handlers in _by_path(endpoints).items():
+        async def handle(request: Request, handlers=handlers) -> Response:
+            ctx = authorize(emu, request, service, needs_sandbox)
+            return await handlers[request.method](emu, request, ctx)
+        routes.append(Route(base + path, handle, methods=list(handlers)))
+    return routes
 
 
 def platform_route(emu: Emulator, path: str, handler: PlatformHandler, methods: list[str], service: str,
@@ -54,12 +73,12 @@ def platform_route(emu: Emulator, path: str, handler: PlatformHandler, methods: 
 
 def public_routes(emu: Emulator, base: str, endpoints: list[Endpoint]) -> list[Route]:
     """Starlette routes for endpoints that take no platform credentials."""
-    def bound(handler: PublicHandler):
-        async def handle(request: Request) -> Response:
-            return await handler(emu, request)
-        handle.__name__ = getattr(handler, "__name__", "endpoint")
-        return handle
-    return [Route(base + e.path, bound(e.handler), methods=list(e.methods)) for e in endpoints]
+    routes = []
+    for path, handlers in _by_path(endpoints).items():
+        async def handle(request: Request, handlers=handlers) -> Response:
+            return await handlers[request.method](emu, request)
+        routes.append(Route(base + path, handle, methods=list(handlers)))
+    return routes
 
 
 def authorize(emu: Emulator, request: Request, service: str, needs_sandbox: bool = True) -> RequestContext:

@@ -9,7 +9,8 @@ from starlette.routing import Route
 from aep_emulator.routes import catalog, dataprep, flowservice, hooks, ims, inlet, sandboxes, schemaregistry
 from aep_emulator.runtime import Emulator
 
-SERVICES = (ims, sandboxes, flowservice, catalog, schemaregistry, dataprep, inlet, hooks)
+# In routing order: the router tries each route in turn, so the busiest services come first.
+SERVICES = (inlet, flowservice, catalog, schemaregistry, dataprep, sandboxes, ims, hooks)
 
 
 def all_routes(emu: Emulator) -> list[Route]:

@@ -24,7 +24,7 @@ CATALOGUES = {"connectionSpecs": specs.connection_specs, "flowSpecs": specs.flow
 
 def _kind(request: Request) -> str:
     """The collection of ``/{kind}`` or ``/{kind}/{id}`` (the first path segment after the base)."""
-    return request.url.path[len(BASE) + 1:].split("/", 1)[0]
+    return request.scope["path"][len(BASE) + 1:].split("/", 1)[0]
 
 
 # --- catalogue ---------------------------------------------------------------------------------------
@@ -117,17 +117,17 @@ async def get_run(emu: Emulator, request: Request, ctx: RequestContext) -> Respo
     return json_response({"items": [run]})
 
 
-ENDPOINTS = [
-    *(Endpoint(f"/{kind}", ("GET",), list_specs) for kind in CATALOGUES),
-    *(Endpoint(f"/{kind}/{{id}}", ("GET",), get_spec) for kind in CATALOGUES),
-    Endpoint("/runs", ("GET",), list_runs),
-    Endpoint("/runs/{id}", ("GET",), get_run),
-    Endpoint("/flows/{id}/action", ("POST",), flow_action),
-    *(Endpoint(f"/{kind}", ("GET",), list_objects) for kind in kinds.FLOW_SERVICE_KINDS),
-    *(Endpoint(f"/{kind}", ("POST",), create_object) for kind in kinds.FLOW_SERVICE_KINDS),
+ENDPOINTS = [  # the hot paths first: the router tries one path after the other
     *(Endpoint(f"/{kind}/{{id}}", ("GET",), get_object) for kind in kinds.FLOW_SERVICE_KINDS),
     *(Endpoint(f"/{kind}/{{id}}", ("PATCH",), patch_object) for kind in kinds.FLOW_SERVICE_KINDS),
     *(Endpoint(f"/{kind}/{{id}}", ("DELETE",), delete_object) for kind in kinds.FLOW_SERVICE_KINDS),
+    *(Endpoint(f"/{kind}", ("GET",), list_objects) for kind in kinds.FLOW_SERVICE_KINDS),
+    *(Endpoint(f"/{kind}", ("POST",), create_object) for kind in kinds.FLOW_SERVICE_KINDS),
+    Endpoint("/flows/{id}/action", ("POST",), flow_action),
+    Endpoint("/runs", ("GET",), list_runs),
+    Endpoint("/runs/{id}", ("GET",), get_run),
+    *(Endpoint(f"/{kind}", ("GET",), list_specs) for kind in CATALOGUES),
+    *(Endpoint(f"/{kind}/{{id}}", ("GET",), get_spec) for kind in CATALOGUES),
 ]
 
 
