@@ -5,17 +5,25 @@
 (b) Flow Service GET /flows/{id} latency at 50 concurrent clients.
 
     .venv/bin/python benchmarks/bench_emulator.py [--seconds 10] [--connections 64] [--url URL]
+    .venv/bin/python benchmarks/bench_emulator.py --baseline-ref 481f22a [--rounds 2]
 
 Without --url it starts ``python -m aep_emulator --port 0`` with a temporary data dir. The client runs in
-this process and shares the machine's cores with the server."""
+this process and shares the machine's cores with the server, so absolute figures depend on the machine's
+load: ``--baseline-ref REF`` also runs the emulator as it was at git REF (``git archive REF emulator``), the
+two alternately for ``--rounds`` rounds under the same load, and prints the ratios (this / baseline).
+Goals (issue 11): GET /flows/{id} p99 <= 20 ms at 50 connections, inlet >= 2,000 events/s durable."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import json
+import os
 import statistics
+import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from pathlib import Path
@@ -83,12 +91,25 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] * 1000
 
 
-def report(name: str, elapsed: float, latencies: list[float], statuses: dict[int, int]) -> None:
+def summary(elapsed: float, latencies: list[float], statuses: dict[int, int]) -> dict:
+    return {"rate": len(latencies) / elapsed, "p50": percentile(latencies, .50), "p99": percentile(latencies, .99),
+            "statuses": statuses}
+
+
+def report(name: str, elapsed: float, latencies: list[float], statuses: dict[int, int]) -> dict:
     count = len(latencies)
     print(f"{name}: {count} requests in {elapsed:.2f}s = {count / elapsed:,.0f} req/s; statuses {statuses}; "
           f"latency ms p50 {percentile(latencies, .50):.2f} p95 {percentile(latencies, .95):.2f} "
           f"p99 {percentile(latencies, .99):.2f} max {max(latencies) * 1000:.2f} "
-          f"mean {statistics.fmean(latencies) * 1000:.2f}")
+          f"mean {statistics.fmean(latencies) * 1000:.2f}", flush=True)
+    return summary(elapsed, latencies, statuses)
+
+
+def load_average() -> str:
+    try:
+        return " ".join(f"{v:.2f}" for v in os.getloadavg())
+    except OSError:
+        return "n/a"
 
 
 def main() -> None:
@@ -97,19 +118,60 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="ingestion duration")
     parser.add_argument("--connections", type=int, default=64, help="concurrent inlet connections")
     parser.add_argument("--get-requests", type=int, default=20000, help="GET /flows/{id} requests in (b)")
+    parser.add_argument("--baseline-ref", help="also measure the emulator at this git ref, side by side")
+    parser.add_argument("--rounds", type=int, default=1, help="alternating rounds with --baseline-ref")
     args = parser.parse_args()
-    process = None
-    if not args.url:
-        process = EmulatorProcess(data_dir=Path(tempfile.mkdtemp(prefix="aep-bench-")))
-    url = args.url or process.url
-    try:
-        run(url, args)
-    finally:
-        if process:
+    if args.url:
+        run(args.url, args)
+        return
+    if not args.baseline_ref:
+        measure(None, args)
+        return
+    with tempfile.TemporaryDirectory(prefix="aep-bench-baseline-") as tree:
+        archive = subprocess.run(["git", "archive", args.baseline_ref, "emulator"], cwd=REPO, check=True,
+                                 capture_output=True).stdout
+        tarfile.open(fileobj=io.BytesIO(archive)).extractall(tree)
+        results: dict[str, list[dict]] = {"this": [], "baseline": []}
+        for round_ in range(args.rounds):
+            for label, source in (("this", None), ("baseline", Path(tree) / "emulator")):
+                print(f"--- round {round_ + 1}, {label} ({args.baseline_ref if source else 'working tree'}); "
+                      f"load average {load_average()}", flush=True)
+                results[label].append(measure(source, args))
+        print_ratios(results, args.baseline_ref)
+
+
+def measure(source: Path | None, args: argparse.Namespace) -> dict:
+    """Start an emulator (the working tree's, or the one under ``source``) with a fresh data dir and run (a), (b)."""
+    data_dir = Path(tempfile.mkdtemp(prefix="aep-bench-"))
+    if source is None:
+        process = EmulatorProcess(data_dir=data_dir)
+        try:
+            return run(process.url, args)
+        finally:
             process.stop()
+    env = {**os.environ, "PYTHONPATH": str(source)}
+    proc = subprocess.Popen([sys.executable, "-m", "aep_emulator", "--host", "127.0.0.1", "--port", "0",
+                             "--data-dir", str(data_dir)], cwd=source, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
+    try:
+        url = proc.stdout.readline().split()[-1]
+        return run(url, args)
+    finally:
+        proc.terminate()
+        proc.wait(10)
 
 
-def run(url: str, args: argparse.Namespace) -> None:
+def print_ratios(results: dict[str, list[dict]], ref: str) -> None:
+    def best(label: str, part: str, key: str, pick) -> float:
+        return pick(r[part][key] for r in results[label])
+    print(f"=== this tree / {ref} (best of {len(results['this'])} rounds each)")
+    for part, key, pick, better in (("inlet", "rate", max, "higher"), ("get", "rate", max, "higher"),
+                                    ("get", "p99", min, "lower")):
+        mine, theirs = best("this", part, key, pick), best("baseline", part, key, pick)
+        print(f"{part} {key}: {mine:,.2f} vs {theirs:,.2f} = {mine / theirs:.2f}x ({better} is better)")
+
+
+def run(url: str, args: argparse.Namespace) -> dict:
     aep = Aep(url)
     aep.hook("POST", "/reset")
     scenario = create_chatlio_flow(aep, name="bench flow")
@@ -119,15 +181,17 @@ def run(url: str, args: argparse.Namespace) -> None:
     post = raw_request("POST", inlet, {"Content-Type": "application/json"}, json.dumps(CHATLIO_PAYLOAD).encode())
     asyncio.run(drive(url, post, 8, 1.0))  # warm-up
     elapsed, latencies, statuses = asyncio.run(drive(url, post, args.connections, args.seconds))
-    report(f"(a) inlet ingestion, {args.connections} connections", elapsed, latencies, statuses)
+    inlet_summary = report(f"(a) inlet ingestion, {args.connections} connections", elapsed, latencies, statuses)
     stored = aep.hook("GET", f"/datasets/{scenario['dataset_id']}/records").json()["count"]
-    run = aep.get(f"{FS}/runs?property=flowId=={scenario['flow_id']}").json()["items"][0]
-    print(f"    records stored {stored:,}; run recordSummary {run['metrics']['recordSummary']}")
+    run_doc = aep.get(f"{FS}/runs?property=flowId=={scenario['flow_id']}").json()["items"][0]
+    print(f"    records stored {stored:,}; run recordSummary {run_doc['metrics']['recordSummary']}")
 
     get = raw_request("GET", f"{url}{FS}/flows/{scenario['flow_id']}", aep.headers("prod"))
     asyncio.run(drive(url, get, 50, 30, 2000))  # warm-up
     elapsed, latencies, statuses = asyncio.run(drive(url, get, 50, 60, args.get_requests))
-    report("(b) GET /flows/{id}, 50 concurrent clients", elapsed, latencies, statuses)
+    get_summary = report("(b) GET /flows/{id}, 50 concurrent clients", elapsed, latencies, statuses)
+    print(f"    load average {load_average()}", flush=True)
+    return {"inlet": inlet_summary, "get": get_summary}
 
 
 if __name__ == "__main__":
