@@ -151,6 +151,14 @@ def _bodies(scenario, schema_id):
         ("POST", f"{SR}/tenant/schemas", {"type": "object", "title": "s", "allOf": [{"$ref": EXPERIENCE_EVENT}]}),
         ("POST", f"{DP}/mappingSets", {"outputSchema": {"schemaRef": {"id": schema_id, "contentType": "x"}},
                                        "mappings": mappings}),
+        ("PUT", f"{DP}/mappingSets/{scenario['mapping_id']}",
+         {"outputSchema": {"schemaRef": {"id": schema_id}}, "mappings": mappings + [
+             {"sourceType": "EXPRESSION", "source": "uuid()", "destination": "_id"},
+             {"sourceType": "EXPRESSION", "source": "now()", "destination": "timestamp"}]}),
+        ("PUT", f"{SR}/tenant/schemas/{quote(schema_id, safe='')}",
+         {"type": "object", "title": "s2", "allOf": [{"$ref": EXPERIENCE_EVENT}]}),
+        ("PATCH", f"{SR}/tenant/schemas/{quote(schema_id, safe='')}",
+         [{"op": "replace", "path": "/title", "value": "s3"}]),
         ("POST", f"{DP}/mappingSets/validate", {"outputSchema": {"schemaRef": {"id": schema_id}},
                                                 "mappings": mappings}),
         ("POST", f"{DP}/mappingSets/preview", {"data": [{"message": "m"}], "mappingSet": {

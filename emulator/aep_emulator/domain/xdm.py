@@ -253,22 +253,28 @@ def _check_node(node: object, path: str, lookup: Lookup) -> None:
         raise bad_request(f"Field '{path}' has an invalid or missing type: {field_type!r}")
     if field_type == "array":
         _check_node(node.get("items"), f"{path}[]", lookup)
-    elif field_type == "object":
-        props = node.get("properties")
-        if props is None and isinstance(node.get("additionalProperties"), dict):
-            return
-        if not isinstance(props, dict):
-            raise bad_request(f"Object field '{path}' must define 'properties'")
-        for name, child in props.items():
-            if not _FIELD_NAME.match(name):
-                raise bad_request(f"Invalid field name '{name}' under '{path}': use letters, digits, '_' or '-' "
-                                  "and do not start with '_'")
-            _check_node(child, f"{path}.{name}", lookup)
+    elif field_type == "object" and not _check_properties(node, path, lookup):
+        return
     required = node.get("required", [])
     props = node.get("properties")
     if not isinstance(required, list) or any(not isinstance(r, str) or not isinstance(props, dict) or r not in props
                                              for r in required):
         raise bad_request(f"'required' of '{path}' must list fields defined in its 'properties'")
+
+
+def _check_properties(node: dict, path: str, lookup: Lookup) -> bool:
+    """Check an object field's properties; False for a map (``additionalProperties`` only, nothing more to check)."""
+    props = node.get("properties")
+    if props is None and isinstance(node.get("additionalProperties"), dict):
+        return False
+    if not isinstance(props, dict):
+        raise bad_request(f"Object field '{path}' must define 'properties'")
+    for name, child in props.items():
+        if not _FIELD_NAME.match(name):
+            raise bad_request(f"Invalid field name '{name}' under '{path}': use letters, digits, '_' or '-' "
+                              "and do not start with '_'")
+        _check_node(child, f"{path}.{name}", lookup)
+    return True
 
 
 def validate_schema_body(body: object, lookup: Lookup) -> tuple[str, list[str]]:
