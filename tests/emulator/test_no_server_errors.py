@@ -191,3 +191,12 @@ def test_hook_bodies_of_the_wrong_shape_never_answer_500(aep):
                     failures.append((path, where, wrong, response.status_code, response.text[:160]))
         aep.hook("DELETE", "/faults")
     assert failures == []
+
+
+@pytest.mark.parametrize("method", ["HEAD", "OPTIONS", "PUT", "TRACE"])
+def test_other_methods_never_answer_500(populated, method):
+    aep, scenario = populated
+    for path in (f"{FS}/flows", f"{FS}/flows/{scenario['flow_id']}", f"{CAT}/dataSets", f"{SR}/tenant/schemas",
+                 f"{DP}/mappingSets", f"{SBX}/sandboxes", "/ims/token/v3", "/collection/x", "/_emulator/health"):
+        response = aep.request(method, path)
+        assert response.status_code < 500, (method, path, response.status_code)

@@ -44,6 +44,9 @@ def _by_path(endpoints: list[Endpoint]) -> dict[str, dict[str, Callable]]:
             if method in handlers:
                 raise ValueError(f"{method} {endpoint.path} is declared twice")
             handlers[method] = endpoint.handler
+    for handlers in table.values():
+        if "GET" in handlers:
+            handlers.setdefault("HEAD", handlers["GET"])  # Starlette answers HEAD wherever GET is allowed
     return table
 
 
