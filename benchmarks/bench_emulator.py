@@ -2,7 +2,9 @@
 
 (a) sustained inlet ingestion of the Chatlio sample payload through a real flow (mapping + durable SQLite
     storage, answer after commit), driven by keep-alive HTTP/1.1 asyncio connections;
-(b) Flow Service GET /flows/{id} latency at 50 concurrent clients.
+(b) Flow Service GET /flows/{id} latency at 50 concurrent clients;
+(c) with --baseline-ref: the server's CPU time per GET by id, in process (the ASGI app called directly, no
+    network, ``time.process_time``), which the machine's load barely moves: the steadiest side-by-side ratio.
 
     .venv/bin/python benchmarks/bench_emulator.py [--seconds 10] [--connections 64] [--url URL]
     .venv/bin/python benchmarks/bench_emulator.py --baseline-ref 481f22a [--rounds 2]
@@ -33,7 +35,8 @@ import uvloop
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "emulator"))
-from emulator_support import CHATLIO_PAYLOAD, FS, Aep, EmulatorProcess, create_chatlio_flow  # noqa: E402
+from emulator_support import (CHATLIO_PAYLOAD, CHATLIO_SPEC, CLIENT_ID, CLIENT_SECRET, FS, ORG, Aep,  # noqa: E402
+                              EmulatorProcess, create_chatlio_flow)
 
 
 def raw_request(method: str, url: str, headers: dict[str, str], body: bytes = b"") -> bytes:
@@ -120,7 +123,11 @@ def main() -> None:
     parser.add_argument("--get-requests", type=int, default=20000, help="GET /flows/{id} requests in (b)")
     parser.add_argument("--baseline-ref", help="also measure the emulator at this git ref, side by side")
     parser.add_argument("--rounds", type=int, default=1, help="alternating rounds with --baseline-ref")
+    parser.add_argument("--asgi-cpu", action="store_true", help="only (c), for the emulator on sys.path; prints JSON")
     args = parser.parse_args()
+    if args.asgi_cpu:
+        print(json.dumps(asyncio.run(asgi_cpu())))
+        return
     if args.url:
         run(args.url, args)
         return
@@ -137,6 +144,9 @@ def main() -> None:
                 print(f"--- round {round_ + 1}, {label} ({args.baseline_ref if source else 'working tree'}); "
                       f"load average {load_average()}", flush=True)
                 results[label].append(measure(source, args))
+                cpu = asgi_cpu_of(source)
+                print(f"(c) server CPU per GET /flows/{{id}} in process: {cpu['us_per_get']:.1f} us", flush=True)
+                results[label][-1]["asgi"] = cpu
         print_ratios(results, args.baseline_ref)
 
 
@@ -166,9 +176,58 @@ def print_ratios(results: dict[str, list[dict]], ref: str) -> None:
         return pick(r[part][key] for r in results[label])
     print(f"=== this tree / {ref} (best of {len(results['this'])} rounds each)")
     for part, key, pick, better in (("inlet", "rate", max, "higher"), ("get", "rate", max, "higher"),
-                                    ("get", "p99", min, "lower")):
+                                    ("get", "p99", min, "lower"), ("asgi", "us_per_get", min, "lower")):
         mine, theirs = best("this", part, key, pick), best("baseline", part, key, pick)
         print(f"{part} {key}: {mine:,.2f} vs {theirs:,.2f} = {mine / theirs:.2f}x ({better} is better)")
+
+
+def asgi_cpu_of(source: Path | None) -> dict:
+    """(c) in a fresh interpreter, for the working tree's emulator or the one under ``source``."""
+    env = {**os.environ, **({"PYTHONPATH": str(source)} if source else {})}
+    out = subprocess.run([sys.executable, __file__, "--asgi-cpu"], env=env, check=True, capture_output=True,
+                         text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+async def asgi_cpu(requests_count: int = 20000) -> dict:
+    """Server CPU per ``GET /flows/{id}``-like request (a source connection by id), the ASGI app called directly."""
+    from aep_emulator.app import create_app
+
+    app = create_app()
+
+    async def call(method: str, path: str, headers: dict, body: bytes = b"") -> tuple[int, bytes]:
+        scope = {"type": "http", "method": method, "path": path, "raw_path": path.encode(), "query_string": b"",
+                 "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()], "http_version": "1.1",
+                 "scheme": "http", "server": ("127.0.0.1", 80), "client": ("127.0.0.1", 1), "root_path": ""}
+        messages = []
+        pending = [{"type": "http.request", "body": body, "more_body": False}]
+
+        async def receive():
+            return pending.pop() if pending else {"type": "http.disconnect"}
+
+        async def send(message):
+            messages.append(message)
+        await app(scope, receive, send)
+        return messages[0]["status"], b"".join(m.get("body", b"") for m in messages[1:])
+
+    form = f"grant_type=client_credentials&client_id={CLIENT_ID}&client_secret={CLIENT_SECRET}".encode()
+    _, token = await call("POST", "/ims/token/v3", {"content-type": "application/x-www-form-urlencoded"}, form)
+    headers = {"authorization": "Bearer " + json.loads(token)["access_token"], "x-api-key": CLIENT_ID,
+               "x-gw-ims-org-id": ORG, "x-sandbox-name": "prod"}
+    body = json.dumps({"name": "bench", "connectionSpec": {"id": CHATLIO_SPEC, "version": "1.0"}}).encode()
+    status, created = await call("POST", f"{FS}/sourceConnections", {**headers, "content-type": "application/json"},
+                                 body)
+    assert status == 201, created
+    path = f"{FS}/sourceConnections/{json.loads(created)['id']}"
+    for _ in range(2000):
+        await call("GET", path, headers)
+    started = time.process_time()
+    for _ in range(requests_count):
+        status, _ = await call("GET", path, headers)
+    cpu = time.process_time() - started
+    assert status == 200
+    app.emulator.close()
+    return {"us_per_get": cpu / requests_count * 1e6}
 
 
 def run(url: str, args: argparse.Namespace) -> dict:
