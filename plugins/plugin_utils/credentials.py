@@ -10,7 +10,8 @@ controller-side action plugin (``prepare_forked``), in the task's worker process
 
 * fetches the token itself, from the play's shared token store (``module_utils/token_cache.py``: one IMS
   request per token lifetime for the whole play), with the client secret of the task arguments or of
-  ``AEP_CLIENT_SECRET``;
+  ``AEP_CLIENT_SECRET``; without a store (``AEP_TOKEN_CACHE=0``) it fetches a fresh token per task, since the
+  module could not replace an expired one;
 * removes ``client_secret`` from the module's arguments and ``AEP_CLIENT_SECRET`` from the environment the
   module inherits (the worker process serves this one task, so no other task is affected);
 * hands the token over in the module's environment (``AEP_ACCESS_TOKEN``, which the module reads as the
@@ -79,7 +80,8 @@ def prepare_forked(module_name, args, transport):
             token = client.fetch_token()
             return args, dict(changed=False, access_token=token['access_token'], token_type=token['token_type'],
                               expires_in=token['expires_in'])
-        token = client.access_token
+        # without a shared store the given token's expiry is unknown, and the module cannot replace it after a 401
+        token = client.access_token if client.token_store is not None else client.fetch_token()['access_token']
     except (AepError, InputError) as err:
         result = failure_kwargs(err, None, params)
         result['failed'] = True
