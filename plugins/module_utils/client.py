@@ -59,7 +59,6 @@ DEFAULT_IMS_URL = 'https://ims-na1.adobelogin.com'
 DEFAULT_SCOPES = ['openid', 'session', 'AdobeID', 'read_organizations', 'additional_info.projectedProductContext']
 
 RETRY_STATUSES = (429, 500, 502, 503, 504)
-IDEMPOTENT_METHODS = ('GET', 'PUT', 'PATCH', 'DELETE', 'HEAD')
 DEFAULT_RETRIES = 5
 DEFAULT_RETRY_DEADLINE = 120.0
 DEFAULT_RETRY_BACKOFF = 1.0
@@ -475,6 +474,7 @@ class AepClient:
         With a ``client_secret``, tokens come from the play's shared token store (``token_cache``) unless
         ``token_store=None`` is passed or ``AEP_TOKEN_CACHE=0``.
         """
+        check_retry_options(params)
         policy = dict(max_retries=params.get('retries'), retry_deadline=params.get('retry_deadline'),
                       backoff_base=params.get('retry_backoff'))
         options = dict((k, v) for k, v in policy.items() if v is not None)
@@ -775,11 +775,6 @@ class AepClient:
             return AepResponse(response.status_code, response.headers, _parse_body(response))
         raise self._error(method, url, service, response, auth_error)
 
-    def retry_delay(self, response, attempt):
-        """Seconds to wait after ``response``: its ``Retry-After`` (seconds or HTTP date), else the backoff."""
-        after = parse_retry_after(response.headers.get('Retry-After'))
-        return after if after is not None else self.backoff(attempt)
-
     def _describe_exception(self, exc, url):
         """A short reason: what failed, where, and the OS-level cause when there is one."""
         origin = '%s://%s' % urlsplit(url)[:2]
@@ -804,6 +799,23 @@ class AepClient:
                    status=response.status_code, code=self.redact(code), title=self.redact(title),
                    request_id=request_id, method=method, url=url, service=service, body=self.redact(body),
                    retry_after=parse_retry_after(response.headers.get('Retry-After')))
+
+
+_RETRY_OPTIONS = (
+    ('retries', 'AEP_RETRIES', lambda v: v >= 0, 'a whole number of retries, 0 or more (0 turns retries off)'),
+    ('retry_deadline', 'AEP_RETRY_DEADLINE', lambda v: v > 0, 'a number of seconds greater than 0'),
+    ('retry_backoff', 'AEP_RETRY_BACKOFF', lambda v: v >= 0, 'a number of seconds, 0 or more'),
+)
+
+
+def check_retry_options(params):
+    """Raise ``engine.InputError`` for a retry option that cannot work, before any request."""
+    for name, env, valid, expected in _RETRY_OPTIONS:
+        value = params.get(name)
+        if value is not None and not valid(value):
+            from ansible_collections.aep.platform.plugins.module_utils.engine import InputError
+            raise InputError('%s: must be %s, got %s (option %s or environment variable %s)'
+                             % (name, expected, value, name, env), field=name)
 
 
 def token_margin_expiry(expires_in):

@@ -167,6 +167,16 @@ def test_from_params_uses_connection_options():
     assert (policy.retries, policy.deadline, policy.backoff) == (2, 9.5, 0.25)
 
 
+@pytest.mark.parametrize('option, value', [('retries', -1), ('retry_deadline', 0), ('retry_backoff', -0.5)])
+def test_bad_retry_options_fail_before_any_request(option, value):
+    from ansible_collections.aep.platform.plugins.module_utils.engine import InputError
+    params = dict(client_id='c', org_id='o', client_secret='s', access_token=None)
+    params[option] = value
+    with pytest.raises(InputError) as info:
+        client_mod.AepClient.from_params(params, token_store=None)
+    assert info.value.field == option and option in info.value.msg and 'AEP_' in info.value.msg
+
+
 # --- retries (the policy itself: test_retry_policy.py) ----------------------------------------------
 
 def test_429_honours_retry_after_seconds(mocked, client, sleeps):
