@@ -110,9 +110,11 @@ notes:
     looked up, never sent again, and the task fails saying so if it has not appeared; a rerun converges. No duplicate."
   - "Access tokens are shared by the play's tasks: one task fetches a token (under a lock), the others use it; it is
     replaced shortly before it expires, or once after a 401. The shared record is encrypted with a key derived from
-    O(client_secret), so no file holds the secret or a token in clear. E(AEP_TOKEN_CACHE=0) turns sharing off."
-  - "When a module runs as a separate process (E(AEP_IN_PROCESS=0), or O(aep_in_process=false)), the controller fetches
-    the token and the module receives neither O(client_secret) nor the token among its arguments."
+    O(client_secret), so no file holds the secret or a token in clear. C(AEP_TOKEN_CACHE=0) in the environment
+    turns sharing off."
+  - "When a module runs as a separate process (C(AEP_IN_PROCESS=0) in the environment, or the variable
+    C(aep_in_process=false)), the controller fetches the token and the module receives neither O(client_secret)
+    nor the token among its arguments."
   - To fetch one token for a whole play explicitly, use M(aep.platform.token) and pass its result as O(access_token)
     in C(module_defaults) for C(group/aep.platform.aep).
 requirements:
