@@ -73,7 +73,10 @@ def test_dead_token_is_replaced_once():
     store = store_for()
     store.get(lambda: info('emu-at-token-one'))
     calls = []
-    fetch = lambda: calls.append(1) or info('emu-at-token-%d' % (len(calls) + 1))  # noqa: E731
+
+    def fetch():
+        calls.append(1)
+        return info('emu-at-token-%d' % (len(calls) + 1))
     assert store.get(fetch, dead='emu-at-token-one')['access_token'] == 'emu-at-token-2'
     # a second task that also got a 401 with the old token uses the replacement
     assert store.get(fetch, dead='emu-at-token-one')['access_token'] == 'emu-at-token-2' and calls == [1]
