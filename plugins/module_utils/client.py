@@ -727,7 +727,7 @@ class AepClient:
 
     def _schema_registry_ties(self, service, path, page_params, boundary, accept):
         """Schema Registry items whose primary sort key equals ``boundary`` (see ``paginate``)."""
-        primary = str(page_params.get('orderby') or 'title').split(',')[0].strip().lstrip('+-')
+        primary = str(page_params.get('orderby') or 'title').split(',', maxsplit=1)[0].strip().lstrip('+-')
         text = str(boundary)
         if ',' in text:  # a comma would split the filter clause; such a title is left to the strict-greater paging
             return []
