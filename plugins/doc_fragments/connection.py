@@ -78,13 +78,45 @@ options:
       - If not set, the value of the E(AEP_TIMEOUT) environment variable is used.
     type: int
     default: 30
+  retries:
+    description:
+      - How many times a failed call is repeated, after the first attempt, under the retry policy (see the notes).
+      - C(0) turns retries off.
+      - If not set, the value of the E(AEP_RETRIES) environment variable is used.
+    type: int
+    default: 5
+  retry_deadline:
+    description:
+      - Overall time, in seconds, within which a call and its retries must end. A wait (C(Retry-After) or backoff)
+        that would end after it is not started and the last error is reported.
+      - If not set, the value of the E(AEP_RETRY_DEADLINE) environment variable is used.
+    type: float
+    default: 120.0
+  retry_backoff:
+    description:
+      - First backoff delay, in seconds, when the answer has no C(Retry-After). The n-th retry waits a random time
+        between half and all of O(retry_backoff) * 2^n, capped at 30 seconds.
+      - If not set, the value of the E(AEP_RETRY_BACKOFF) environment variable is used.
+    type: float
+    default: 1.0
 notes:
   - HTTP(S) proxies are taken from the standard E(HTTPS_PROXY), E(HTTP_PROXY) and E(NO_PROXY) environment variables.
-  - Calls are retried on HTTP 429, 502, 503, 504 and connection errors, honouring C(Retry-After), otherwise with capped
-    exponential backoff and jitter. Creates (POST) are never retried blindly; the object is looked up by its identity first,
-    so a lost response never creates a duplicate.
-  - A module run fetches at most one access token. To fetch one token for a whole play, use M(aep.platform.token)
-    and pass its result as O(access_token) in C(module_defaults) for C(group/aep.platform.aep).
+  - "Retry policy, the same for reads, creates, updates and deletes: HTTP 429, 500, 502, 503, 504, connection errors and
+    timeouts are retried up to O(retries) times within O(retry_deadline) seconds, waiting as C(Retry-After) says (however
+    long, within the deadline), otherwise with jittered exponential backoff from O(retry_backoff)."
+  - "A create (POST) is sent again only when AEP certainly did not act on it: after a 429, or when the connection failed
+    before the request was sent. After a 5xx the object is looked up by its identity before it is created again. When a
+    create got no answer (O(timeout) passed, or the connection dropped), AEP may still be making the object: it is
+    looked up, never sent again, and the task fails saying so if it has not appeared; a rerun converges. No duplicate."
+  - "Access tokens are shared by the play's tasks: one task fetches a token (under a lock), the others use it; it is
+    replaced shortly before it expires, or once after a 401. The shared record is encrypted with a key derived from
+    O(client_secret), so no file holds the secret or a token in clear. C(AEP_TOKEN_CACHE=0) in the environment
+    turns sharing off."
+  - "When a module runs as a separate process (C(AEP_IN_PROCESS=0) in the environment, or the variable
+    C(aep_in_process=false)), the controller fetches the token and the module receives neither O(client_secret)
+    nor the token among its arguments."
+  - To fetch one token for a whole play explicitly, use M(aep.platform.token) and pass its result as O(access_token)
+    in C(module_defaults) for C(group/aep.platform.aep).
 requirements:
   - python >= 3.9
   - requests

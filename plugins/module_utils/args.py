@@ -32,6 +32,9 @@ CONNECTION_SPEC = dict(
     validate_certs=dict(type='bool', default=True, fallback=_env('AEP_VALIDATE_CERTS')),
     ca_path=dict(type='path', fallback=_env('AEP_CA_PATH')),
     timeout=dict(type='int', default=30, fallback=_env('AEP_TIMEOUT')),
+    retries=dict(type='int', default=5, fallback=_env('AEP_RETRIES')),
+    retry_deadline=dict(type='float', default=120.0, fallback=_env('AEP_RETRY_DEADLINE')),
+    retry_backoff=dict(type='float', default=1.0, fallback=_env('AEP_RETRY_BACKOFF')),
 )
 
 # access_token and client_secret may both be set (for example the token in module_defaults and the

@@ -4,9 +4,10 @@
 
 """HTTP client for the Adobe Experience Platform APIs.
 
-One ``AepClient`` per module run: it fetches at most one IMS token (lazily), sends every AEP header,
-retries idempotent calls on 429/502/503/504 and connection errors, follows each service's pagination
-style and turns error responses into typed ``AepError`` exceptions whose text never contains a secret.
+One ``AepClient`` per module run: it gets its IMS token lazily (shared with the play's other tasks through
+``token_cache``), sends every AEP header, applies the one ``RetryPolicy`` to every call, follows each
+service's pagination style to the last page and turns error responses into typed ``AepError`` exceptions
+whose text never contains a secret.
 
 Proxies come from the standard ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY`` environment variables
 (requests reads them).
@@ -57,8 +58,11 @@ DEFAULT_PLATFORM_URL = 'https://platform.adobe.io'
 DEFAULT_IMS_URL = 'https://ims-na1.adobelogin.com'
 DEFAULT_SCOPES = ['openid', 'session', 'AdobeID', 'read_organizations', 'additional_info.projectedProductContext']
 
-RETRY_STATUSES = (429, 502, 503, 504)
-IDEMPOTENT_METHODS = ('GET', 'PUT', 'PATCH', 'DELETE', 'HEAD')
+RETRY_STATUSES = (429, 500, 502, 503, 504)
+DEFAULT_RETRIES = 5
+DEFAULT_RETRY_DEADLINE = 120.0
+DEFAULT_RETRY_BACKOFF = 1.0
+DEFAULT_BACKOFF_MAX = 30.0
 REDACTED = '********'
 MAX_PAGES = 1000
 MIN_SECRET_LENGTH = 8
@@ -84,11 +88,17 @@ class AepError(Exception):
         self.service = service
         self.body = body
         self.retry_after = retry_after
+        self.attempts = 1
+        self.retries_exhausted = False
 
     @property
     def transient(self):
-        """True when repeating the call later may succeed (rate limit, 5xx, connection failure)."""
-        return self.status in (429, 500, 502, 503, 504)
+        """True when the caller may try again after looking the object up (see ``RetryPolicy``).
+
+        A rate limit, a 5xx or a connection failure is transient, unless the client already spent the retry
+        policy on this call (``retries_exhausted``): then trying again now goes beyond the stated policy.
+        """
+        return self.status in RETRY_STATUSES and not self.retries_exhausted
 
     def __str__(self):
         return self.summary()
@@ -146,7 +156,7 @@ class ConnectionFailure(AepError):
 
     @property
     def transient(self):
-        return True
+        return not self.retries_exhausted
 
 
 class UnexpectedResponseError(AepError):
@@ -294,13 +304,122 @@ def _page_sandbox(body, params):
     return items, _next_params(((body.get('_links') or {}).get('next') or {}).get('href'))
 
 
+# Per service: the page reader and the parameters sent on the first page. Data Prep lists the most recently
+# updated first unless told otherwise, so its offset pages are sorted by creation date (an object updated
+# meanwhile does not move between pages); Catalog lists in creation order already. Schema Registry pages only
+# when ``orderby`` is sent (at most 300 results otherwise, with no next page).
 PAGERS = {
     FLOW_SERVICE: (_page_flow_service, {}),
     CATALOG: (_page_catalog, {'limit': 100, 'start': 0}),
-    SCHEMA_REGISTRY: (_page_schema_registry, {}),
-    DATA_PREP: (_page_data_prep, {'limit': 100, 'start': 0}),
+    SCHEMA_REGISTRY: (_page_schema_registry, {'orderby': 'title'}),
+    DATA_PREP: (_page_data_prep, {'limit': 100, 'start': 0, 'orderBy': '+createdDate'}),
     SANDBOX_MANAGEMENT: (_page_sandbox, {}),
 }
+
+
+# ---------------------------------------------------------------------------------------------------
+# Retry policy
+# ---------------------------------------------------------------------------------------------------
+
+class RetryPolicy:
+    """The one retry policy of every IMS and AEP call, declared once and applied by ``AepClient``.
+
+    Written as a declaration in the manner of amazon.aws ``AWSRetry.jittered_backoff(retries, delay,
+    max_delay)``: ``policy.call(func, retry_if)`` (or the ``policy.retrying(retry_if)`` decorator) runs ``func``
+    and repeats it while ``retry_if(error)`` holds and the policy allows another attempt.
+
+    What is retried (``retryable``):
+      * HTTP 429, 500, 502, 503 and 504 (``RETRY_STATUSES``), and connection failures: refused or reset
+        connections, DNS failures, connect and read timeouts (``ConnectionFailure``).
+      * Reads, updates and deletes (GET, HEAD, PUT, PATCH, DELETE) and IMS token requests: all of these.
+      * Creates (POST): only what AEP certainly did not act on: 429 (refused before processing) and a
+        connection that failed before the request was sent (refused, DNS, TLS, connect timeout). A POST
+        that may have reached AEP (read timeout, connection dropped after sending, 5xx) is never sent
+        again by the client; it raises at once so that the caller looks the object up first.
+
+    How many times and for how long:
+      * at most ``retries`` repeats after the first attempt (option ``retries``, ``AEP_RETRIES``, default 5);
+      * within ``deadline`` seconds from the first attempt (option ``retry_deadline``, ``AEP_RETRY_DEADLINE``,
+        default 120): a wait that would end after the deadline is not started, the last error is raised;
+      * the wait is the answer's ``Retry-After`` (seconds or HTTP date), however long, as long as it ends
+        within the deadline; otherwise jittered capped exponential backoff, a random value in
+        ``[c/2, c]`` with ``c = min(backoff_max, backoff * 2**n)`` for the n-th repeat (option
+        ``retry_backoff``, ``AEP_RETRY_BACKOFF``, default 1 s; ``backoff_max`` 30 s).
+
+    Contract of the raised ``AepError`` (read by ``engine.Resource.create_once``):
+      * ``transient``: True when the caller may look the object up and then try again; False once the
+        client spent the policy on the call (``retries_exhausted``) or for a non-transient status.
+      * ``maybe_delivered`` (``ConnectionFailure`` only): True when the request may have reached AEP without
+        an answer (read timeout, connection dropped after sending); AEP may still be acting on it, so a
+        POST must not be sent again: look the object up, and fail when it has not appeared.
+      * ``retry_after``: the server's ``Retry-After`` in seconds, or None; ``attempts``: attempts made.
+    """
+
+    def __init__(self, retries=DEFAULT_RETRIES, deadline=DEFAULT_RETRY_DEADLINE, backoff=DEFAULT_RETRY_BACKOFF,
+                 backoff_max=DEFAULT_BACKOFF_MAX, statuses=RETRY_STATUSES, sleep=None, clock=None):
+        self.retries = max(0, int(retries))
+        self.deadline = float(deadline)
+        self.backoff = float(backoff)
+        self.backoff_max = float(backoff_max)
+        self.statuses = tuple(statuses)
+        self.sleep = sleep or time.sleep
+        self.clock = clock or time.monotonic
+
+    def __repr__(self):
+        return 'RetryPolicy(retries=%r, deadline=%r, backoff=%r, backoff_max=%r, statuses=%r)' % (
+            self.retries, self.deadline, self.backoff, self.backoff_max, self.statuses)
+
+    @property
+    def attempts(self):
+        """The most attempts of one call: the first plus ``retries``."""
+        return self.retries + 1
+
+    def retryable(self, err, method):
+        """True when ``err`` from a ``method`` call may be repeated as it is (see the class docstring)."""
+        if isinstance(err, ConnectionFailure):
+            return method != 'POST' or not err.maybe_delivered or err.service == 'ims'
+        if err.status not in self.statuses:
+            return False
+        return method != 'POST' or err.status == 429 or err.service == 'ims'
+
+    def backoff_delay(self, attempt):
+        """Jittered capped exponential backoff for the ``attempt``-th repeat (0-based), in seconds."""
+        cap = min(self.backoff_max, self.backoff * (2 ** attempt))
+        return cap / 2.0 + random.uniform(0, cap / 2.0)
+
+    def delay(self, err, attempt):
+        """Seconds to wait before repeating after ``err``: its ``Retry-After``, else the backoff."""
+        after = getattr(err, 'retry_after', None)
+        return after if after is not None else self.backoff_delay(attempt)
+
+    def call(self, func, retry_if):
+        """``func()``, repeated while ``retry_if(error)`` holds for the ``AepError`` it raises and the policy
+        allows; the last error is raised with ``attempts`` and ``retries_exhausted`` set."""
+        started = self.clock()
+        attempt = 0
+        while True:
+            try:
+                return func()
+            except AepError as err:
+                err.attempts = attempt + 1
+                if not retry_if(err):
+                    raise
+                wait = self.delay(err, attempt)
+                if attempt >= self.retries or self.clock() + wait - started > self.deadline:
+                    err.retries_exhausted = True
+                    raise
+                self.sleep(wait)
+                attempt += 1
+
+    def retrying(self, retry_if):
+        """Decorator form of ``call``: ``@policy.retrying(lambda err: err.status == 503)``."""
+        def decorate(func):
+            def wrapper(*args, **kwargs):
+                return self.call(lambda: func(*args, **kwargs), retry_if)
+            wrapper.__name__ = getattr(func, '__name__', 'retrying')
+            wrapper.__doc__ = getattr(func, '__doc__', None)
+            return wrapper
+        return decorate
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -311,52 +430,88 @@ class AepClient:
     """Talks to IMS and the platform on behalf of one module run.
 
     Give either ``access_token`` or ``client_secret`` (or both: the token is used first and the secret
-    only to replace it after a 401). ``sleep`` and ``session`` are injectable for tests.
+    only to replace it after a 401, or when the shared token store knows it has expired or been replaced).
+    ``retry_policy`` (or ``retries``/``retry_deadline``/``backoff_base``/``backoff_max``) sets the
+    ``RetryPolicy``; ``token_store`` shares tokens between the play's tasks (``token_cache.TokenStore``).
+    ``sleep``, ``clock`` and ``session`` are injectable for tests.
     """
 
     def __init__(self, client_id, org_id, sandbox='prod', client_secret=None, access_token=None,
                  scopes=None, platform_url=DEFAULT_PLATFORM_URL, ims_url=DEFAULT_IMS_URL,
-                 validate_certs=True, ca_path=None, timeout=30, max_retries=5, connection_retries=2,
-                 backoff_base=1.0, backoff_max=30.0, sleep=None, session=None):
+                 validate_certs=True, ca_path=None, timeout=30, max_retries=DEFAULT_RETRIES,
+                 retry_deadline=DEFAULT_RETRY_DEADLINE, backoff_base=DEFAULT_RETRY_BACKOFF, backoff_max=DEFAULT_BACKOFF_MAX,
+                 retry_policy=None, token_store=None, sleep=None, clock=None, session=None):
         self.client_id = client_id
         self.org_id = org_id
         self.sandbox = sandbox
         self._client_secret = client_secret
         self._access_token = access_token
+        self._token_expires_at = None  # time.time() after which the token is no longer used (known for fetched tokens)
+        self._given_token_checked = access_token is None
         self.scopes = list(scopes or DEFAULT_SCOPES)
         self.platform_url = (platform_url or DEFAULT_PLATFORM_URL).rstrip('/')
         self.ims_url = (ims_url or DEFAULT_IMS_URL).rstrip('/')
         self.verify = ca_path if ca_path else bool(validate_certs)
         self.timeout = timeout
-        self.max_retries = max_retries
-        self.connection_retries = min(connection_retries, max_retries)
-        self.backoff_base = backoff_base
-        self.backoff_max = backoff_max
         self.sleep = sleep or time.sleep
+        self.retry_policy = retry_policy or RetryPolicy(retries=max_retries, deadline=retry_deadline,
+                                                        backoff=backoff_base, backoff_max=backoff_max,
+                                                        sleep=self._sleep, clock=clock)
+        self.token_store = token_store
         self.session = session if session is not None else requests.Session()
         self.token_fetches = 0
         self.token_info = None
         self._secrets = set()
         self._remember(client_secret, access_token)
 
+    def _sleep(self, seconds):
+        self.sleep(seconds)
+
     @classmethod
     def from_params(cls, params, **kwargs):
-        """Build a client from a module's validated parameters (the connection options)."""
+        """Build a client from a module's validated parameters (the connection options).
+
+        With a ``client_secret``, tokens come from the play's shared token store (``token_cache``) unless
+        ``token_store=None`` is passed or ``AEP_TOKEN_CACHE=0``.
+        """
+        check_retry_options(params)
+        policy = dict(max_retries=params.get('retries'), retry_deadline=params.get('retry_deadline'),
+                      backoff_base=params.get('retry_backoff'))
+        options = dict((k, v) for k, v in policy.items() if v is not None)
+        options.update(kwargs)
+        if 'token_store' not in options and params.get('client_secret') and params.get('client_id'):
+            from ansible_collections.aep.platform.plugins.module_utils.token_cache import shared_token_store
+            options['token_store'] = shared_token_store(
+                ims_url=params.get('ims_url') or DEFAULT_IMS_URL, client_id=params['client_id'],
+                client_secret=params['client_secret'], org_id=params.get('org_id'), scopes=params.get('scopes'))
         return cls(
             client_id=params.get('client_id'), org_id=params.get('org_id'), sandbox=params.get('sandbox') or 'prod',
             client_secret=params.get('client_secret'), access_token=params.get('access_token'),
             scopes=params.get('scopes'), platform_url=params.get('platform_url'), ims_url=params.get('ims_url'),
             validate_certs=params.get('validate_certs', True), ca_path=params.get('ca_path'),
-            timeout=params.get('timeout') or 30, **kwargs)
+            timeout=params.get('timeout') or 30, **options)
 
     def __repr__(self):
         return 'AepClient(platform_url=%r, org_id=%r, sandbox=%r, client_id=%r)' % (
             self.platform_url, self.org_id, self.sandbox, self.client_id)
 
+    @property
+    def max_retries(self):
+        """``retry_policy.retries`` (kept for callers of 0.1)."""
+        return self.retry_policy.retries
+
+    @max_retries.setter
+    def max_retries(self, value):
+        self.retry_policy.retries = max(0, int(value))
+
+    def backoff(self, attempt):
+        """The policy's jittered backoff for the ``attempt``-th repeat, in seconds (see ``RetryPolicy``)."""
+        return self.retry_policy.backoff_delay(attempt)
+
     def with_sandbox(self, sandbox):
         """A client for another sandbox that shares this one's token and HTTP session."""
-        if not self._access_token and self.has_credentials:
-            self.fetch_token()  # fetch once here, not once per clone
+        if self.has_credentials:
+            self.access_token  # pylint: disable=pointless-statement  # fetch once here, not once per clone
         clone = AepClient.__new__(AepClient)
         clone.__dict__.update(self.__dict__)
         clone.sandbox = sandbox
@@ -391,7 +546,16 @@ class AepClient:
         return bool(self.client_id and self._client_secret)
 
     def fetch_token(self):
-        """Request a new access token (OAuth server-to-server). Returns the IMS response dict."""
+        """Request a new access token from IMS (OAuth server-to-server) and return the IMS response dict
+        (``access_token``, ``token_type``, ``expires_in`` seconds). The token is also offered to the shared
+        token store, so the play's other tasks use it until it is close to expiry."""
+        info = self._fetch_from_ims()
+        if self.token_store is not None:
+            self.token_store.offer(info)
+        self._use_token(info)
+        return dict(self.token_info)
+
+    def _fetch_from_ims(self):
         if not self.has_credentials:
             raise AuthenticationError('client_id and client_secret are required to fetch an access token',
                                       method='POST', url=self.ims_url + '/ims/token/v3')
@@ -409,20 +573,44 @@ class AepClient:
             raise AuthenticationError('IMS returned no access_token', status=response.status, method='POST',
                                       url=self.ims_url + '/ims/token/v3', service='ims')
         self.token_fetches += 1
-        self._access_token = body['access_token']
+        self._remember(body['access_token'])
+        return {'access_token': body['access_token'], 'token_type': body.get('token_type', 'bearer'),
+                'expires_in': body.get('expires_in'), 'fetched_at': time.time()}
+
+    def _use_token(self, info):
+        self._access_token = info['access_token']
         self._remember(self._access_token)
-        self.token_info = {
-            'access_token': body['access_token'],
-            'token_type': body.get('token_type', 'bearer'),
-            'expires_in': body.get('expires_in'),
-        }
-        return dict(self.token_info)
+        expires_in = info.get('expires_in')
+        fetched_at = info.get('fetched_at') or time.time()
+        self._token_expires_at = (fetched_at + token_margin_expiry(expires_in)) if expires_in else None
+        self.token_info = {'access_token': info['access_token'], 'token_type': info.get('token_type', 'bearer'),
+                           'expires_in': expires_in}
+
+    def _obtain_token(self, dead=None):
+        """A token for the next call: from the shared store (which fetches one for the whole play when it has
+        none that is valid, or only ``dead``), else straight from IMS."""
+        if self.token_store is not None and self.has_credentials:
+            info = self.token_store.get(self._fetch_from_ims, dead=dead)
+        else:
+            info = self._fetch_from_ims()
+        self._use_token(info)
 
     @property
     def access_token(self):
-        """The bearer token, fetched on first use."""
+        """The bearer token: the given one, or one from the shared store or IMS, replaced before it expires."""
+        if not self._given_token_checked:
+            self._given_token_checked = True
+            if self.token_store is not None and self.has_credentials:
+                state, record = self.token_store.status(self._access_token)
+                if state == 'current':  # the shared token: its expiry is known, it is replaced in time
+                    self._use_token(record)
+                elif state == 'retired':  # already replaced by another task: no 401 needed to learn it
+                    self._obtain_token(dead=self._access_token)
+        if self._access_token and self._token_expires_at is not None and time.time() >= self._token_expires_at \
+                and self.has_credentials:
+            self._obtain_token(dead=self._access_token)
         if not self._access_token:
-            self.fetch_token()
+            self._obtain_token()
         return self._access_token
 
     # --- platform calls --------------------------------------------------------------------------
@@ -449,14 +637,13 @@ class AepClient:
     def request(self, method, service, path, params=None, json=None, accept=None, headers=None, retry=None):
         """Call the platform and return an ``AepResponse``; raise an ``AepError`` on failure.
 
-        ``retry`` defaults to True for GET/PUT/PATCH/DELETE and False for POST (a lost POST response
-        must be resolved by looking the object up, see engine.Resource.create_once).
-        A 401 with credentials available refreshes the token once and repeats the call.
+        Failures are retried as ``RetryPolicy`` states (a POST only when AEP certainly did not act on it);
+        ``retry=False`` turns retries off for this call. A 401 with credentials available replaces the token
+        once (through the shared token store) and repeats the call.
         """
         method = method.upper()
         url = self.url(service, path)
-        if retry is None:
-            retry = method in IDEMPOTENT_METHODS
+        retry = True if retry is None else retry
         refreshed = False
         while True:
             request_headers = self.headers(accept, json is not None, headers)  # may fetch the token
@@ -467,7 +654,7 @@ class AepClient:
                 if err.status != 401 or refreshed or not self.has_credentials:
                     raise
                 refreshed = True
-                self._access_token = None
+                self._obtain_token(dead=self._access_token)
 
     def get(self, service, path, params=None, accept=None, headers=None):
         return self.request('GET', service, path, params=params, accept=accept, headers=headers).body
@@ -479,7 +666,7 @@ class AepClient:
         except NotFoundError:
             return None
 
-    def post(self, service, path, json=None, params=None, accept=None, headers=None, retry=False):
+    def post(self, service, path, json=None, params=None, accept=None, headers=None, retry=None):
         return self.request('POST', service, path, params=params, json=json, accept=accept, headers=headers,
                             retry=retry).body
 
@@ -493,29 +680,62 @@ class AepClient:
         return self.request('DELETE', service, path, params=params, accept=accept, headers=headers).body
 
     def paginate(self, service, path, params=None, accept=None, style=None):
-        """Yield every item of a list endpoint, following the service's pagination style.
+        """Yield every item of a list endpoint, following the service's pagination style to the last page.
 
-        ``style`` defaults to ``service`` (see ``PAGERS``). A Catalog 404 on a filtered list means
-        "no match" and yields nothing.
+        ``style`` defaults to ``service`` (see ``PAGERS``, which also adds the parameters a service needs to
+        page at all: Schema Registry pages only when ``orderby`` is sent). A Catalog 404 on a filtered list
+        means "no match" and yields nothing. A listing is never cut short silently: a service that repeats
+        a page link, or more than ``MAX_PAGES`` pages, raises ``UnexpectedResponseError``.
+
+        Schema Registry's ``start`` is the primary sort key's value of the last item (strictly greater
+        values come next), so objects that share the title of a page's last item could fall between two
+        pages: at each page boundary the items with that title are listed too (one more call per page,
+        only for lists longer than a page), and every item is yielded once (by ``$id``).
         """
-        pager, defaults = PAGERS[style or service]
+        kind = style or service
+        pager, defaults = PAGERS[kind]
         page_params = dict(defaults)
         page_params.update(params or {})
-        seen = set()
+        seen_pages = set()
+        seen_ids = set()
         for dummy in range(MAX_PAGES):
             try:
                 body = self.get(service, path, params=page_params, accept=accept)
             except NotFoundError:
-                if (style or service) == CATALOG:
+                if kind == CATALOG:
                     return
                 raise
             items, nxt = pager(body if body is not None else {}, page_params)
-            yield from items
-            key = tuple(sorted((nxt or {}).items()))
-            if not nxt or key in seen:
+            if kind == SCHEMA_REGISTRY and nxt:
+                items = items + self._schema_registry_ties(service, path, page_params, nxt['start'], accept)
+            for item in items:
+                if kind == SCHEMA_REGISTRY and isinstance(item, dict) and item.get('$id'):
+                    if item['$id'] in seen_ids:
+                        continue
+                    seen_ids.add(item['$id'])
+                yield item
+            if not nxt:
                 return
-            seen.add(key)
+            key = tuple(sorted(nxt.items()))
+            if key in seen_pages:
+                raise UnexpectedResponseError('the list repeats the page %r; refusing to return a partial list' % (nxt,),
+                                              method='GET', url=self.url(service, path), service=service)
+            seen_pages.add(key)
             page_params.update(nxt)
+        raise UnexpectedResponseError('the list has more than %d pages; refusing to return a partial list' % MAX_PAGES,
+                                      method='GET', url=self.url(service, path), service=service)
+
+    def _schema_registry_ties(self, service, path, page_params, boundary, accept):
+        """Schema Registry items whose primary sort key equals ``boundary`` (see ``paginate``)."""
+        primary = str(page_params.get('orderby') or 'title').split(',', maxsplit=1)[0].strip().lstrip('+-')
+        text = str(boundary)
+        if ',' in text:  # a comma would split the filter clause; such a title is left to the strict-greater paging
+            return []
+        clauses = [c for c in [page_params.get('property')] if c]
+        params = dict((k, v) for k, v in page_params.items() if k not in ('start', 'property'))
+        params['property'] = ','.join(clauses + ['%s==%s' % (primary, text)])
+        body = self.get(service, path, params=params, accept=accept) or {}
+        return [item for item in (body.get('results') or []) if str(item.get(primary, '')) == text]
 
     def list(self, service, path, params=None, accept=None, style=None):
         """All items of a list endpoint as a list (see ``paginate``)."""
@@ -524,38 +744,36 @@ class AepClient:
     # --- transport ------------------------------------------------------------------------------
 
     def _send(self, method, url, service, retry, headers, params=None, json=None, data=None, auth_error=False):
-        attempt = 0
-        while True:
+        """One call under the retry policy (``retry=False``: a single attempt)."""
+        state = {'ambiguous': False}
+
+        def attempt():
             try:
-                response = self.session.request(method, url, params=params, json=json, data=data, headers=headers,
-                                                timeout=self.timeout, verify=self.verify)
-            except requests.exceptions.RequestException as exc:
-                error = ConnectionFailure(self._describe_exception(exc, url), method=method, url=url, service=service,
-                                          maybe_delivered=_maybe_delivered(exc))
-                if retry and attempt < self.connection_retries:
-                    self.sleep(self.backoff(attempt))
-                    attempt += 1
-                    continue
-                raise error
-            if 200 <= response.status_code < 300:
-                return AepResponse(response.status_code, response.headers, _parse_body(response))
-            if retry and response.status_code in RETRY_STATUSES and attempt < self.max_retries:
-                self.sleep(self.retry_delay(response, attempt))
-                attempt += 1
-                continue
-            raise self._error(method, url, service, response, auth_error)
+                return self._send_once(method, url, service, headers, params, json, data, auth_error)
+            except NotFoundError:
+                # a DELETE repeated after an attempt that may have been applied: the object is gone, as wanted
+                if method == 'DELETE' and state['ambiguous']:
+                    return AepResponse(204, {}, None)
+                raise
+            except AepError as err:
+                state['ambiguous'] = state['ambiguous'] or err.status is None or err.status >= 500
+                raise
 
-    def retry_delay(self, response, attempt):
-        """Seconds to wait: ``Retry-After`` (seconds or HTTP date, capped) or exponential backoff."""
-        after = parse_retry_after(response.headers.get('Retry-After'))
-        if after is not None:
-            return min(after, max(self.backoff_max, 60.0))
-        return self.backoff(attempt)
+        def retry_if(err):
+            return retry and self.retry_policy.retryable(err, method)
 
-    def backoff(self, attempt):
-        """Capped exponential backoff with jitter: a random value in [cap/2, cap]."""
-        cap = min(self.backoff_max, self.backoff_base * (2 ** attempt))
-        return cap / 2.0 + random.uniform(0, cap / 2.0)
+        return self.retry_policy.call(attempt, retry_if)
+
+    def _send_once(self, method, url, service, headers, params, json, data, auth_error):
+        try:
+            response = self.session.request(method, url, params=params, json=json, data=data, headers=headers,
+                                            timeout=self.timeout, verify=self.verify)
+        except requests.exceptions.RequestException as exc:
+            raise ConnectionFailure(self._describe_exception(exc, url), method=method, url=url, service=service,
+                                    maybe_delivered=_maybe_delivered(exc))
+        if 200 <= response.status_code < 300:
+            return AepResponse(response.status_code, response.headers, _parse_body(response))
+        raise self._error(method, url, service, response, auth_error)
 
     def _describe_exception(self, exc, url):
         """A short reason: what failed, where, and the OS-level cause when there is one."""
@@ -581,6 +799,30 @@ class AepClient:
                    status=response.status_code, code=self.redact(code), title=self.redact(title),
                    request_id=request_id, method=method, url=url, service=service, body=self.redact(body),
                    retry_after=parse_retry_after(response.headers.get('Retry-After')))
+
+
+_RETRY_OPTIONS = (
+    ('retries', 'AEP_RETRIES', lambda v: v >= 0, 'a whole number of retries, 0 or more (0 turns retries off)'),
+    ('retry_deadline', 'AEP_RETRY_DEADLINE', lambda v: v > 0, 'a number of seconds greater than 0'),
+    ('retry_backoff', 'AEP_RETRY_BACKOFF', lambda v: v >= 0, 'a number of seconds, 0 or more'),
+)
+
+
+def check_retry_options(params):
+    """Raise ``engine.InputError`` for a retry option that cannot work, before any request."""
+    for name, env, valid, expected in _RETRY_OPTIONS:
+        value = params.get(name)
+        if value is not None and not valid(value):
+            from ansible_collections.aep.platform.plugins.module_utils.engine import InputError
+            raise InputError('%s: must be %s, got %s (option %s or environment variable %s)'
+                             % (name, expected, value, name, env), field=name)
+
+
+def token_margin_expiry(expires_in):
+    """Seconds after its issue at which a token of ``expires_in`` seconds is replaced: a fifth of its lifetime
+    (at most 5 minutes) before it expires, so no call is made with a token about to expire."""
+    expires_in = float(expires_in)
+    return expires_in - min(300.0, expires_in / 5.0)
 
 
 def _parse_body(response):

@@ -329,11 +329,16 @@ def test_rate_limited_on_every_attempt_fails_clearly_without_writes(emulator, en
 @pytest.mark.parametrize("env", MODES)
 def test_latency_beyond_timeout_fails_clearly(emulator, env):
     fault(emulator, "GET", r"/flowservice/sourceConnections$", count=1000, latency_ms=3000)
-    run = run_playbook(emulator, [source_task(timeout=1)], extra_env=env)
+    run = run_playbook(emulator, [source_task(timeout=1, retries=2, retry_backoff=0.1)], extra_env=env)
     assert_no_traceback(run)
     result = run[0]
     assert result.failed and not result.changed, result
     msg = result["msg"]
     assert "GET /sourceConnections" in msg and "within 1 seconds" in msg, msg
     assert result["error_type"] == "ConnectionFailure"
+    # a timeout is retried like any read failure; the emulator logs a delayed request once it has answered it
+    deadline = time.monotonic() + 8
+    while len(log(emulator, "GET", "/sourceConnections")) < 3 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert len(log(emulator, "GET", "/sourceConnections")) == 3
     assert emulator.writes() == []

@@ -23,6 +23,12 @@ class SleepRecorder:
         self.calls.append(seconds)
 
 
+@pytest.fixture(autouse=True)
+def private_token_cache(tmp_path, monkeypatch):
+    """Each test its own shared-token directory (module_utils/token_cache.py), so no token crosses tests."""
+    monkeypatch.setenv('AEP_TOKEN_CACHE_DIR', str(tmp_path / 'token-cache'))
+
+
 @pytest.fixture
 def sleeps():
     return SleepRecorder()

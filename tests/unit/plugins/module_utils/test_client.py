@@ -20,6 +20,7 @@ from ansible_collections.aep.platform.plugins.module_utils.client import (
     SANDBOX_MANAGEMENT,
     SCHEMA_REGISTRY,
     ServerError,
+    UnexpectedResponseError,
     ValidationError,
     parse_error_body,
     parse_retry_after,
@@ -158,18 +159,48 @@ def test_tls_options(make_client):
 
 def test_from_params_uses_connection_options():
     params = dict(client_id='c', org_id='o', sandbox='stage', client_secret='s', access_token=None, scopes=['a'],
-                  platform_url='https://p.test/', ims_url='https://i.test', validate_certs=True, ca_path=None, timeout=7)
-    aep = client_mod.AepClient.from_params(params)
+                  platform_url='https://p.test/', ims_url='https://i.test', validate_certs=True, ca_path=None, timeout=7,
+                  retries=2, retry_deadline=9.5, retry_backoff=0.25)
+    aep = client_mod.AepClient.from_params(params, token_store=None)
     assert (aep.platform_url, aep.sandbox, aep.timeout, aep.scopes) == ('https://p.test', 'stage', 7, ['a'])
+    policy = aep.retry_policy
+    assert (policy.retries, policy.deadline, policy.backoff) == (2, 9.5, 0.25)
 
 
-# --- retries ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize('option, value', [('retries', -1), ('retry_deadline', 0), ('retry_backoff', -0.5)])
+def test_bad_retry_options_fail_before_any_request(option, value):
+    from ansible_collections.aep.platform.plugins.module_utils.engine import InputError
+    params = dict(client_id='c', org_id='o', client_secret='s', access_token=None)
+    params[option] = value
+    with pytest.raises(InputError) as info:
+        client_mod.AepClient.from_params(params, token_store=None)
+    assert info.value.field == option and option in info.value.msg and 'AEP_' in info.value.msg
+
+
+# --- retries (the policy itself: test_retry_policy.py) ----------------------------------------------
 
 def test_429_honours_retry_after_seconds(mocked, client, sleeps):
     mocked.get(FLOWS, status=429, headers={'Retry-After': '7'}, json={})
     mocked.get(FLOWS, json={'items': []})
     assert client.get(FLOW_SERVICE, '/flows') == {'items': []}
     assert sleeps.calls == [7.0]
+
+
+def test_retry_after_beyond_60s_is_honoured_within_the_deadline(mocked, make_client, sleeps):
+    aep = make_client(retry_deadline=600)
+    mocked.get(FLOWS, status=429, headers={'Retry-After': '200'}, json={})
+    mocked.get(FLOWS, json={'items': []})
+    assert aep.get(FLOW_SERVICE, '/flows') == {'items': []}
+    assert sleeps.calls == [200.0]  # no fixed 60 s cap
+
+
+def test_retry_after_beyond_the_deadline_gives_up_at_once(mocked, make_client, sleeps):
+    aep = make_client(retry_deadline=10)
+    mocked.get(FLOWS, status=429, headers={'Retry-After': '30'}, json={})
+    with pytest.raises(RateLimitedError) as info:
+        aep.get(FLOW_SERVICE, '/flows')
+    assert sleeps.calls == [] and len(mocked.calls) == 1
+    assert info.value.retries_exhausted and not info.value.transient and info.value.retry_after == 30.0
 
 
 def test_retry_after_http_date():
@@ -191,12 +222,25 @@ def test_503_backs_off_exponentially_with_cap(mocked, make_client, sleeps):
         assert cap / 2 <= delay <= cap
 
 
-@pytest.mark.parametrize('status', [502, 504])
-def test_gateway_errors_retried(mocked, client, status):
+@pytest.mark.parametrize('status', [500, 502, 503, 504])
+def test_server_errors_retried_on_delete(mocked, client, status):
     mocked.delete(FLOWS + '/x', status=status, json={})
     mocked.delete(FLOWS + '/x', status=204)
     assert client.delete(FLOW_SERVICE, '/flows/x') is None
     assert len(mocked.calls) == 2
+
+
+def test_delete_applied_before_a_lost_answer_is_a_success(mocked, client):
+    mocked.delete(FLOWS + '/x', body=requests.exceptions.ConnectionError('Connection aborted, RemoteDisconnected'))
+    mocked.delete(FLOWS + '/x', status=404, json={'title': 'Not found'})
+    assert client.delete(FLOW_SERVICE, '/flows/x') is None
+    assert len(mocked.calls) == 2
+
+
+def test_plain_404_on_delete_is_not_found(mocked, client):
+    mocked.delete(FLOWS + '/x', status=404, json={'title': 'Not found'})
+    with pytest.raises(NotFoundError):
+        client.delete(FLOW_SERVICE, '/flows/x')
 
 
 def test_connection_errors_retried(mocked, client, sleeps):
@@ -206,25 +250,53 @@ def test_connection_errors_retried(mocked, client, sleeps):
     assert len(sleeps.calls) == 1
 
 
-def test_post_is_never_retried(mocked, client, sleeps):
-    mocked.post(FLOWS, status=503, json={})
-    with pytest.raises(ServerError):
+@pytest.mark.parametrize('status', [500, 502, 503, 504])
+def test_post_5xx_is_not_sent_again_and_marked_for_lookup(mocked, client, sleeps, status):
+    mocked.post(FLOWS, status=status, json={})
+    with pytest.raises(ServerError) as info:
         client.post(FLOW_SERVICE, '/flows', json={})
     assert len(mocked.calls) == 1 and sleeps.calls == []
+    # transient: the engine may look the object up, then create it again (create_once)
+    assert info.value.transient and not info.value.retries_exhausted
 
 
-def test_post_429_raises_rate_limited_with_retry_after(mocked, client):
+def test_post_429_is_retried_then_marked_exhausted(mocked, make_client, sleeps):
+    aep = make_client(max_retries=2)
     mocked.post(FLOWS, status=429, headers={'Retry-After': '3'}, json={})
     with pytest.raises(RateLimitedError) as info:
-        client.post(FLOW_SERVICE, '/flows', json={})
-    assert info.value.retry_after == 3.0 and len(mocked.calls) == 1
+        aep.post(FLOW_SERVICE, '/flows', json={})
+    # AEP refuses a rate-limited request before acting on it: sending it again cannot duplicate anything
+    assert info.value.retry_after == 3.0 and len(mocked.calls) == 3 and sleeps.calls == [3.0, 3.0]
+    assert info.value.retries_exhausted and not info.value.transient and info.value.attempts == 3
 
 
-def test_post_connection_error_not_retried(mocked, client):
-    mocked.post(FLOWS, body=requests.exceptions.ConnectionError('lost'))
-    with pytest.raises(ConnectionFailure):
+def test_post_429_then_success(mocked, client):
+    mocked.post(FLOWS, status=429, headers={'Retry-After': '0'}, json={})
+    mocked.post(FLOWS, status=201, json={'id': 'new'})
+    assert client.post(FLOW_SERVICE, '/flows', json={}) == {'id': 'new'}
+    assert len(mocked.calls) == 2
+
+
+def test_post_connection_dropped_after_sending_is_not_retried(mocked, client):
+    mocked.post(FLOWS, body=requests.exceptions.ConnectionError('Connection aborted, RemoteDisconnected'))
+    with pytest.raises(ConnectionFailure) as info:
         client.post(FLOW_SERVICE, '/flows', json={})
     assert len(mocked.calls) == 1
+    assert info.value.maybe_delivered and info.value.transient
+
+
+def test_post_read_timeout_is_not_retried(mocked, client):
+    mocked.post(FLOWS, body=requests.exceptions.ReadTimeout('read timed out'))
+    with pytest.raises(ConnectionFailure) as info:
+        client.post(FLOW_SERVICE, '/flows', json={})
+    assert len(mocked.calls) == 1 and info.value.maybe_delivered
+
+
+def test_post_refused_connection_is_retried(mocked, client):
+    mocked.post(FLOWS, body=requests.exceptions.ConnectionError('[Errno 111] Connection refused'))
+    mocked.post(FLOWS, status=201, json={'id': 'new'})
+    assert client.post(FLOW_SERVICE, '/flows', json={}) == {'id': 'new'}
+    assert len(mocked.calls) == 2
 
 
 def test_retries_exhausted_raise_rate_limited(mocked, make_client, sleeps):
@@ -236,10 +308,17 @@ def test_retries_exhausted_raise_rate_limited(mocked, make_client, sleeps):
     assert info.value.status == 429
 
 
-def test_500_is_not_retried_for_reads(mocked, client):
+def test_single_500_on_a_read_is_retried(mocked, client):
     mocked.get(FLOWS, status=500, json={})
+    mocked.get(FLOWS, json={'items': []})
+    assert client.get(FLOW_SERVICE, '/flows') == {'items': []}
+    assert len(mocked.calls) == 2
+
+
+def test_retry_false_means_one_attempt(mocked, client):
+    mocked.get(FLOWS, status=503, json={})
     with pytest.raises(ServerError):
-        client.get(FLOW_SERVICE, '/flows')
+        client.request('GET', FLOW_SERVICE, '/flows', retry=False)
     assert len(mocked.calls) == 1
 
 
@@ -295,17 +374,47 @@ def test_schema_registry_pagination_by_page_next(mocked, client):
                match=[matchers.query_param_matcher({'orderby': 'title'})])
     mocked.get(url, json={'results': [{'title': 'B'}], '_page': {'next': None, 'count': 1}},
                match=[matchers.query_param_matcher({'orderby': 'title', 'start': 'B'})])
-    items = client.list(SCHEMA_REGISTRY, '/tenant/schemas', params={'orderby': 'title'}, accept=accept)
+    mocked.get(url, json={'results': [], '_page': {'next': None, 'count': 0}},
+               match=[matchers.query_param_matcher({'orderby': 'title', 'property': 'title==B'})])
+    items = client.list(SCHEMA_REGISTRY, '/tenant/schemas', accept=accept)
     assert [i['title'] for i in items] == ['A', 'B']
     assert all(c.request.headers['Accept'] == accept for c in mocked.calls)
 
 
+def test_schema_registry_sends_orderby_so_that_it_pages(mocked, client):
+    """Without ``orderby`` Schema Registry answers at most 300 results and no next page (issue 7)."""
+    url = platform(SCHEMA_REGISTRY, '/tenant/fieldgroups')
+    titles = ['g%03d' % i for i in range(305)]
+    mocked.get(url, json={'results': [{'$id': t, 'title': t} for t in titles[:300]], '_page': {'next': 'g299'}},
+               match=[matchers.query_param_matcher({'orderby': 'title', 'property': 'title>f'})])
+    mocked.get(url, json={'results': [{'$id': 'g299', 'title': 'g299'}], '_page': {'next': None}},
+               match=[matchers.query_param_matcher({'orderby': 'title', 'property': 'title>f,title==g299'})])
+    mocked.get(url, json={'results': [{'$id': t, 'title': t} for t in titles[300:]], '_page': {'next': None}},
+               match=[matchers.query_param_matcher({'orderby': 'title', 'property': 'title>f', 'start': 'g299'})])
+    items = client.list(SCHEMA_REGISTRY, '/tenant/fieldgroups', params={'property': 'title>f'})
+    assert [i['title'] for i in items] == titles
+
+
+def test_schema_registry_titles_shared_across_a_page_boundary_are_all_listed(mocked, client):
+    """``start`` is the last title and the next page starts strictly after it: same-titled objects beyond the
+    boundary are fetched by title, each object listed once."""
+    url = platform(SCHEMA_REGISTRY, '/tenant/schemas')
+    mocked.get(url, json={'results': [{'$id': 'a', 'title': 'A'}, {'$id': 'b1', 'title': 'B'}], '_page': {'next': 'B'}},
+               match=[matchers.query_param_matcher({'orderby': 'title'})])
+    mocked.get(url, json={'results': [{'$id': 'b1', 'title': 'B'}, {'$id': 'b2', 'title': 'B'}], '_page': {'next': None}},
+               match=[matchers.query_param_matcher({'orderby': 'title', 'property': 'title==B'})])
+    mocked.get(url, json={'results': [{'$id': 'c', 'title': 'C'}], '_page': {'next': None}},
+               match=[matchers.query_param_matcher({'orderby': 'title', 'start': 'B'})])
+    assert [i['$id'] for i in client.list(SCHEMA_REGISTRY, '/tenant/schemas')] == ['a', 'b1', 'b2', 'c']
+
+
 def test_data_prep_pagination_by_start_and_limit(mocked, client):
     url = platform(DATA_PREP, '/mappingSets')
+    order = {'orderBy': '+createdDate'}
     mocked.get(url, json={'data': [{'id': str(i)} for i in range(100)], '_page': {'count': 100}},
-               match=[matchers.query_param_matcher({'limit': '100', 'start': '0'})])
+               match=[matchers.query_param_matcher(dict(order, limit='100', start='0'))])
     mocked.get(url, json={'data': [{'id': 'last'}], '_page': {'count': 1}},
-               match=[matchers.query_param_matcher({'limit': '100', 'start': '100'})])
+               match=[matchers.query_param_matcher(dict(order, limit='100', start='100'))])
     assert len(client.list(DATA_PREP, '/mappingSets')) == 101
 
 
@@ -319,9 +428,11 @@ def test_sandbox_pagination_by_links_next(mocked, client):
     assert [s['name'] for s in client.list(SANDBOX_MANAGEMENT, '/sandboxes')] == ['prod', 'dev']
 
 
-def test_pagination_stops_when_next_repeats(mocked, client):
+def test_pagination_never_truncates_silently(mocked, client):
     mocked.get(FLOWS, json={'items': [{'id': 'a'}], 'continuationToken': 'same'})
-    assert len(client.list(FLOW_SERVICE, '/flows')) == 2
+    with pytest.raises(UnexpectedResponseError) as info:
+        client.list(FLOW_SERVICE, '/flows')
+    assert 'partial list' in str(info.value)
 
 
 # --- error parsing ---------------------------------------------------------------------------------
@@ -407,11 +518,12 @@ def test_short_values_are_not_treated_as_secrets(make_client):
     assert make_client(access_token='t').redact('connection refused') == 'connection refused'
 
 
-def test_connection_errors_retried_fewer_times(mocked, make_client, sleeps):
-    aep = make_client(max_retries=5, connection_retries=2)
+def test_connection_errors_follow_the_same_policy(mocked, make_client, sleeps):
+    aep = make_client(max_retries=2)
     mocked.get(FLOWS, body=requests.exceptions.ConnectionError('[Errno 111] Connection refused'))
     with pytest.raises(ConnectionFailure) as info:
         aep.get(FLOW_SERVICE, '/flows')
     assert len(mocked.calls) == 3 and len(sleeps.calls) == 2
+    assert info.value.retries_exhausted and not info.value.transient
     assert str(info.value) == ('AEP Flow Service GET /flows failed: cannot connect to https://platform.test '
                                '(Connection refused)')

@@ -1,0 +1,152 @@
+"""Tokens under load, through ansible-playbook against the emulator (issue 10, "Tokens and shared files under load").
+
+* A token that expires mid-run over 20 sandboxes costs a few IMS requests for the whole play, not one per task
+  (counted in the emulator's request log), in-process and forked.
+* ``kill -9`` of a forked-mode run leaves no file that holds the client secret or an access token.
+"""
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from harness import CLIENT_SECRET, ORG, Emulator, ansible_env
+
+SANDBOXES = ["tok%02d" % i for i in range(1, 21)]
+LIFETIME = 6  # seconds: the emulator's token lifetime, shorter than the play
+
+
+@pytest.fixture(scope="module")
+def short_lived(tmp_path_factory):
+    """An emulator whose tokens live ``LIFETIME`` seconds, with the 20 sandboxes."""
+    directory = tmp_path_factory.mktemp("short-lived")
+    config = {"token_lifetime_seconds": LIFETIME, "orgs": [{
+        "id": ORG, "tenant": "emulated",
+        "credentials": [{"client_id": "aep-emulator-client", "client_secret": CLIENT_SECRET}],
+        "sandboxes": [{"name": "prod", "title": "Production", "type": "production", "default": True}]
+        + [{"name": name, "title": name, "type": "development"} for name in SANDBOXES]}]}
+    path = directory / "config.yml"
+    path.write_text(yaml.safe_dump(config))
+    emu = Emulator(config=path)
+    yield emu
+    emu.stop()
+
+
+def write_inventory(directory, sandboxes=SANDBOXES):
+    path = Path(directory) / "hosts.yml"
+    path.write_text(yaml.safe_dump({"sandboxes": {
+        "hosts": {name: {"aep_sandbox": name} for name in sandboxes},
+        "vars": {"ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}"}}}))
+    return path
+
+
+def write_play(directory, tasks):
+    """The role's shape: one token for the play (run_once), then every task gets it as access_token; the
+    client secret stays in the environment (AEP_CLIENT_SECRET), as the docs suggest."""
+    play = [{"name": "tokens", "hosts": "sandboxes", "gather_facts": False,
+             "module_defaults": {"group/aep.platform.aep": {"sandbox": "{{ aep_sandbox }}"}},
+             "tasks": [{"name": "token", "aep.platform.token": {}, "register": "tok", "run_once": True, "no_log": True}]
+             + tasks}]
+    path = Path(directory) / "play.yml"
+    path.write_text(yaml.safe_dump(play, sort_keys=False))
+    return path
+
+
+def read(name):
+    return {"name": name, "aep.platform.source_connection_info": {"name": name, "access_token": "{{ tok.access_token }}"}}
+
+
+def ims_and_401(emulator):
+    entries = emulator.client.request_log()
+    ims = [e for e in entries if e["path"].startswith("/ims/")]
+    rejected = [e for e in entries if e["status"] == 401 and not e["path"].startswith("/ims/")]
+    return len(ims), len(rejected)
+
+
+@pytest.mark.parametrize("env", [pytest.param({}, id="in-process"), pytest.param({"AEP_IN_PROCESS": "0"}, id="forked")])
+def test_token_expiring_mid_run_over_20_sandboxes_costs_a_few_ims_requests(short_lived, tmp_path, env):
+    emulator = short_lived
+    emulator.reset()
+    emulator.clear_log()
+    tasks = [read("before expiry"), {"name": "let the token expire", "ansible.builtin.pause": {"seconds": LIFETIME + 1}},
+             read("after expiry 1"), read("after expiry 2")]
+    play = write_play(tmp_path, tasks)
+    inventory = write_inventory(tmp_path)
+    environment = ansible_env(emulator, extra_env=dict(env, AEP_TOKEN_CACHE_DIR=str(tmp_path / "cache")))
+    started = time.monotonic()
+    proc = subprocess.run(["ansible-playbook", "-i", str(inventory), "-f", "20", str(play)], env=environment,
+                          capture_output=True, text=True, timeout=600, check=False)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    elapsed = time.monotonic() - started
+    ims, rejected = ims_and_401(emulator)
+    # 60 module tasks over more than one token lifetime: one token at the start, one (rarely two, when a
+    # lifetime ends during the run again) after expiry; 0.1 used 1 + 40 IMS requests and 40 401s.
+    lifetimes = int(elapsed // (LIFETIME * 0.8)) + 1
+    assert 2 <= ims <= min(4, lifetimes + 1), (ims, elapsed)
+    assert rejected <= 1, rejected
+    assert CLIENT_SECRET not in proc.stdout + proc.stderr
+
+
+def _files_holding(roots, needles, since):
+    """Files under ``roots`` changed since ``since`` whose bytes contain one of ``needles``."""
+    found = []
+    for root in roots:
+        for directory, dummy, files in os.walk(root):
+            for name in files:
+                path = os.path.join(directory, name)
+                try:
+                    if os.path.getmtime(path) < since:
+                        continue
+                    with open(path, "rb") as handle:
+                        data = handle.read(5 * 1024 * 1024)
+                except OSError:
+                    continue
+                if any(needle in data for needle in needles):
+                    found.append(path)
+    return found
+
+
+def test_kill_9_of_a_forked_run_leaves_no_secret_or_token_on_disk(short_lived, tmp_path):
+    emulator = short_lived
+    emulator.reset()
+    emulator.clear_log()
+    since = time.time() - 1
+    home, temp, remote = tmp_path / "home", tmp_path / "tmp", tmp_path / "remote-tmp"
+    for directory in (home, temp, remote):
+        directory.mkdir()
+    # the module hangs on its first AEP call: the run is killed while the module file is on disk
+    emulator.hook("POST", "/faults", json={"method": "GET", "path": r"/flowservice/sourceConnections$",
+                                           "count": 1000, "latency_ms": 30000})
+    # the secret as the role passes it (task argument), and the token too (AEP_ACCESS_TOKEN is set by the play)
+    play = write_play(tmp_path, [{"name": "hangs", "aep.platform.source_connection_info": {
+        "name": "x", "client_secret": "{{ lookup('ansible.builtin.env', 'AEP_CLIENT_SECRET') }}",
+        "access_token": "{{ tok.access_token }}", "timeout": 60}}])
+    inventory = write_inventory(tmp_path, SANDBOXES[:2])
+    environment = ansible_env(emulator, extra_env={
+        "AEP_IN_PROCESS": "0", "HOME": str(home), "TMPDIR": str(temp), "ANSIBLE_LOCAL_TEMP": str(temp / "ansible-local"),
+        "ANSIBLE_REMOTE_TEMP": str(remote), "AEP_TOKEN_CACHE_DIR": str(tmp_path / "cache")})
+    proc = subprocess.Popen(["ansible-playbook", "-i", str(inventory), str(play)], env=environment,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not list(remote.rglob("AnsiballZ_source_connection_info.py")):
+            time.sleep(0.2)
+        modules = list(remote.rglob("AnsiballZ_source_connection_info.py"))
+        assert modules, "the forked module never started"
+        time.sleep(1.0)  # the module is running, waiting for the slow answer
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(30)
+        emulator.hook("DELETE", "/faults")
+    assert list(remote.rglob("AnsiballZ_source_connection_info.py")), "kill -9 should leave the module file behind"
+    tokens = [e for e in emulator.client.request_log() if e["path"].startswith("/ims/")]
+    assert tokens, "a token was fetched"
+    needles = [CLIENT_SECRET.encode(), b"emu-at-"]  # every emulator token starts with emu-at-
+    # everything this run could write to: its HOME (~/.ansible/tmp), TMPDIR, remote_tmp, the token store, and
+    # ansible's or aep's names directly under /tmp (other processes' files under /tmp are not this run's)
+    shared_tmp = [str(p) for p in Path("/tmp").glob("*") if p.name.startswith(("ansible", "aep", "AnsiballZ"))]
+    roots = [str(tmp_path)] + shared_tmp
+    assert _files_holding(roots, needles, since) == []
