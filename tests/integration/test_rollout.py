@@ -174,3 +174,26 @@ def test_hosts_with_other_inputs_than_the_play_fail_before_any_request(emulator,
     failure = run.host_results("Ensure the field group")["stage"]
     assert "run one play per preset, prefix or organization" in failure["msg"], failure
     assert [r for r in api_requests(emulator) if r["sandbox"] == "stage"] == []
+
+
+def test_on_duplicates_is_checked_by_the_role_before_any_request(emulator, inventory, tmp_path):
+    emulator.clear_log()
+    run = run_playbook("onboard_chatlio.yml", inventory, "-e", "streaming_source_on_duplicates=newest",
+                       "-e", "aep_artifacts_file=%s" % (tmp_path / "a.json"))
+    assert run.rc != 0
+    failure = run.host_results("Validating arguments against arg spec 'main' - Provision or remove an AEP streaming "
+                               "source dataflow in one sandbox")
+    assert failure and all("streaming_source_on_duplicates" in r["msg"] and "keep_oldest" in r["msg"]
+                           for r in failure.values()), failure
+    assert api_requests(emulator) == []
+
+
+@pytest.mark.xfail(strict=False, reason="the state modules get the on_duplicates option in the engine v2 branch "
+                                        "(issue 7); until then keep_oldest is refused as an unsupported parameter")
+def test_on_duplicates_keep_oldest_reaches_every_state_module(emulator, inventory, tmp_path):
+    run = run_playbook("onboard_chatlio.yml", inventory, "-l", "dev", "-e", "streaming_source_on_duplicates=keep_oldest",
+                       "-e", "aep_artifacts_file=%s" % (tmp_path / "a.json"))
+    assert run.rc == 0, run
+    for task in ("Ensure the field group", "Ensure the schema", "Ensure the dataset", "Ensure the source connection",
+                 "Ensure the target connection", "Ensure the mapping set", "Ensure the dataflow"):
+        assert run.host_results(task)["dev"]["invocation"]["module_args"]["on_duplicates"] == "keep_oldest", task
