@@ -144,9 +144,9 @@ def main() -> int:
                                                "writes/sandbox", "IMS"))
     for name, fig in figures.items():
         fig["ratio_to_floor"] = round(fig["cpu_s"] / floor_cpu, 2) if floor_cpu else None
-        print("%-17s %8.1f %8.2f %8.1f %13.1f %15.1f %5d" % (name, fig["cpu_s"], fig["ratio_to_floor"], fig["wall_s"],
-                                                           fig["gets_per_sandbox"], fig["writes_per_sandbox"],
-                                                           fig["ims_requests"]))
+        row = (name, fig["cpu_s"], fig["ratio_to_floor"], fig["wall_s"], fig["gets_per_sandbox"],
+               fig["writes_per_sandbox"], fig["ims_requests"])
+        print("%-17s %8.1f %8.2f %8.1f %13.1f %15.1f %5d" % row)
     if args.json:
         Path(args.json).write_text(json.dumps({"sandboxes": args.sandboxes, "forks": args.forks, "figures": figures},
                                               indent=2) + "\n")

@@ -220,8 +220,8 @@ def test_awx_job_then_two_slices_report_every_webhook_url(awx, emulator):
         _assert_no_secret(pdd, stats)
         # AWX merges the artifacts of a workflow's jobs key by key (dict.update): the per-job key survives
         artifacts.update(data)
-    assert sorted(k for k in artifacts if k.startswith("aep_onboarding_job_")) == ["aep_onboarding_job_11",
-                                                                                  "aep_onboarding_job_12"]
+    job_keys = sorted(k for k in artifacts if k.startswith("aep_onboarding_job_"))
+    assert job_keys == ["aep_onboarding_job_11", "aep_onboarding_job_12"]
 
     # the documented aggregation step: a workflow node after the slices gets the merged artifacts as extra vars
     run, pdd, events, stats = _job(awx, "gather", {"_meta": {"hostvars": {}}}, artifacts,

@@ -156,8 +156,9 @@ def test_summary_and_progress_with_the_stock_configuration(emulator, inventory, 
     rerun = _stock_run(inventory, "-e", "aep_artifacts_file=%s" % artifacts)
     assert rerun.returncode == 0, rerun.stdout[-4000:]
     for sandbox in SANDBOXES:
-        assert re.search(r'"%s +unchanged +flow %s +%s"' % (re.escape(sandbox), data[sandbox]["flow_id"],
-                                                           re.escape(data[sandbox]["webhook_url"])), rerun.stdout)
+        fields = (re.escape(sandbox), data[sandbox]["flow_id"], re.escape(data[sandbox]["webhook_url"]))
+        pattern = r'"%s +unchanged +flow %s +%s"' % fields
+        assert re.search(pattern, rerun.stdout)
     assert "3 of 3 sandboxes done, 0 left" in rerun.stdout
 
 
