@@ -24,7 +24,6 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import ansible_runner
 import jinja2
 import pytest
 import yaml
@@ -33,6 +32,10 @@ import harness
 from harness import CLIENT_ID, CLIENT_SECRET, ORG, REPO
 
 BIN = Path(sys.executable).parent
+# AWX tooling comes with requirements-dev.txt (make venv); the compat venvs of make test install only the test needs
+ansible_runner = pytest.importorskip("ansible_runner", reason="ansible-runner is not installed (requirements-dev.txt)")
+if not (BIN / "ansible-builder").exists():
+    pytest.skip("ansible-builder is not installed (requirements-dev.txt)", allow_module_level=True)
 SANDBOXES = ["prod", "dev", "stage", "awx-1", "awx-2", "awx-3"]
 
 
