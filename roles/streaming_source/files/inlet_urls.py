@@ -74,7 +74,11 @@ def main(argv):
     if len(argv) != 3 or argv[1] not in ('merge', 'remove'):
         sys.stderr.write('usage: inlet_urls.py merge|remove PATH < JSON\n')
         return 2
-    payload = json.loads(sys.stdin.read() or 'null')
+    try:
+        payload = json.loads(sys.stdin.read() or 'null')
+    except ValueError as err:
+        sys.stderr.write('inlet_urls.py %s: stdin is not JSON: %s\n' % (argv[1], err))
+        return 2
     if argv[1] == 'merge' and not isinstance(payload, dict) or argv[1] == 'remove' and not isinstance(payload, list):
         sys.stderr.write('inlet_urls.py %s: stdin must hold a JSON %s\n' % (argv[1], 'object' if argv[1] == 'merge' else 'list'))
         return 2
