@@ -1,0 +1,200 @@
+"""Rollout behaviour of the onboarding playbook: request budget per sandbox, the shared artifacts file under
+concurrency, the operator's summary with the stock Ansible configuration, progress over batches.
+
+The request budget (issue 7) is read from the emulator's request log. The CPU figures are not tested here
+(no timed tests): ``benchmarks/bench_rollout.py`` prints them as ratios to Ansible's own floor.
+"""
+import json
+import re
+import subprocess
+import sys
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+import yaml
+
+import harness
+from harness import REPO
+from onboard_helpers import SANDBOXES, run_playbook, write_static_inventory
+
+MERGE_SCRIPT = REPO / "roles" / "streaming_source" / "files" / "inlet_urls.py"
+WRITES = ("POST", "PUT", "PATCH", "DELETE")
+# the object kinds the role manages, by the path of their collection (POST target)
+KINDS = {
+    "field group": "/data/foundation/schemaregistry/tenant/fieldgroups",
+    "schema": "/data/foundation/schemaregistry/tenant/schemas",
+    "dataset": "/data/foundation/catalog/dataSets",
+    "source connection": "/data/foundation/flowservice/sourceConnections",
+    "target connection": "/data/foundation/flowservice/targetConnections",
+    "mapping set": "/data/foundation/conversion/mappingSets",
+    "flow": "/data/foundation/flowservice/flows",
+}
+GET_BUDGET = 8
+
+
+def api_requests(emulator):
+    return [r for r in emulator.client.request_log() if not r["path"].startswith("/ims/")]
+
+
+def onboard(inventory, tmp_path, *args, **kwargs):
+    artifacts = tmp_path / "artifacts" / "inlet_urls.json"
+    run = run_playbook("onboard_chatlio.yml", inventory, "-e", "aep_artifacts_file=%s" % artifacts, *args, **kwargs)
+    assert run.rc == 0, run
+    return run, artifacts
+
+
+@pytest.fixture
+def inventory(emulator, tmp_path):
+    return write_static_inventory(tmp_path / "inventory", emulator)
+
+
+def test_fresh_onboarding_posts_each_object_once_per_sandbox(emulator, inventory, tmp_path):
+    emulator.clear_log()
+    onboard(inventory, tmp_path)
+    log = api_requests(emulator)
+    for sandbox in SANDBOXES:
+        writes = [(r["method"], r["path"]) for r in log if r["sandbox"] == sandbox and r["method"] in WRITES]
+        assert Counter(writes) == Counter(("POST", path) for path in KINDS.values()), writes
+    assert not [r for r in log if r["sandbox"] not in SANDBOXES]
+
+
+def test_converged_onboarding_sends_no_write(emulator, inventory, tmp_path):
+    onboard(inventory, tmp_path)
+    emulator.clear_log()
+    rerun, dummy = onboard(inventory, tmp_path)
+    assert all(rerun.stats[s]["changed"] == 0 for s in SANDBOXES)
+    log = api_requests(emulator)
+    assert [r for r in log if r["method"] in WRITES] == []
+    tokens = [r for r in emulator.client.request_log() if r["path"].startswith("/ims/")]
+    assert len(tokens) == 1, tokens  # one token for the play, not one per sandbox or task
+
+
+@pytest.mark.xfail(strict=False, reason="module-level reads: each state module still finds its object with several GETs "
+                                        "(measured 30 per sandbox with the role's own lookups gone); the engine v2 branch "
+                                        "(issue 7) reads each object once")
+def test_converged_onboarding_reads_at_most_8_objects_per_sandbox(emulator, inventory, tmp_path):
+    onboard(inventory, tmp_path)
+    emulator.clear_log()
+    onboard(inventory, tmp_path)
+    gets = Counter(r["sandbox"] for r in api_requests(emulator) if r["method"] == "GET")
+    assert set(gets) == set(SANDBOXES)
+    assert max(gets.values()) <= GET_BUDGET, gets
+
+
+def test_concurrent_runs_on_other_sandboxes_keep_every_artifacts_entry(emulator, tmp_path):
+    """Four ansible-playbook runs at once, one sandbox each, one shared artifacts file."""
+    sandboxes = list(SANDBOXES) + ["rollout-extra"]
+    emulator.hook("POST", "/sandboxes", json={"name": "rollout-extra", "title": "Extra", "type": "development"})
+    inventory = write_static_inventory(tmp_path / "inventory", emulator, sandboxes)
+    artifacts = tmp_path / "shared" / "inlet_urls.json"
+
+    def one(sandbox):
+        return run_playbook("onboard_chatlio.yml", inventory, "-l", sandbox, "-e", "aep_artifacts_file=%s" % artifacts)
+
+    with ThreadPoolExecutor(len(sandboxes)) as pool:
+        runs = list(pool.map(one, sandboxes))
+    for run in runs:
+        assert run.rc == 0, run
+    data = json.loads(artifacts.read_text())
+    assert set(data) == set(sandboxes)
+    assert len({entry["webhook_url"] for entry in data.values()}) == len(sandboxes)
+
+
+def _merge(path, payload, action="merge"):
+    return subprocess.run([sys.executable, str(MERGE_SCRIPT), action, str(path)], input=json.dumps(payload),
+                          capture_output=True, text=True, check=False, timeout=60)
+
+
+def test_artifacts_merge_is_locked_and_atomic(tmp_path):
+    """40 concurrent merges of one entry each: every entry survives; no temporary file is left behind."""
+    path = tmp_path / "a" / "inlet_urls.json"
+    with ThreadPoolExecutor(20) as pool:
+        results = list(pool.map(lambda i: _merge(path, {"sb-%02d" % i: {"webhook_url": "https://x/%d" % i}}), range(40)))
+    assert all(r.returncode == 0 and r.stdout == "changed\n" for r in results), results
+    data = json.loads(path.read_text())
+    assert data == {"sb-%02d" % i: {"webhook_url": "https://x/%d" % i} for i in range(40)}
+    assert sorted(p.name for p in path.parent.iterdir()) == ["inlet_urls.json", "inlet_urls.json.lock"]
+
+    again = _merge(path, {"sb-01": {"webhook_url": "https://x/1"}})
+    assert (again.returncode, again.stdout) == (0, "unchanged\n")
+    removed = _merge(path, ["sb-01", "sb-02", "unknown"], "remove")
+    assert (removed.returncode, removed.stdout) == (0, "changed\n")
+    assert set(json.loads(path.read_text())) == {"sb-%02d" % i for i in range(40)} - {"sb-01", "sb-02"}
+
+    path.write_text("[1, 2]")
+    broken = _merge(path, {"x": {}})
+    assert broken.returncode == 2 and "not a JSON object" in broken.stderr and "Traceback" not in broken.stderr
+    assert path.read_text() == "[1, 2]"
+
+
+def _stock_run(inventory, *args):
+    """ansible-playbook with no ansible.cfg of ours (the harness's empty one): default callback, no custom stats."""
+    cmd = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(inventory),
+           str(REPO / "playbooks" / "onboard_chatlio.yml")] + list(args)
+    env = harness.ansible_env()
+    for name in [n for n in env if n.startswith("AEP_")]:
+        del env[name]
+    return subprocess.run(cmd, capture_output=True, text=True, cwd=str(REPO), env=env, check=False, timeout=600)
+
+
+def test_summary_and_progress_with_the_stock_configuration(emulator, inventory, tmp_path):
+    artifacts = tmp_path / "inlet_urls.json"
+    proc = _stock_run(inventory, "-e", "aep_artifacts_file=%s" % artifacts, "-e", "aep_batch_size=1")
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    assert "CUSTOM STATS" not in proc.stdout  # show_custom_stats is off by default: the summary must not rely on it
+    data = json.loads(artifacts.read_text())
+    for sandbox in SANDBOXES:
+        line = re.search(r'"%s +changed +flow (\S+) +(\S+)"' % re.escape(sandbox), proc.stdout)
+        assert line, proc.stdout[-4000:]
+        assert line.groups() == (data[sandbox]["flow_id"], data[sandbox]["webhook_url"])
+    # one batch per sandbox: progress after each
+    for done in (1, 2, 3):
+        assert "%d of 3 sandboxes done, %d left" % (done, 3 - done) in proc.stdout
+
+    rerun = _stock_run(inventory, "-e", "aep_artifacts_file=%s" % artifacts)
+    assert rerun.returncode == 0, rerun.stdout[-4000:]
+    for sandbox in SANDBOXES:
+        fields = (re.escape(sandbox), data[sandbox]["flow_id"], re.escape(data[sandbox]["webhook_url"]))
+        pattern = r'"%s +unchanged +flow %s +%s"' % fields
+        assert re.search(pattern, rerun.stdout)
+    assert "3 of 3 sandboxes done, 0 left" in rerun.stdout
+
+
+def test_hosts_with_other_inputs_than_the_play_fail_before_any_request(emulator, inventory, tmp_path):
+    """The preset, names and connection are read once per play: a host that differs fails, and writes nothing."""
+    data = yaml.safe_load(inventory.read_text())
+    data["aep_sandboxes"]["hosts"]["stage"]["streaming_source_prefix"] = "Other"  # not the first host
+    inventory.write_text(yaml.safe_dump(data))
+    emulator.clear_log()
+    run = run_playbook("onboard_chatlio.yml", inventory, "-e", "aep_artifacts_file=%s" % (tmp_path / "a.json"))
+    assert run.rc != 0
+    assert run.stats["stage"]["failures"] == 1
+    assert run.stats["prod"]["failures"] == 0 and run.stats["dev"]["failures"] == 0
+    failure = run.host_results("Ensure the field group")["stage"]
+    assert "run one play per preset, prefix or organization" in failure["msg"], failure
+    assert [r for r in api_requests(emulator) if r["sandbox"] == "stage"] == []
+
+
+def test_on_duplicates_is_checked_by_the_role_before_any_request(emulator, inventory, tmp_path):
+    emulator.clear_log()
+    run = run_playbook("onboard_chatlio.yml", inventory, "-e", "streaming_source_on_duplicates=newest",
+                       "-e", "aep_artifacts_file=%s" % (tmp_path / "a.json"))
+    assert run.rc != 0
+    failure = run.host_results("Validating arguments against arg spec 'main' - Provision or remove an AEP streaming "
+                               "source dataflow in one sandbox")
+    assert failure and all("streaming_source_on_duplicates" in r["msg"] and "keep_oldest" in r["msg"]
+                           for r in failure.values()), failure
+    assert api_requests(emulator) == []
+
+
+@pytest.mark.xfail(strict=False, reason="the state modules get the on_duplicates option in the engine v2 branch "
+                                        "(issue 7); until then keep_oldest is refused as an unsupported parameter")
+def test_on_duplicates_keep_oldest_reaches_every_state_module(emulator, inventory, tmp_path):
+    run = run_playbook("onboard_chatlio.yml", inventory, "-l", "dev", "-e", "streaming_source_on_duplicates=keep_oldest",
+                       "-e", "aep_artifacts_file=%s" % (tmp_path / "a.json"))
+    assert run.rc == 0, run
+    for task in ("Ensure the field group", "Ensure the schema", "Ensure the dataset", "Ensure the source connection",
+                 "Ensure the target connection", "Ensure the mapping set", "Ensure the dataflow"):
+        assert run.host_results(task)["dev"]["invocation"]["module_args"]["on_duplicates"] == "keep_oldest", task
