@@ -462,7 +462,8 @@ def check_delete(store: Store, kind: str, ctx: RequestContext, doc: dict) -> Non
         if users:
             raise flow_error("1418-400", f"The base connection with the ID {doc['id']} cannot be deleted because the "
                                          "base connection is being used in one or more flows. Please ensure that "
-                                         "corresponding flows are deleted before deleting a base connection.",
+                                         "corresponding flows are deleted before deleting a base connection. "
+                                         f"Used by: {', '.join(users)}.",
                              id=doc["id"])
     field = {kinds.SOURCE_CONNECTIONS: "sourceConnectionIds", kinds.TARGET_CONNECTIONS: "targetConnectionIds"}.get(kind)
     if field:
