@@ -20,7 +20,7 @@ RAW_EVENT = {"visitor": {"email": "jane@example.com", "UUID": "7a1c0a1e-0000-400
 def flow_error(code: str, message: str, **report) -> dict:
     """The Flow Service error body the emulator answers (request-id removed: compare with ``without_request_id``)."""
     status = int(code.rsplit("-", 1)[1])
-    return {"type": FLOW_TYPE + code, "title": "Bad Request" if status == 400 else "Not Found", "status": status,
+    return {"type": FLOW_TYPE + code, "title": "Bad Request" if status == 400 else "Resource not found", "status": status,
             "report": {"detailed-message": message, **report}, "errorMessage": message, "errorDetails": message}
 
 
