@@ -44,9 +44,8 @@ def test_base_connection_keeps_given_source_id_and_name(aep):
 def test_inlet_survives_a_patch_of_the_base_connection(aep):
     doc = create_base_connection(aep)
     path = f"{FS}/connections/{doc['id']}"
-    replaced = aep.patch(path, headers={"If-Match": doc["etag"]}, json=[
-        {"op": "replace", "path": "/auth", "value": {"specName": "Streaming Connection",
-                                                      "params": {"dataType": "raw", "inletId": "x" * 64}}}])
+    auth = {"specName": "Streaming Connection", "params": {"dataType": "raw", "inletId": "x" * 64}}
+    replaced = aep.patch(path, headers={"If-Match": doc["etag"]}, json=[{"op": "replace", "path": "/auth", "value": auth}])
     assert replaced.status_code == 200, replaced.text
     params = aep.get(path).json()["items"][0]["auth"]["params"]
     assert (params["inletId"], params["inletUrl"]) == (doc["auth"]["params"]["inletId"], doc["auth"]["params"]["inletUrl"])
