@@ -202,8 +202,11 @@ def test_flow_reference_errors(aep):
 def test_source_spec_not_allowed_by_flow_spec(aep):
     schema_id = create_chatlio_schema(aep)
     target_id = create_target_connection(aep, create_dataset(aep, schema_id), schema_id)
+    base_id = aep.post(f"{FS}/connections", json={
+        "name": "http", "connectionSpec": {"id": "bc7b00d6-623a-4dfc-9fdb-f1240aeadaeb", "version": "1.0"},
+        "auth": {"specName": "Streaming Connection", "params": {"dataType": "raw"}}}).json()["id"]
     http_source = aep.post(f"{FS}/sourceConnections", json=source_body(
-        "http", "bc7b00d6-623a-4dfc-9fdb-f1240aeadaeb")).json()["id"]
+        "http", "bc7b00d6-623a-4dfc-9fdb-f1240aeadaeb", baseConnectionId=base_id)).json()["id"]
     response = aep.post(f"{FS}/flows", json=flow_body(http_source, target_id, None))
     assert response.status_code == 400 and response.json()["type"].endswith("FLOW-1413-400")
 
@@ -291,7 +294,7 @@ HTTP_SPEC = {"id": "bc7b00d6-623a-4dfc-9fdb-f1240aeadaeb", "version": "1.0"}
 @pytest.mark.parametrize("body, code", [
     ({"connectionSpec": {"id": CHATLIO_SPEC, "version": "1.0"}}, "1455-400"),  # no auth
     ({"connectionSpec": HTTP_SPEC, "auth": {"params": {"sourceId": "s"}}}, "1455-400"),
-    ({"connectionSpec": HTTP_SPEC, "auth": {"specName": "Nonexistent Auth", "params": {"sourceId": "s"}}}, "1401-400"),
+    ({"connectionSpec": HTTP_SPEC, "auth": {"specName": "Nonexistent Auth", "params": {"sourceId": "s"}}}, "1415-400"),
     ({"connectionSpec": HTTP_SPEC, "auth": {"specName": "Streaming Connection", "params": {}}}, "1455-400"),
 ])
 def test_base_connection_auth_is_checked(aep, body, code):
@@ -307,8 +310,10 @@ def test_base_connection_secrets_are_masked_on_read(aep):
         "specName": "Streaming Connection",
         "params": {"sourceId": "s", "dataType": "raw", "password": "topsecret", "authenticationRequired": False}}})
     assert created.status_code == 201, created.text
-    expected = {"sourceId": "s", "dataType": "raw", "password": "****", "authenticationRequired": False}
     got = aep.get(f"{FS}/connections/{created.json()['id']}").json()["items"][0]
+    inlet_id = got["auth"]["params"]["inletId"]
+    expected = {"sourceId": "s", "dataType": "raw", "password": "****", "authenticationRequired": False,
+                "name": "x", "inletId": inlet_id, "inletUrl": f"{aep.url}/collection/{inlet_id}"}
     assert got["auth"] == {"specName": "Streaming Connection", "params": expected}
     listed = aep.get(f"{FS}/connections").json()["items"]
     assert [c["auth"]["params"] for c in listed] == [expected]

@@ -12,7 +12,7 @@ SECRET = "base-conn-S3CRET-value-42"
 def task(**args):
     body = {"name": NAME, "description": "partner", "connection_spec_id": HTTP_SPEC,
             "auth": {"spec_name": "Streaming Connection",
-                     "params": {"sourceId": "partner-source-7", "dataType": "rawjson", "token": SECRET}}}
+                     "params": {"sourceId": "partner-source-7", "dataType": "raw", "token": SECRET}}}
     body.update(args)
     return {"name": "base", "aep.platform.base_connection": dict((k, v) for k, v in body.items() if v is not None)}
 

@@ -25,4 +25,4 @@ MAPPING_SETS = "mappingSets"
 # Internal
 TOKENS = "_tokens"  # IMS access tokens, keyed by the SHA-256 of the token (never the token itself)
 SANDBOXES = "_sandboxes"  # sandboxes added at runtime (org = the org id, sandbox = "")
-INLETS = "_inlets"  # streaming inlet id -> {org, sandbox, flowId}
+INLETS = "_inlets"  # streaming inlet id -> {org, sandbox, flowId} (webhook flow) or {org, sandbox, baseConnectionId}

@@ -22,3 +22,23 @@ def flow_specs() -> dict[str, dict]:
 
 def is_streaming(flow_spec: dict) -> bool:
     return flow_spec.get("attributes", {}).get("frequency") == "streaming"
+
+
+STREAMING_AUTH = "Streaming Connection"  # the HTTP API base connection's auth spec: it creates an inlet
+
+
+def needs_base_connection(connection_spec: dict) -> bool:
+    """A source connection of this spec must reference a base connection of the same spec: the spec has
+    ``authSpec`` entries (HTTP API). Webhook (Sources SDK streaming) specs have ``authSpec: []``."""
+    return bool(connection_spec.get("authSpec"))
+
+
+def creates_inlet(connection_spec: dict, auth_spec_name: str) -> bool:
+    """A base connection with this auth spec gets a DCS inlet (``auth.params.inletId``/``inletUrl``)."""
+    return auth_spec_name == STREAMING_AUTH and any(a.get("name") == STREAMING_AUTH
+                                                    for a in connection_spec.get("authSpec") or [])
+
+
+def transformation_names(flow_spec: dict) -> set[str]:
+    """Lower-cased names of the transformations a flow spec accepts (``transformationSpecs[].name``)."""
+    return {str(t.get("name", "")).lower() for t in flow_spec.get("transformationSpecs") or []}
