@@ -20,6 +20,7 @@ from typing import Any, Callable, Iterable
 from aep_emulator.domain import xdm
 
 Getter = Callable[[dict], Any]
+SPREAD = ...  # ``[*]`` in a path: every item of the array
 
 ATTRIBUTE, EXPRESSION, STATIC = "ATTRIBUTE", "EXPRESSION", "STATIC"
 _SOURCE_TYPES = {"attribute": ATTRIBUTE, "text/x.schema-path": ATTRIBUTE, "expression": EXPRESSION,
@@ -187,7 +188,7 @@ _TOKEN = re.compile(r"""
     | (?P<number>-?\d+(?:\.\d+)?)
     | (?P<escaped>\$\{[^}]*\})
     | (?P<ident>[A-Za-z_$@][A-Za-z0-9_$@-]*)
-    | (?P<op>==|!=|<=|>=|&&|\|\||[<>!(),.\[\]])
+    | (?P<op>==|!=|<=|>=|&&|\|\||[<>!(),.\[\]*])
     )""", re.VERBOSE)
 _KEYWORD_OPS = {"and": "&&", "or": "||", "not": "!", "eq": "==", "ne": "!="}
 _COMPARE = {"==": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
@@ -302,9 +303,12 @@ class _Parser:
             elif self._peek("["):
                 self.pos += 1
                 kind, value = self.tokens[self.pos] if self.pos < len(self.tokens) else ("", "")
-                if kind != "number":
-                    raise MappingError(f"Expected an array index in expression '{self.text}'")
-                parts.append(int(value))
+                if (kind, value) == ("op", "*"):
+                    parts.append(SPREAD)
+                elif kind != "number":
+                    raise MappingError(f"Expected an array index or '*' in expression '{self.text}'")
+                else:
+                    parts.append(int(value))
                 self.pos += 1
                 self._expect("]")
             else:
@@ -384,6 +388,8 @@ def parse_path(path: str) -> list:
 
 
 def path_getter(parts: list) -> Getter:
+    if SPREAD in parts:
+        return lambda e: _walk_spread(e, parts)
     if len(parts) == 1:
         key = parts[0]
         return lambda e: e.get(key) if isinstance(e, dict) else None
@@ -403,6 +409,19 @@ def _walk(value: Any, parts: Iterable) -> Any:
             value = value[part] if isinstance(value, list) and -len(value) <= part < len(value) else None
         else:
             value = value.get(part) if isinstance(value, dict) else None
+        if value is None:
+            return None
+    return value
+
+
+def _walk_spread(value: Any, parts: list) -> Any:
+    """Like :func:`_walk`; at ``[*]`` a list with one result per item (nested lists for nested ``[*]``)."""
+    for index, part in enumerate(parts):
+        if part is SPREAD:
+            if not isinstance(value, list):
+                return None
+            return [_walk_spread(item, parts[index + 1:]) for item in value]
+        value = _walk(value, [part])
         if value is None:
             return None
     return value
@@ -466,10 +485,16 @@ def _to_date(value: Any) -> str:
     return date.fromisoformat(text[:10]).isoformat() if len(text) >= 10 else date.fromisoformat(text).isoformat()
 
 
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    return {dict: "an object", list: "an array", str: "a string"}.get(type(value), "a number")
+
+
 def _expect(kind: type, label: str) -> Callable[[Any], Any]:
     def check(value: Any) -> Any:
         if not isinstance(value, kind):
-            raise ValueError(f"expected {label}")
+            raise ValueError(f"expected {label}, got {_type_name(value)}")
         return value
     return check
 
@@ -479,6 +504,58 @@ CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "date-time": _to_datetime, "date": _to_date, "object": _expect(dict, "an object"),
     "map": _expect(dict, "an object"), "array": _expect(list, "an array"),
 }
+
+
+def converter(field_types: dict[str, str], destination: str) -> Callable[[Any], Any] | None:
+    """The converter of a destination: scalars converted to the field's type; arrays item by item; objects field
+    by field (a key that is not a field of the object fails); maps value by value. None when the type is unknown."""
+    path = xdm.schema_path(field_types, destination) if field_types else None
+    return _typed(field_types, path) if path else None
+
+
+def _typed(types: dict[str, str], path: str) -> Callable[[Any], Any]:
+    kind = types[path]
+    if kind == "array" and f"{path}[]" in types:
+        return _list_of(_typed(types, f"{path}[]"))
+    if kind == "map" and f"{path}.*" in types:
+        return _map_of(_typed(types, f"{path}.*"))
+    if kind == "object":
+        prefix = f"{path}."
+        children = {p[len(prefix):]: p for p in types
+                    if p.startswith(prefix) and "." not in p[len(prefix):] and not p.endswith("[]")}
+        if children:
+            return _object_of(path, {name: _typed(types, child) for name, child in children.items()})
+    return CONVERTERS.get(kind) or (lambda value: value)
+
+
+def _list_of(item: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    check = CONVERTERS["array"]
+
+    def convert(value: Any) -> list:
+        return [None if v is None else item(v) for v in check(value)]
+    return convert
+
+
+def _map_of(item: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    check = CONVERTERS["map"]
+
+    def convert(value: Any) -> dict:
+        return {k: item(v) for k, v in check(value).items() if v is not None}
+    return convert
+
+
+def _object_of(path: str, fields: dict[str, Callable[[Any], Any]]) -> Callable[[Any], Any]:
+    check = CONVERTERS["object"]
+
+    def convert(value: Any) -> dict:
+        out = {}
+        for key, item in check(value).items():
+            if key not in fields:
+                raise ValueError(f"'{key}' is not a field of '{path}'")
+            if item is not None:
+                out[key] = fields[key](item)
+        return out
+    return convert
 
 
 # --- the compiled mapper ------------------------------------------------------------------------------
@@ -499,6 +576,9 @@ class Mapper:
                 value = getter(event)
                 if value is None:
                     continue
+                if SPREAD in parts:
+                    _assign_spread(record, parts, value, convert)
+                    continue
                 if convert is not None:
                     value = convert(value)
             except (ValueError, TypeError, ArithmeticError, re.error) as exc:
@@ -509,6 +589,21 @@ class Mapper:
             if _walk(record, parts) is None:
                 errors.append(f"Required field '{path}' is missing from the mapped record")
         return (None, errors) if errors else (record, errors)
+
+
+def _assign_spread(record: dict, parts: list, value: Any, convert: Callable[[Any], Any] | None) -> None:
+    """Assign item by item: the first ``[*]`` of ``parts`` takes the index of each item of ``value``."""
+    at = parts.index(SPREAD)
+    if not isinstance(value, list):
+        raise ValueError(f"expected an array for '[*]', got {_type_name(value)}")
+    for index, item in enumerate(value):
+        if item is None:
+            continue
+        concrete = [*parts[:at], index, *parts[at + 1:]]
+        if SPREAD in concrete:
+            _assign_spread(record, concrete, item, convert)
+        else:
+            _assign(record, concrete, convert(item) if convert is not None else item)
 
 
 def _assign(record: dict, parts: list, value: Any) -> None:
@@ -533,9 +628,9 @@ def _assign(record: dict, parts: list, value: Any) -> None:
 def _destination_parts(destination: str) -> list:
     parts: list = []
     for segment in destination.split("."):
-        name, *indexes = re.split(r"\[(\d+)\]", segment)
+        name, *indexes = re.split(r"\[(\d+|\*)\]", segment)
         parts.append(name)
-        parts.extend(int(i) for i in indexes if i != "")
+        parts.extend(SPREAD if i == "*" else int(i) for i in indexes if i != "")
     return parts
 
 
@@ -549,7 +644,6 @@ def compile_mapping_set(mapping_set: dict, field_types: dict[str, str] | None = 
     operations = []
     for mapping in mapping_set.get("mappings", []):
         destination = mapping.get("destination", mapping.get("destinationXdmPath"))
-        kind = xdm.destination_type(field_types, destination) if field_types else None
         operations.append((destination, _destination_parts(destination), compile_source(mapping),
-                           CONVERTERS.get(kind)))
+                           converter(field_types, destination)))
     return Mapper(operations, [(path, _destination_parts(path)) for path in required])
