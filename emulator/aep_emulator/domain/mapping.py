@@ -84,7 +84,71 @@ def validate(mapping: dict, field_types: dict[str, str]) -> list[dict]:
         compile_source(mapping)
     except MappingError as exc:
         errors.append(MappingError(str(exc), mapping).info)
+    if source_kind(mapping) == ATTRIBUTE and "[*]" in mapping["destination"] \
+            and mapping["source"].count("[*]") < mapping["destination"].count("[*]"):
+        errors.append(MappingError(f"Destination '{mapping['destination']}' has more '[*]' than source "
+                                   f"'{mapping['source']}': each '[*]' of the destination needs one in the source",
+                                   mapping).info)
     return errors
+
+
+# Result type of an expression whose outermost call is one of these functions (None: unknown until it runs).
+_RESULT_KINDS = {
+    **dict.fromkeys(("uuid", "guid", "concat", "lower", "lcase", "upper", "ucase", "trim", "ltrim", "rtrim", "substr",
+                     "join", "replacestr", "sha1", "sha256", "md5"), "string"),
+    "now": "date-time",
+    **dict.fromkeys(("timestamp", "length", "len", "size_of", "to_integer", "to_bigint", "to_float", "to_decimal"),
+                    "number"),
+    **dict.fromkeys(("equals", "equalsIgnoreCase", "matches_regex", "is_empty", "is_set"), "boolean"),
+    **dict.fromkeys(("split", "explode"), "array"),
+}
+# destination type -> source kinds that can never convert to it
+_NEVER = {
+    "object": {"string", "date-time", "number", "boolean", "array"}, "map": {"string", "date-time", "number", "boolean",
+                                                                              "array"},
+    "array": {"string", "date-time", "number", "boolean"},
+    "string": {"array"}, "integer": {"array", "boolean", "date-time"}, "number": {"array", "boolean", "date-time"},
+    "boolean": {"array", "number", "date-time"}, "date": {"array", "boolean"}, "date-time": {"array", "boolean"},
+}
+
+
+def _result_kind(mapping: dict) -> str | None:
+    """What a STATIC or EXPRESSION source yields, when that is known before any event."""
+    kind = source_kind(mapping)
+    if kind == STATIC:
+        return "string"
+    if kind == EXPRESSION:
+        tokens = _tokenize(mapping["source"]) if mapping["source"].strip() else []
+        if len(tokens) >= 2 and tokens[0][0] == "ident" and tokens[1] == ("op", "(") and tokens[-1] == ("op", ")"):
+            return _RESULT_KINDS.get(tokens[0][1])
+        if len(tokens) == 1 and tokens[0][0] in ("string", "number"):
+            return "string" if tokens[0][0] == "string" else "number"
+    return None
+
+
+def meaning_errors(mapping: dict, field_types: dict[str, str], tenant: str | None = None) -> list[dict]:
+    """Mappings that can never fill their destination (every record would fail), as TransformErrorInfo entries:
+    the tenant namespace object itself (``_<tenant>``: map its fields), a constant or an expression of a known
+    scalar type into an object/map/array field or into an incompatible scalar field, a constant that does not
+    convert to the destination type."""
+    destination = mapping["destination"]
+    kind = xdm.destination_type(field_types, destination)
+    if kind is None or kind == "any":
+        return []
+    if tenant and destination == f"_{tenant}":
+        return [MappingError(f"Destination '{destination}' is the tenant namespace object, which can never hold a "
+                             "mapped value: map each of its fields instead", mapping).info]
+    result = _result_kind(mapping)
+    if result is not None and result in _NEVER.get(kind, set()):
+        return [MappingError(f"Destination '{destination}' is of type {kind} and cannot hold the {result} value of "
+                             f"source '{mapping['source']}'", mapping).info]
+    if source_kind(mapping) == STATIC and kind in CONVERTERS:
+        try:
+            CONVERTERS[kind](mapping["source"])
+        except (ValueError, TypeError):
+            return [MappingError(f"Destination '{destination}' is of type {kind}: the constant '{mapping['source']}' "
+                                 "does not convert to it", mapping).info]
+    return []
 
 
 # --- expressions ------------------------------------------------------------------------------------
