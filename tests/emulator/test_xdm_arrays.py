@@ -32,8 +32,8 @@ def order_schema(aep) -> str:
         "definitions": {"order": {"properties": {T: {"type": "object", "properties": ORDER_FIELDS}}}},
         "allOf": [{"$ref": "#/definitions/order"}]})
     assert group.status_code == 201, group.text
-    schema = aep.post(f"{SR}/tenant/schemas", json={"type": "object", "title": "Orders",
-                                                   "allOf": [{"$ref": EXPERIENCE_EVENT}, {"$ref": group.json()["$id"]}]})
+    schema = aep.post(f"{SR}/tenant/schemas", json={
+        "type": "object", "title": "Orders", "allOf": [{"$ref": EXPERIENCE_EVENT}, {"$ref": group.json()["$id"]}]})
     assert schema.status_code == 201, schema.text
     return schema.json()["$id"]
 

@@ -114,9 +114,9 @@ class Inlets:
                 for dataset_id in dataset_ids]
         await self.db.submit(rows)
         if ok:  # Catalog: the dataset's batch and lastBatchId (how "has data" shows)
-            for write in [w for d in dataset_ids for w in catalog.record_landed(self.store, inlet["org"],
-                                                                              inlet["sandbox"], d, received_ms)]:
-                await write
+            for dataset_id in dataset_ids:
+                for write in catalog.record_landed(self.store, inlet["org"], inlet["sandbox"], dataset_id, received_ms):
+                    await write
         self.runs.record(inlet["org"], inlet["sandbox"], flow["id"], received_ms, ok, size, len(body) if ok else 0,
                          errors)
 

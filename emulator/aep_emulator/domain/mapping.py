@@ -104,8 +104,8 @@ _RESULT_KINDS = {
 }
 # destination type -> source kinds that can never convert to it
 _NEVER = {
-    "object": {"string", "date-time", "number", "boolean", "array"}, "map": {"string", "date-time", "number", "boolean",
-                                                                              "array"},
+    "object": {"string", "date-time", "number", "boolean", "array"},
+    "map": {"string", "date-time", "number", "boolean", "array"},
     "array": {"string", "date-time", "number", "boolean"},
     "string": {"array"}, "integer": {"array", "boolean", "date-time"}, "number": {"array", "boolean", "date-time"},
     "boolean": {"array", "number", "date-time"}, "date": {"array", "boolean"}, "date-time": {"array", "boolean"},
