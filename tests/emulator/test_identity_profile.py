@@ -79,7 +79,7 @@ def test_descriptor_crud(aep):
     descriptor_id = descriptor["@id"]
     assert len(descriptor_id) == 40
     assert descriptor == {"@id": descriptor_id, **identity(schema_id), "meta:containerId": "tenant", "imsOrg": ORG,
-                          "version": "1"}
+                          "version": "1", "meta:sandboxId": descriptor["meta:sandboxId"], "meta:sandboxType": "production"}
     assert aep.get(f"{SR}/tenant/descriptors/{descriptor_id}", headers=XDM).json() == descriptor
     links = aep.get(f"{SR}/tenant/descriptors", headers={"Accept": "application/vnd.adobe.xdm-link+json"})
     assert links.json() == {"xdm:descriptorIdentity": [f"/descriptors/{descriptor_id}"]}
@@ -97,7 +97,7 @@ def test_descriptor_crud(aep):
     aep.post(IDNS, json={"name": "Chatlio visitor", "code": "ChatlioVisitor", "idType": "CROSS_DEVICE"})
     changed = identity(schema_id, "UUID", "ChatlioVisitor", primary=False)
     updated = aep.put(f"{SR}/tenant/descriptors/{descriptor_id}", json=changed)
-    assert updated.status_code == 201 and updated.json() == {"@id": descriptor_id}
+    assert updated.status_code == 200 and updated.json() == {**descriptor, **changed}
     assert aep.get(f"{SR}/tenant/descriptors/{descriptor_id}", headers=XDM).json() == {**descriptor, **changed}
     assert aep.delete(f"{SR}/tenant/descriptors/{descriptor_id}").status_code == 204
     xdm_error(aep.get(f"{SR}/tenant/descriptors/{descriptor_id}", headers=XDM), 404, "XDM-1012-404",

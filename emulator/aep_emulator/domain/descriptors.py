@@ -97,7 +97,8 @@ def _check_unique(store: Store, ctx: RequestContext, fields: dict, own_id: str |
 def new_descriptor(store: Store, ctx: RequestContext, body: Any) -> dict:
     fields = validated(store, ctx, body)
     descriptor_id = hashlib.sha1(uuid.uuid4().bytes).hexdigest()
-    return {"@id": descriptor_id, **fields, "meta:containerId": "tenant", "imsOrg": ctx.org, "version": "1"}
+    return {"@id": descriptor_id, **fields, "meta:containerId": "tenant", "imsOrg": ctx.org, "version": "1",
+            "meta:sandboxId": ctx.sandbox_id, "meta:sandboxType": ctx.sandbox_type}
 
 
 def find(store: Store, ctx: RequestContext, descriptor_id: str) -> dict:

@@ -183,7 +183,7 @@ async def replace_descriptor(emu: Emulator, request: Request, ctx: RequestContex
     except xdm.XdmError as exc:
         raise api_error(exc) from None
     await emu.store.put(kinds.DESCRIPTORS, ctx.org, ctx.sandbox, doc["@id"], doc)
-    return json_response({"@id": doc["@id"]}, 201)
+    return json_response(doc)
 
 
 async def delete_descriptor(emu: Emulator, request: Request, ctx: RequestContext) -> Response:
