@@ -202,12 +202,6 @@ def test_dataset_profile_enablement_is_one_way(aep):
     schema_id, dataset_id = scenario["schema_id"], scenario["dataset_id"]
     url = f"{CATALOG}/dataSets/{dataset_id}"
     on = {"tags": {"unifiedProfile": ["enabled:true"], "unifiedIdentity": ["enabled:true"]}}
-    refused = aep.patch(url, json=on)
-    assert refused.status_code == 400
-    assert refused.json() == {"type": "/placeholder/type/uri", "status": 400, "title": "Bad Request",
-                              "detail": f"Dataset cannot be enabled for Profile ('tags.unifiedProfile'): its schema "
-                                        f"{schema_id} is not enabled for Profile; add 'union' to the schema's "
-                                        "'meta:immutableTags' first."}
     aep.post(f"{SR}/tenant/descriptors", json=identity(schema_id))
     assert aep.patch(f"{SR}/tenant/schemas/{quoted(schema_id)}", json=UNION).status_code == 200
     assert aep.patch(url, json=on).status_code == 200
@@ -227,6 +221,25 @@ def test_dataset_profile_enablement_is_one_way(aep):
     more = {"tags": {**on["tags"], "team": ["chat"]}}
     assert aep.patch(url, json=more).status_code == 200
     assert requests.post(scenario["inlet_url"], json=CHATLIO_PAYLOAD).status_code == 200
-    # a dataset created enabled needs an enabled schema too
+    # a dataset created enabled is one-way too
     created = aep.post(f"{CATALOG}/dataSets", json={"name": "p", "schemaRef": {"id": schema_id}, **on})
     assert created.status_code == 201
+    other = created.json()[0].split("/")[-1]
+    assert aep.patch(f"{CATALOG}/dataSets/{other}", json={"tags": {}}).status_code == 400
+
+
+def test_dataset_profile_tag_on_a_schema_not_enabled_is_accepted(aep):
+    scenario = create_chatlio_flow(aep)
+    url = f"{CATALOG}/dataSets/{scenario['dataset_id']}"
+    assert aep.patch(url, json={"tags": {"unifiedProfile": ["enabled:true"]}}).status_code == 200
+    assert aep.patch(url, json={"tags": {"unifiedProfile": ["enabled:false"]}}).status_code == 400
+
+
+def test_deleting_a_schema_deletes_its_descriptors(aep):
+    scenario = create_chatlio_flow(aep)
+    schema_id = scenario["schema_id"]
+    descriptor = aep.post(f"{SR}/tenant/descriptors", json=identity(schema_id)).json()
+    assert aep.delete(f"/data/foundation/flowservice/flows/{scenario['flow_id']}").status_code == 204
+    assert aep.delete(f"{CATALOG}/dataSets/{scenario['dataset_id']}").status_code == 200
+    assert aep.delete(f"{SR}/tenant/schemas/{quoted(schema_id)}").status_code == 204
+    assert aep.get(f"{SR}/tenant/descriptors/{descriptor['@id']}", headers=XDM).status_code == 404

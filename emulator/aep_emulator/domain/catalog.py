@@ -24,7 +24,7 @@ from aep_emulator.core import kinds
 from aep_emulator.core.context import RequestContext
 from aep_emulator.core.errors import ApiError, generic_error
 from aep_emulator.core.store import Store
-from aep_emulator.domain import patch, schemaregistry
+from aep_emulator.domain import patch
 
 DEFAULT_LIMIT, MAX_LIMIT = 20, 100
 SERVER_FIELDS = frozenset({"id", "imsOrg", "created", "updated", "createdClient", "createdUser", "updatedUser",
@@ -106,20 +106,14 @@ def profile_tag_on(dataset: dict | None, tag: str) -> bool:
 
 def check_profile_tags(store: Store, ctx: RequestContext, old: dict | None, new: dict) -> None:
     """``tags.unifiedProfile`` / ``tags.unifiedIdentity`` = ``["enabled:true"]`` enable a dataset for Profile /
-    Identity Service: only when its schema is enabled for Profile (``union`` tag), and one-way: once enabled,
-    a change that drops ``enabled:true`` (``enabled:false``, another value, the tag removed) is refused (400)."""
+    Identity Service, one-way: once enabled, a change that drops ``enabled:true`` (``enabled:false``, another
+    value, the tag removed) is refused (400). Enabling a dataset whose schema is not enabled for Profile is
+    accepted (AEP's UI requires the schema first; its Catalog API is not documented to refuse it [UNVERIFIED])."""
     for tag in PROFILE_TAGS:
-        before, after = profile_tag_on(old, tag), profile_tag_on(new, tag)
-        if before and not after:
-            raise bad_request(f"Dataset {old['id']} is enabled for {'Profile' if tag == 'unifiedProfile' else 'Identity'} "
-                              f"('tags.{tag}' holds '{ENABLED}'): disabling it is not allowed. Create a new dataset "
-                              "for data that must not reach Profile.")
-        if after and not before:
-            schema_id = new["schemaRef"]["id"]
-            schema = schemaregistry.find_schema(store, ctx.org, ctx.sandbox, schema_id)
-            if not schemaregistry.profile_enabled(schema):
-                raise bad_request(f"Dataset cannot be enabled for Profile ('tags.{tag}'): its schema {schema_id} is "
-                                  "not enabled for Profile; add 'union' to the schema's 'meta:immutableTags' first.")
+        if profile_tag_on(old, tag) and not profile_tag_on(new, tag):
+            what = "Profile" if tag == "unifiedProfile" else "Identity"
+            raise bad_request(f"Dataset {old['id']} is enabled for {what} ('tags.{tag}' holds '{ENABLED}'): disabling "
+                              "it is not allowed. Create a new dataset for data that must not reach Profile.")
 
 
 # --- batches: data landed ---------------------------------------------------------------------------

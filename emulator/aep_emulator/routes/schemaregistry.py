@@ -146,6 +146,8 @@ async def delete_resource(emu: Emulator, request: Request, ctx: RequestContext) 
     except xdm.XdmError as exc:
         raise api_error(exc) from None
     await emu.store.delete(store_kind, ctx.org, ctx.sandbox, resource["$id"])
+    for descriptor in descriptors.for_schema(emu.store, ctx, resource["$id"]):  # they describe the schema only
+        await emu.store.delete(kinds.DESCRIPTORS, ctx.org, ctx.sandbox, descriptor["@id"])
     return empty_response(204)
 
 
