@@ -94,7 +94,8 @@ def test_kinds_module_lists_every_kind_in_use():
 
     names = {value for name, value in vars(kinds).items() if name.isupper() and isinstance(value, str)}
     assert {"flows", "sourceConnections", "targetConnections", "connections", "dataSets", "schemas",
-            "fieldgroups", "mappingSets", "_tokens", "_sandboxes", "_inlets"} == names
+            "fieldgroups", "mappingSets", "_tokens", "_sandboxes", "_inlets", "descriptors", "identityNamespaces",
+            "batches"} == names
 
 
 def test_handlers_are_module_level_coroutines():

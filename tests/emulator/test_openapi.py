@@ -15,7 +15,8 @@ from openapi_core import OpenAPI
 from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse
 from openapi_schema_validator import OAS30Validator
 
-from emulator_support import CHATLIO_PAYLOAD, EXPERIENCE_EVENT, FS, SHARED_MISSING, create_chatlio_flow, flow_body, shared_dir
+from emulator_support import (CHATLIO_PAYLOAD, EXPERIENCE_EVENT, FS, SHARED_MISSING, TENANT, create_chatlio_flow, flow_body,
+                              shared_dir)
 
 SPECS = (shared_dir() or Path("/nonexistent")) / "aep-reference" / "specs" / "openapi"
 pytestmark = pytest.mark.skipif(not SPECS.is_dir(), reason=f"Adobe's OpenAPI specs: {SHARED_MISSING}")
@@ -87,6 +88,10 @@ KNOWN_DEVIATIONS: dict[str, tuple[str, str, str, str]] = {
     "xdm-list-next-null": ("schema-registry.yaml", r"GET /\{CONTAINER_ID\}/(schemas|fieldgroups|mixins|classes)",
                            r"_(links|page)/next", "last page has next: null as in the Schema Registry guide's "
                                                   "examples; the spec types a string"),
+    "xdm-descriptor-sourceversion-integer": ("schema-registry.yaml", r"(GET|POST|PUT) /(\{CONTAINER_ID\}|tenant)/descriptors.*",
+                                             r"(xdm:descriptorIdentity/\d+/)?xdm:sourceVersion",
+                                             "xdm:sourceVersion is the integer 1 as in the spec's own examples and the "
+                                             "descriptors guide; the spec's schema types a string"),
 }
 
 
@@ -158,6 +163,10 @@ def test_other_services_responses_match_spec(aep):
     posted_schema = aep.post(f"{SR}/tenant/schemas", json=new_schema)
     other_schema_path = f"{SR}/tenant/schemas/{quote(posted_schema.json()['$id'], safe='')}"
     full = {"Accept": FULL_V1}
+    identity = {"@type": "xdm:descriptorIdentity", "xdm:sourceSchema": schema_id, "xdm:sourceVersion": 1,
+                "xdm:sourceProperty": f"/_{TENANT}/chatlio_email", "xdm:namespace": "Email", "xdm:property": "xdm:code",
+                "xdm:isPrimary": True}
+    descriptor = aep.post(f"{SR}/tenant/descriptors", json=identity)
     checks = [
         ("data-prep.yaml", "POST /mappingSets", aep.post(f"{DP}/mappingSets", json=new_mapping)),
         ("data-prep.yaml", "GET /mappingSets", aep.get(f"{DP}/mappingSets?limit=10&start=0")),
@@ -209,6 +218,14 @@ def test_other_services_responses_match_spec(aep):
          aep.get(f"{SBX}/sandboxes/dev", sandbox=None)),
         ("streaming-ingestion.yaml", "POST /collection/{CONNECTION_ID}",
          requests.post(f"{scenario['inlet_url']}?x-adobe-flow-id={scenario['flow_id']}", json=CHATLIO_PAYLOAD)),
+        ("catalog.yaml", "GET /batches", aep.get(f"{CAT}/batches?dataSet={dataset_id}")),
+        ("schema-registry.yaml", "POST /tenant/descriptors", descriptor),
+        ("schema-registry.yaml", "GET /{CONTAINER_ID}/descriptors",
+         aep.get(f"{SR}/tenant/descriptors", headers={"Accept": "application/vnd.adobe.xdm+json"})),
+        ("schema-registry.yaml", "GET /{CONTAINER_ID}/descriptors/{DESCRIPTOR_ID}",
+         aep.get(f"{SR}/tenant/descriptors/{descriptor.json()['@id']}", headers={"Accept": "application/vnd.adobe.xdm+json"})),
+        ("schema-registry.yaml", "PUT /tenant/descriptors/{DESCRIPTOR_ID}",
+         aep.put(f"{SR}/tenant/descriptors/{descriptor.json()['@id']}", json={**identity, "xdm:isPrimary": False})),
         ("catalog.yaml", "DELETE /dataSets/{DATASET_ID}", aep.delete(f"{CAT}/dataSets/{dataset_id}")),
     ]
     problems = []

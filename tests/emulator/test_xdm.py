@@ -201,7 +201,12 @@ def test_render_variants(registry):
 def test_destination_types_allow_indexes_and_map_keys():
     paths = xdm.field_paths(xdm.resolve(xdm.global_resource(EE), xdm.global_resource))
     assert xdm.destination_type(paths, "timestamp") == "date-time"
-    assert xdm.destination_type(paths, "identityMap.Email") == "any"
+    # a map key has the type of the map's values (identityMap: map of arrays of {id, authenticatedState, primary})
+    assert xdm.destination_type(paths, "identityMap.Email") == "array"
+    assert xdm.destination_type(paths, "identityMap.Email[0]") == "object"
+    assert xdm.destination_type(paths, "identityMap.Email[0].id") == "string"
+    assert xdm.destination_type(paths, "identityMap.Email[*].primary") == "boolean"
+    assert xdm.destination_type(paths, "identityMap.Email[0].nope") == "any"
     assert xdm.destination_type(paths, "nope") is None
 
 

@@ -18,6 +18,13 @@ DATASETS = "dataSets"
 # Schema Registry (keyed by ``$id``)
 SCHEMAS = "schemas"
 FIELD_GROUPS = "fieldgroups"
+DESCRIPTORS = "descriptors"  # keyed by ``@id``
+
+# Identity Service (custom identity namespaces; the standard ones are built in), keyed by the namespace code
+IDENTITY_NAMESPACES = "identityNamespaces"
+
+# Catalog batches (one per dataset per hour window of landed records), keyed by the batch id
+BATCHES = "batches"
 
 # Data Prep (keyed by the mapping set id; the document carries every version)
 MAPPING_SETS = "mappingSets"

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import secrets
 import time
+import uuid
 from typing import Any, Callable
 
 from aep_emulator.core import kinds
@@ -27,7 +28,10 @@ from aep_emulator.domain import patch
 
 DEFAULT_LIMIT, MAX_LIMIT = 20, 100
 SERVER_FIELDS = frozenset({"id", "imsOrg", "created", "updated", "createdClient", "createdUser", "updatedUser",
-                           "version", "files", "viewId", "sandboxId"})
+                           "version", "files", "viewId", "sandboxId", "lastBatchId", "lastBatchStatus"})
+PROFILE_TAGS = ("unifiedProfile", "unifiedIdentity")
+ENABLED = "enabled:true"
+BATCH_WINDOW_MS = 3_600_000
 
 
 def bad_request(message: str) -> ApiError:
@@ -45,6 +49,7 @@ def new_dataset(store: Store, ctx: RequestContext, body: Any) -> dict:
     if not isinstance(body, dict):
         raise bad_request("The request body must be a JSON object.")
     validate(store, ctx, body)
+    check_profile_tags(store, ctx, None, body)
     dataset_id = secrets.token_hex(12)
     now = int(time.time() * 1000)
     doc = {k: v for k, v in body.items() if k not in SERVER_FIELDS}
@@ -82,8 +87,68 @@ def updated(store: Store, ctx: RequestContext, doc: dict, body: Any) -> dict:
     else:
         raise bad_request("The body must be a JSON object or a JSON Patch array.")
     validate(store, ctx, result)
+    check_profile_tags(store, ctx, doc, result)
     result.update({"updated": int(time.time() * 1000), "updatedUser": ctx.user, "id": doc["id"]})
+    for field in ("lastBatchId", "lastBatchStatus"):
+        result.pop(field, None)
+        if field in doc:
+            result[field] = doc[field]
     return result
+
+
+# --- Profile enablement (tags) ------------------------------------------------------------------------
+
+def profile_tag_on(dataset: dict | None, tag: str) -> bool:
+    tags = (dataset or {}).get("tags")
+    values = tags.get(tag) if isinstance(tags, dict) else None
+    return isinstance(values, list) and ENABLED in values
+
+
+def check_profile_tags(store: Store, ctx: RequestContext, old: dict | None, new: dict) -> None:
+    """``tags.unifiedProfile`` / ``tags.unifiedIdentity`` = ``["enabled:true"]`` enable a dataset for Profile /
+    Identity Service, one-way: once enabled, a change that drops ``enabled:true`` (``enabled:false``, another
+    value, the tag removed) is refused (400). Enabling a dataset whose schema is not enabled for Profile is
+    accepted (AEP's UI requires the schema first; its Catalog API is not documented to refuse it [UNVERIFIED])."""
+    for tag in PROFILE_TAGS:
+        if profile_tag_on(old, tag) and not profile_tag_on(new, tag):
+            what = "Profile" if tag == "unifiedProfile" else "Identity"
+            raise bad_request(f"Dataset {old['id']} is enabled for {what} ('tags.{tag}' holds '{ENABLED}'): disabling "
+                              "it is not allowed. Create a new dataset for data that must not reach Profile.")
+
+
+# --- batches: data landed ---------------------------------------------------------------------------
+
+def batch_id(dataset_id: str, received_ms: int) -> str:
+    """The batch of a dataset's streamed records in one UTC hour window (stable, 32 hex)."""
+    window = received_ms - received_ms % BATCH_WINDOW_MS
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"aep-emulator-batch:{dataset_id}:{window}").hex
+
+
+def record_landed(store: Store, org: str, sandbox: str, dataset_id: str, received_ms: int) -> list:
+    """A record landed in a dataset: the first one of an hour window creates a successful batch and sets the
+    dataset's ``lastBatchId`` / ``lastBatchStatus: "success"`` (how a client tells that a dataset, and so its
+    schema, has data). Returns the store writes to await (none for later records of the window)."""
+    dataset = store.get(kinds.DATASETS, org, sandbox, dataset_id)
+    if dataset is None:
+        return []
+    batch = batch_id(dataset_id, received_ms)
+    if dataset.get("lastBatchId") == batch:
+        return []
+    doc = {"id": batch, "imsOrg": org, "status": "success", "created": received_ms, "updated": received_ms,
+           "completed": received_ms, "relatedObjects": [{"type": "dataSet", "id": dataset_id}],
+           "inputFormat": {"format": "json"}, "version": "1.0.0"}
+    return [store.put(kinds.BATCHES, org, sandbox, batch, doc),
+            store.put(kinds.DATASETS, org, sandbox, dataset_id,
+                      {**dataset, "lastBatchId": batch, "lastBatchStatus": "success"})]
+
+
+def listed_batches(docs: list[dict], params) -> dict:
+    """``GET /batches``: ``dataSet=<id>`` keeps the batches of one dataset, ``status=``; then as ``/dataSets``."""
+    if "dataSet" in params:
+        docs = [d for d in docs if any(o.get("id") == params["dataSet"] for o in d.get("relatedObjects", []))]
+    if "status" in params:
+        docs = [d for d in docs if d.get("status") == params["status"]]
+    return listed(docs, params)
 
 
 # --- listing -----------------------------------------------------------------------------------------

@@ -130,12 +130,17 @@ def simple(doc: dict) -> dict:
 
 
 def validation_results(store: Store, ctx: RequestContext, body: object) -> list[dict]:
-    """``POST /mappingSets/validate``: one ``{status, errors}`` per mapping."""
+    """``POST /mappingSets/validate``: one ``{status, errors}`` per mapping. Besides what a create checks (the
+    destination exists, the source compiles), it reports mappings that can never fill their destination
+    (:func:`mapping.meaning_errors`); a create still accepts those, and every record then fails at ingestion."""
     schema = _output_schema(store, ctx, body)
     mappings = _normalised_mappings(body, {"version": 0})
     field_types, _ = schemaregistry.schema_fields(store, ctx.org, ctx.sandbox, schema)
-    return [{"status": "FAILED", "errors": errors} if errors else {"status": "SUCCESS", "errors": None}
-            for errors in _validation(mappings, field_types)]
+    results = []
+    for stored, errors in zip(mappings, _validation(mappings, field_types)):
+        errors = errors or mapping.meaning_errors(stored, field_types, ctx.tenant)
+        results.append({"status": "FAILED", "errors": errors} if errors else {"status": "SUCCESS", "errors": None})
+    return results
 
 
 def preview(store: Store, ctx: RequestContext, body: object) -> list[dict]:

@@ -34,7 +34,7 @@ from aep_emulator.core import kinds
 from aep_emulator.core.db import Database
 from aep_emulator.core.errors import ApiError, dcs_error
 from aep_emulator.core.store import Store
-from aep_emulator.domain import dataprep, flowservice, ims, mapping, schemaregistry
+from aep_emulator.domain import catalog, dataprep, flowservice, ims, mapping, schemaregistry
 from aep_emulator.domain.runs import Runs
 
 MAX_BYTES = 1_048_576
@@ -184,11 +184,17 @@ class Inlets:
         record, errors = self._map(inlet, flow, event, sync)
         ok = record is not None
         body = orjson.dumps(record if ok else {"errors": errors})
+        dataset_ids = self._datasets(inlet, flow)
         rows = [(INSERT_EVENT, (inlet["org"], inlet["sandbox"], flow["id"], dataset_id, received_ms, int(ok), size,
                                 body))
-                for dataset_id in self._datasets(inlet, flow)]
+                for dataset_id in dataset_ids]
         await self.db.submit(rows)
-        self.runs.record(inlet["org"], inlet["sandbox"], flow["id"], received_ms, ok, size, len(body) if ok else 0)
+        if ok:  # Catalog: the dataset's batch and lastBatchId (how "has data" shows)
+            for dataset_id in dataset_ids:
+                for write in catalog.record_landed(self.store, inlet["org"], inlet["sandbox"], dataset_id, received_ms):
+                    await write
+        self.runs.record(inlet["org"], inlet["sandbox"], flow["id"], received_ms, ok, size, len(body) if ok else 0,
+                         errors)
 
     def _datasets(self, inlet: dict, flow: dict) -> list[str]:
         ids = []

@@ -20,6 +20,7 @@ from typing import Any, Callable, Iterable
 from aep_emulator.domain import xdm
 
 Getter = Callable[[dict], Any]
+SPREAD = ...  # ``[*]`` in a path: every item of the array
 
 ATTRIBUTE, EXPRESSION, STATIC = "ATTRIBUTE", "EXPRESSION", "STATIC"
 _SOURCE_TYPES = {"attribute": ATTRIBUTE, "text/x.schema-path": ATTRIBUTE, "expression": EXPRESSION,
@@ -83,7 +84,71 @@ def validate(mapping: dict, field_types: dict[str, str]) -> list[dict]:
         compile_source(mapping)
     except MappingError as exc:
         errors.append(MappingError(str(exc), mapping).info)
+    if source_kind(mapping) == ATTRIBUTE and "[*]" in mapping["destination"] \
+            and mapping["source"].count("[*]") < mapping["destination"].count("[*]"):
+        errors.append(MappingError(f"Destination '{mapping['destination']}' has more '[*]' than source "
+                                   f"'{mapping['source']}': each '[*]' of the destination needs one in the source",
+                                   mapping).info)
     return errors
+
+
+# Result type of an expression whose outermost call is one of these functions (None: unknown until it runs).
+_RESULT_KINDS = {
+    **dict.fromkeys(("uuid", "guid", "concat", "lower", "lcase", "upper", "ucase", "trim", "ltrim", "rtrim", "substr",
+                     "join", "replacestr", "sha1", "sha256", "md5"), "string"),
+    "now": "date-time",
+    **dict.fromkeys(("timestamp", "length", "len", "size_of", "to_integer", "to_bigint", "to_float", "to_decimal"),
+                    "number"),
+    **dict.fromkeys(("equals", "equalsIgnoreCase", "matches_regex", "is_empty", "is_set"), "boolean"),
+    **dict.fromkeys(("split", "explode"), "array"),
+}
+# destination type -> source kinds that can never convert to it
+_NEVER = {
+    "object": {"string", "date-time", "number", "boolean", "array"},
+    "map": {"string", "date-time", "number", "boolean", "array"},
+    "array": {"string", "date-time", "number", "boolean"},
+    "string": {"array"}, "integer": {"array", "boolean", "date-time"}, "number": {"array", "boolean", "date-time"},
+    "boolean": {"array", "number", "date-time"}, "date": {"array", "boolean"}, "date-time": {"array", "boolean"},
+}
+
+
+def _result_kind(mapping: dict) -> str | None:
+    """What a STATIC or EXPRESSION source yields, when that is known before any event."""
+    kind = source_kind(mapping)
+    if kind == STATIC:
+        return "string"
+    if kind == EXPRESSION:
+        tokens = _tokenize(mapping["source"]) if mapping["source"].strip() else []
+        if len(tokens) >= 2 and tokens[0][0] == "ident" and tokens[1] == ("op", "(") and tokens[-1] == ("op", ")"):
+            return _RESULT_KINDS.get(tokens[0][1])
+        if len(tokens) == 1 and tokens[0][0] in ("string", "number"):
+            return "string" if tokens[0][0] == "string" else "number"
+    return None
+
+
+def meaning_errors(mapping: dict, field_types: dict[str, str], tenant: str | None = None) -> list[dict]:
+    """Mappings that can never fill their destination (every record would fail), as TransformErrorInfo entries:
+    the tenant namespace object itself (``_<tenant>``: map its fields), a constant or an expression of a known
+    scalar type into an object/map/array field or into an incompatible scalar field, a constant that does not
+    convert to the destination type."""
+    destination = mapping["destination"]
+    kind = xdm.destination_type(field_types, destination)
+    if kind is None or kind == "any":
+        return []
+    if tenant and destination == f"_{tenant}":
+        return [MappingError(f"Destination '{destination}' is the tenant namespace object, which can never hold a "
+                             "mapped value: map each of its fields instead", mapping).info]
+    result = _result_kind(mapping)
+    if result is not None and result in _NEVER.get(kind, set()):
+        return [MappingError(f"Destination '{destination}' is of type {kind} and cannot hold the {result} value of "
+                             f"source '{mapping['source']}'", mapping).info]
+    if source_kind(mapping) == STATIC and kind in CONVERTERS:
+        try:
+            CONVERTERS[kind](mapping["source"])
+        except (ValueError, TypeError):
+            return [MappingError(f"Destination '{destination}' is of type {kind}: the constant '{mapping['source']}' "
+                                 "does not convert to it", mapping).info]
+    return []
 
 
 # --- expressions ------------------------------------------------------------------------------------
@@ -187,7 +252,7 @@ _TOKEN = re.compile(r"""
     | (?P<number>-?\d+(?:\.\d+)?)
     | (?P<escaped>\$\{[^}]*\})
     | (?P<ident>[A-Za-z_$@][A-Za-z0-9_$@-]*)
-    | (?P<op>==|!=|<=|>=|&&|\|\||[<>!(),.\[\]])
+    | (?P<op>==|!=|<=|>=|&&|\|\||[<>!(),.\[\]*])
     )""", re.VERBOSE)
 _KEYWORD_OPS = {"and": "&&", "or": "||", "not": "!", "eq": "==", "ne": "!="}
 _COMPARE = {"==": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
@@ -302,9 +367,12 @@ class _Parser:
             elif self._peek("["):
                 self.pos += 1
                 kind, value = self.tokens[self.pos] if self.pos < len(self.tokens) else ("", "")
-                if kind != "number":
-                    raise MappingError(f"Expected an array index in expression '{self.text}'")
-                parts.append(int(value))
+                if (kind, value) == ("op", "*"):
+                    parts.append(SPREAD)
+                elif kind != "number":
+                    raise MappingError(f"Expected an array index or '*' in expression '{self.text}'")
+                else:
+                    parts.append(int(value))
                 self.pos += 1
                 self._expect("]")
             else:
@@ -384,6 +452,8 @@ def parse_path(path: str) -> list:
 
 
 def path_getter(parts: list) -> Getter:
+    if SPREAD in parts:
+        return lambda e: _walk_spread(e, parts)
     if len(parts) == 1:
         key = parts[0]
         return lambda e: e.get(key) if isinstance(e, dict) else None
@@ -403,6 +473,19 @@ def _walk(value: Any, parts: Iterable) -> Any:
             value = value[part] if isinstance(value, list) and -len(value) <= part < len(value) else None
         else:
             value = value.get(part) if isinstance(value, dict) else None
+        if value is None:
+            return None
+    return value
+
+
+def _walk_spread(value: Any, parts: list) -> Any:
+    """Like :func:`_walk`; at ``[*]`` a list with one result per item (nested lists for nested ``[*]``)."""
+    for index, part in enumerate(parts):
+        if part is SPREAD:
+            if not isinstance(value, list):
+                return None
+            return [_walk_spread(item, parts[index + 1:]) for item in value]
+        value = _walk(value, [part])
         if value is None:
             return None
     return value
@@ -466,10 +549,16 @@ def _to_date(value: Any) -> str:
     return date.fromisoformat(text[:10]).isoformat() if len(text) >= 10 else date.fromisoformat(text).isoformat()
 
 
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    return {dict: "an object", list: "an array", str: "a string"}.get(type(value), "a number")
+
+
 def _expect(kind: type, label: str) -> Callable[[Any], Any]:
     def check(value: Any) -> Any:
         if not isinstance(value, kind):
-            raise ValueError(f"expected {label}")
+            raise ValueError(f"expected {label}, got {_type_name(value)}")
         return value
     return check
 
@@ -479,6 +568,58 @@ CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "date-time": _to_datetime, "date": _to_date, "object": _expect(dict, "an object"),
     "map": _expect(dict, "an object"), "array": _expect(list, "an array"),
 }
+
+
+def converter(field_types: dict[str, str], destination: str) -> Callable[[Any], Any] | None:
+    """The converter of a destination: scalars converted to the field's type; arrays item by item; objects field
+    by field (a key that is not a field of the object fails); maps value by value. None when the type is unknown."""
+    path = xdm.schema_path(field_types, destination) if field_types else None
+    return _typed(field_types, path) if path else None
+
+
+def _typed(types: dict[str, str], path: str) -> Callable[[Any], Any]:
+    kind = types[path]
+    if kind == "array" and f"{path}[]" in types:
+        return _list_of(_typed(types, f"{path}[]"))
+    if kind == "map" and f"{path}.*" in types:
+        return _map_of(_typed(types, f"{path}.*"))
+    if kind == "object":
+        prefix = f"{path}."
+        children = {p[len(prefix):]: p for p in types
+                    if p.startswith(prefix) and "." not in p[len(prefix):] and not p.endswith("[]")}
+        if children:
+            return _object_of(path, {name: _typed(types, child) for name, child in children.items()})
+    return CONVERTERS.get(kind) or (lambda value: value)
+
+
+def _list_of(item: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    check = CONVERTERS["array"]
+
+    def convert(value: Any) -> list:
+        return [None if v is None else item(v) for v in check(value)]
+    return convert
+
+
+def _map_of(item: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    check = CONVERTERS["map"]
+
+    def convert(value: Any) -> dict:
+        return {k: item(v) for k, v in check(value).items() if v is not None}
+    return convert
+
+
+def _object_of(path: str, fields: dict[str, Callable[[Any], Any]]) -> Callable[[Any], Any]:
+    check = CONVERTERS["object"]
+
+    def convert(value: Any) -> dict:
+        out = {}
+        for key, item in check(value).items():
+            if key not in fields:
+                raise ValueError(f"'{key}' is not a field of '{path}'")
+            if item is not None:
+                out[key] = fields[key](item)
+        return out
+    return convert
 
 
 # --- the compiled mapper ------------------------------------------------------------------------------
@@ -499,6 +640,9 @@ class Mapper:
                 value = getter(event)
                 if value is None:
                     continue
+                if SPREAD in parts:
+                    _assign_spread(record, parts, value, convert)
+                    continue
                 if convert is not None:
                     value = convert(value)
             except (ValueError, TypeError, ArithmeticError, re.error) as exc:
@@ -509,6 +653,21 @@ class Mapper:
             if _walk(record, parts) is None:
                 errors.append(f"Required field '{path}' is missing from the mapped record")
         return (None, errors) if errors else (record, errors)
+
+
+def _assign_spread(record: dict, parts: list, value: Any, convert: Callable[[Any], Any] | None) -> None:
+    """Assign item by item: the first ``[*]`` of ``parts`` takes the index of each item of ``value``."""
+    at = parts.index(SPREAD)
+    if not isinstance(value, list):
+        raise ValueError(f"expected an array for '[*]', got {_type_name(value)}")
+    for index, item in enumerate(value):
+        if item is None:
+            continue
+        concrete = [*parts[:at], index, *parts[at + 1:]]
+        if SPREAD in concrete:
+            _assign_spread(record, concrete, item, convert)
+        else:
+            _assign(record, concrete, convert(item) if convert is not None else item)
 
 
 def _assign(record: dict, parts: list, value: Any) -> None:
@@ -533,9 +692,9 @@ def _assign(record: dict, parts: list, value: Any) -> None:
 def _destination_parts(destination: str) -> list:
     parts: list = []
     for segment in destination.split("."):
-        name, *indexes = re.split(r"\[(\d+)\]", segment)
+        name, *indexes = re.split(r"\[(\d+|\*)\]", segment)
         parts.append(name)
-        parts.extend(int(i) for i in indexes if i != "")
+        parts.extend(SPREAD if i == "*" else int(i) for i in indexes if i != "")
     return parts
 
 
@@ -549,7 +708,6 @@ def compile_mapping_set(mapping_set: dict, field_types: dict[str, str] | None = 
     operations = []
     for mapping in mapping_set.get("mappings", []):
         destination = mapping.get("destination", mapping.get("destinationXdmPath"))
-        kind = xdm.destination_type(field_types, destination) if field_types else None
         operations.append((destination, _destination_parts(destination), compile_source(mapping),
-                           CONVERTERS.get(kind)))
+                           converter(field_types, destination)))
     return Mapper(operations, [(path, _destination_parts(path)) for path in required])

@@ -2,17 +2,26 @@
 
 Run model: one run per flow per UTC hour window in which the flow's inlet received events. The run's
 ``recordSummary`` counts the window's input, output (mapped and stored) and failed records; its id is
-stable (uuid5 of flow id + window start). Counters are rebuilt from the durable ``events`` table at start."""
+stable (uuid5 of flow id + window start). Counters are rebuilt from the durable ``events`` table at start.
+
+Errors: ``metrics.statusSummary.errors`` (and the ingestion activity's) has one summary entry
+``{"code": "MAPPER-3700-400", "message": "<n> record(s) failed mapping or validation."}`` followed by the
+per-record errors, one entry per distinct message (at most ``MAX_ERRORS``)
+``{"code": "MAPPER-3701-400", "message": "<the record's error>", "recordCount": <records with it>}``
+(codes [UNVERIFIED]: AEP documents the ``errors`` array of a run, not these codes)."""
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import orjson
 
 from aep_emulator.core.db import Database
 from aep_emulator.domain.sandboxes import sandbox_id
 
 WINDOW_MS = 3_600_000
+MAX_ERRORS = 10
 
 
 @dataclass
@@ -28,6 +37,7 @@ class RunWindow:
     output_bytes: int = 0
     first_ms: int = 0
     last_ms: int = 0
+    errors: dict[str, int] = field(default_factory=dict)  # distinct record error -> records with it
 
     @property
     def id(self) -> str:
@@ -41,6 +51,11 @@ class RunWindow:
         self.output_bytes += output_bytes
         self.first_ms = min(self.first_ms or received_ms, received_ms)
         self.last_ms = max(self.last_ms, received_ms)
+
+    def add_errors(self, errors: list[str]) -> None:
+        for message in errors:
+            if message in self.errors or len(self.errors) < MAX_ERRORS:
+                self.errors[message] = self.errors.get(message, 0) + 1
 
 
 class Runs:
@@ -56,14 +71,21 @@ class Runs:
         for org, sandbox, flow_id, window, count, ok, in_bytes, out_bytes, first, last in rows:
             self._windows[(flow_id, window * WINDOW_MS)] = RunWindow(
                 org, sandbox, flow_id, window * WINDOW_MS, count, ok, count - ok, in_bytes, out_bytes, first, last)
+        for flow_id, received_ms, body in db.query_now(
+                "SELECT flow_id, received_ms, body FROM events WHERE ok = 0 ORDER BY seq", ()):
+            window = self._windows.get((flow_id, received_ms - received_ms % WINDOW_MS))
+            if window is not None:
+                window.add_errors(_stored_errors(body))
 
     def record(self, org: str, sandbox: str, flow_id: str, received_ms: int, ok: bool,
-               input_bytes: int, output_bytes: int) -> None:
+               input_bytes: int, output_bytes: int, errors: list[str] | None = None) -> None:
         start = received_ms - received_ms % WINDOW_MS
         window = self._windows.get((flow_id, start))
         if window is None:
             window = self._windows[(flow_id, start)] = RunWindow(org, sandbox, flow_id, start)
         window.add(received_ms, ok, input_bytes, output_bytes)
+        if errors:
+            window.add_errors(errors)
 
     def documents(self, org: str, sandbox: str, flows: dict[str, dict]) -> list[dict]:
         windows = [w for w in self._windows.values() if w.org == org and w.sandbox == sandbox]
@@ -83,7 +105,9 @@ def _document(window: RunWindow, flow: dict) -> dict:
     etag = f'"{window.id[:8]}-0000-0200-0000-{window.last_ms // 1000:08x}0000"'
     status = _status(window)
     errors = [] if window.failed == 0 else [
-        {"code": "MAPPER-3700-400", "message": f"{window.failed} record(s) failed mapping or validation."}]
+        {"code": "MAPPER-3700-400", "message": f"{window.failed} record(s) failed mapping or validation."},
+        *({"code": "MAPPER-3701-400", "message": message, "recordCount": count}
+          for message, count in window.errors.items())]
     metrics = {
         "durationSummary": {"startedAtUTC": window.first_ms, "completedAtUTC": window.last_ms},
         "sizeSummary": {"inputBytes": window.input_bytes, "outputBytes": window.output_bytes},
@@ -103,3 +127,12 @@ def _document(window: RunWindow, flow: dict) -> dict:
                         metrics["durationSummary"], "recordSummary": metrics["recordSummary"],
                         "statusSummary": metrics["statusSummary"]}],
     }
+
+
+def _stored_errors(body: bytes) -> list[str]:
+    """The errors of a failed event as the inlet stored them (``{"errors": [...]}``)."""
+    try:
+        errors = orjson.loads(body).get("errors", [])
+    except (orjson.JSONDecodeError, AttributeError):
+        return []
+    return [str(e) for e in errors] if isinstance(errors, list) else []

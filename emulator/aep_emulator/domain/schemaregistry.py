@@ -12,7 +12,7 @@ from aep_emulator.core import kinds
 from aep_emulator.core.context import RequestContext
 from aep_emulator.core.errors import ApiError
 from aep_emulator.core.store import Store
-from aep_emulator.domain import xdm
+from aep_emulator.domain import evolution, xdm
 
 # URL segment -> store kind (``mixins`` is the deprecated alias of ``fieldgroups``).
 KINDS = {"fieldgroups": kinds.FIELD_GROUPS, "mixins": kinds.FIELD_GROUPS, "schemas": kinds.SCHEMAS}
@@ -138,19 +138,91 @@ def create(store: Store, ctx: RequestContext, kind: str, body: object) -> dict:
     """A new tenant schema or field group from a create body (raises XdmError)."""
     lookup = make_lookup(store, ctx.org, ctx.sandbox)
     if check_tenant_kind(kind) == kinds.SCHEMAS:
-        return xdm.new_schema(body, xdm_context(ctx), lookup)
+        resource = xdm.new_schema(body, xdm_context(ctx), lookup)
+        evolution.check_tags(resource)
+        if evolution.UNION_TAG in evolution.tags(resource):
+            raise evolution.missing_primary_identity(resource)  # no descriptor can exist before the schema
+        return resource
     xdm.validate_field_group_body(body, ctx.tenant, lookup)
+    if isinstance(body, dict) and "meta:immutableTags" in body:
+        raise xdm.bad_request("'meta:immutableTags' can only be set on schemas")
     return xdm.new_field_group(body, xdm_context(ctx))
 
 
 def replaced(store: Store, ctx: RequestContext, kind: str, raw_id: str, new_body) -> dict:
-    """The resource after a PUT/PATCH: ``new_body(old)`` gives the new user body (raises XdmError)."""
+    """The resource after a PUT/PATCH: ``new_body(old)`` gives the new user body (raises XdmError).
+
+    Enforces the evolution rules (:mod:`aep_emulator.domain.evolution`): the ``union`` tag is one-way and needs a
+    primary identity descriptor; once the resource is in use (:func:`in_use_reason`) only non-destructive changes
+    pass (400 ``XDM-1020-400`` listing each breaking change in ``report.sub-errors``)."""
     old = tenant_resource(store, ctx, kind, raw_id)
-    return xdm.replace_resource(old, new_body(old), xdm_context(ctx), make_lookup(store, ctx.org, ctx.sandbox))
+    body = new_body(old)
+    if old["meta:resourceType"] != "schemas" and isinstance(body, dict) and "meta:immutableTags" in body:
+        raise xdm.bad_request("'meta:immutableTags' can only be set on schemas")
+    lookup = make_lookup(store, ctx.org, ctx.sandbox)
+    new = xdm.replace_resource(old, body, xdm_context(ctx), lookup)
+    if old["meta:resourceType"] == "schemas":
+        evolution.check_tags(new)
+        removed = evolution.union_removed(old, new)
+        if removed:
+            raise removed
+        if evolution.UNION_TAG in evolution.tags(new) and evolution.UNION_TAG not in evolution.tags(old):
+            check_profile_ready(store, ctx, new)
+    reason = in_use_reason(store, ctx, old)
+    if reason:
+        changes = evolution.breaking_changes(xdm.resolve(old, lookup), xdm.resolve(new, lookup))
+        if changes:
+            raise evolution.breaking_error(old, reason, changes)
+    return new
+
+
+def primary_identity(store: Store, ctx: RequestContext, schema_id: str) -> dict | None:
+    """The schema's primary identity descriptor, if any."""
+    return next((d for d in store.list(kinds.DESCRIPTORS, ctx.org, ctx.sandbox)
+                 if d.get("xdm:sourceSchema") == schema_id and d.get("@type") == "xdm:descriptorIdentity"
+                 and d.get("xdm:isPrimary") is True), None)
+
+
+def check_profile_ready(store: Store, ctx: RequestContext, schema: dict) -> None:
+    """Enabling a schema for Profile needs a primary identity descriptor on it (XDM-1022-400)."""
+    if schema.get("meta:class") in evolution.PROFILE_CLASSES and primary_identity(store, ctx, schema["$id"]) is None:
+        raise evolution.missing_primary_identity(schema)
+
+
+def profile_enabled(schema: dict | None) -> bool:
+    return schema is not None and evolution.UNION_TAG in evolution.tags(schema)
+
+
+def datasets_with_data(store: Store, ctx: RequestContext, schema_id: str) -> list[dict]:
+    """Datasets of the schema that received data: Catalog's ``lastBatchId`` is set by the first landed record."""
+    return [d for d in store.list(kinds.DATASETS, ctx.org, ctx.sandbox)
+            if _schema_ref(d) == schema_id and d.get("lastBatchId")]
+
+
+def in_use_reason(store: Store, ctx: RequestContext, resource: dict) -> str | None:
+    """Why a schema or field group only accepts non-destructive changes, or None when it is free to change.
+
+    A schema is in use when it is enabled for Profile, or when a dataset of it has data (``lastBatchId``);
+    a field group is in use when a schema using it is."""
+    if resource["meta:resourceType"] == "schemas":
+        if profile_enabled(resource):
+            return "the schema is enabled for Profile"
+        landed = datasets_with_data(store, ctx, resource["$id"])
+        return f"data has been ingested into dataset {landed[0]['id']}" if landed else None
+    for schema in store.list(kinds.SCHEMAS, ctx.org, ctx.sandbox):
+        if resource["$id"] in schema.get("refs", []):
+            reason = in_use_reason(store, ctx, schema)
+            if reason:
+                return f"used by schema {schema['$id']}: {reason}"
+    return None
 
 
 def check_unused(store: Store, ctx: RequestContext, resource: dict) -> None:
-    """A schema used by a dataset, or a field group used by a schema, cannot be deleted (XDM-1014-409)."""
+    """A schema used by a dataset or enabled for Profile, or a field group used by a schema, cannot be deleted
+    (XDM-1014-409)."""
+    if profile_enabled(resource):
+        raise xdm.XdmError("XDM-1014-409", "Resource in use",
+                           f"{resource['$id']} cannot be deleted: it is enabled for Profile")
     if resource["meta:resourceType"] == "schemas":
         users = [d.get("name", d.get("id", "")) for d in store.list(kinds.DATASETS, ctx.org, ctx.sandbox)
                  if _schema_ref(d) == resource["$id"]]

@@ -30,7 +30,7 @@ GLOBAL_LIB_VERSION = "1.49.2"
 Lookup = Callable[[str], "dict | None"]
 
 _FIELD_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-_INDEX = re.compile(r"\[\d+\]")
+_INDEX = re.compile(r"\[(?:\d+|\*)\]")
 _FIELD_TYPES = {"string", "number", "integer", "boolean", "object", "array"}
 _TEXT_KEYS = ("title", "description")
 
@@ -38,12 +38,13 @@ _TEXT_KEYS = ("title", "description")
 class XdmError(Exception):
     """A Schema Registry error: ``code`` like ``XDM-1006-400`` (the status is its suffix)."""
 
-    def __init__(self, code: str, title: str, detail: str):
+    def __init__(self, code: str, title: str, detail: str, sub_errors: list[dict] | None = None):
         super().__init__(detail)
         self.code = code
         self.status = int(code.rsplit("-", 1)[1])
         self.title = title
         self.detail = detail
+        self.sub_errors = sub_errors or []
 
     def body(self) -> dict:
         """The Schema Registry error body (shape of the spec's ``errorBasic`` examples)."""
@@ -55,7 +56,7 @@ class XdmError(Exception):
                 "registryRequestId": str(uuid.uuid4()),
                 "timestamp": time.strftime("%m-%d-%Y %H:%M:%S", time.gmtime()),
                 "detailed-message": self.detail,
-                "sub-errors": [],
+                "sub-errors": list(self.sub_errors),
             },
             "detail": self.detail,
         }
@@ -139,7 +140,8 @@ def replace_resource(old: dict, body: dict, ctx: Context, lookup: Lookup) -> dic
 
 def user_body(resource: dict) -> dict:
     """The user-editable part of a resource (what a PATCH applies to before re-validation)."""
-    keys = ("title", "description", "type", "definitions", "allOf", "meta:intendedToExtend", "required")
+    keys = ("title", "description", "type", "definitions", "allOf", "meta:intendedToExtend", "required",
+            "meta:immutableTags")
     return {k: copy.deepcopy(resource[k]) for k in keys if k in resource}
 
 
@@ -147,7 +149,7 @@ def _base(resource_id: str, resource_type: str, body: dict) -> dict:
     resource = {"$id": resource_id, "meta:altId": alt_id(resource_id), "meta:resourceType": resource_type,
                 "version": "1.0", "title": body["title"], "type": "object",
                 "description": body.get("description", "")}
-    for key in ("definitions", "allOf", "required"):
+    for key in ("definitions", "allOf", "required", "meta:immutableTags"):
         if key in body:
             resource[key] = copy.deepcopy(body[key])
     return resource
@@ -349,7 +351,8 @@ def field_type(node: dict) -> str:
 
 
 def field_paths(resolved: dict) -> dict[str, str]:
-    """Dotted path -> XDM type for every field (array item fields as ``list[].field``)."""
+    """Dotted path -> XDM type for every field: array items as ``list[]`` (their type) and ``list[].field``,
+    the values of a map as ``map.*`` (the type of ``additionalProperties``)."""
     paths: dict[str, str] = {}
     _collect_paths(resolved.get("properties", {}), "", paths)
     return paths
@@ -361,8 +364,10 @@ def _collect_paths(props: dict, prefix: str, out: dict[str, str]) -> None:
         out[path] = field_type(node)
         if _is_object(node):
             _collect_paths(node["properties"], f"{path}.", out)
-        elif node.get("type") == "array" and _is_object(node.get("items", {})):
-            _collect_paths(node["items"]["properties"], f"{path}[].", out)
+        elif node.get("type") == "array" and isinstance(node.get("items"), dict):
+            _collect_paths({"[]": node["items"]}, path, out)
+        elif out[path] == "map" and isinstance(node.get("additionalProperties"), dict):
+            _collect_paths({"*": node["additionalProperties"]}, f"{path}.", out)
 
 
 def required_paths(resolved: dict) -> list[str]:
@@ -379,16 +384,28 @@ def _collect_required(props: dict, prefix: str, out: list[str]) -> None:
             _collect_required(node["properties"], f"{prefix}{name}.", out)
 
 
-def destination_type(paths: dict[str, str], destination: str) -> str | None:
-    """The type of a destination path (array indexes allowed; anything below a map is ``any``), or None."""
+def schema_path(paths: dict[str, str], destination: str) -> str | None:
+    """The key of ``paths`` a destination path stands for: indexes ``[0]``/``[*]`` become ``[]``, the key of a map
+    becomes ``*``; None when the schema has no such field (a path below a map value of unknown shape: ``""``)."""
     normalized = _INDEX.sub("[]", destination)
     if normalized in paths:
-        return paths[normalized]
+        return normalized
     parts = normalized.split(".")
     for end in range(len(parts) - 1, 0, -1):
         if paths.get(".".join(parts[:end])) == "map":
-            return "any"
+            key = re.sub(r"^[^\[]*", "*", parts[end])
+            candidate = ".".join([*parts[:end], key, *parts[end + 1:]])
+            return candidate if candidate in paths else ""
     return None
+
+
+def destination_type(paths: dict[str, str], destination: str) -> str | None:
+    """The type of a destination path (array indexes ``[0]`` and ``[*]`` allowed; a key of a map has the map's
+    value type, ``any`` when the value's shape is unknown), or None when the schema has no such field."""
+    path = schema_path(paths, destination)
+    if path is None:
+        return None
+    return paths[path] if path else "any"
 
 
 # --- rendering ---------------------------------------------------------------------------------------

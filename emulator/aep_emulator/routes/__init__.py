@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from aep_emulator.routes import catalog, dataprep, flowservice, hooks, ims, inlet, sandboxes, schemaregistry
+from aep_emulator.routes import catalog, dataprep, flowservice, hooks, identity, ims, inlet, sandboxes, schemaregistry
 from aep_emulator.runtime import Emulator
 
 # In routing order: the router tries each route in turn, so the busiest services come first.
-SERVICES = (inlet, flowservice, catalog, schemaregistry, dataprep, sandboxes, ims, hooks)
+SERVICES = (inlet, flowservice, catalog, schemaregistry, dataprep, identity, sandboxes, ims, hooks)
 
 
 def all_routes(emu: Emulator) -> list[Route]:

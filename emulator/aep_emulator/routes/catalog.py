@@ -57,12 +57,26 @@ async def delete_dataset(emu: Emulator, request: Request, ctx: RequestContext) -
     return json_response([f"@/dataSets/{dataset_id}"])
 
 
+async def list_batches(emu: Emulator, request: Request, ctx: RequestContext) -> Response:
+    return json_response(catalog.listed_batches(emu.store.list(kinds.BATCHES, ctx.org, ctx.sandbox),
+                                                request.query_params))
+
+
+async def get_batch(emu: Emulator, request: Request, ctx: RequestContext) -> Response:
+    doc = emu.store.get(kinds.BATCHES, ctx.org, ctx.sandbox, request.path_params["id"])
+    if doc is None:
+        raise catalog.generic_error(404, f"Batch {request.path_params['id']} not found", title="NotFoundError")
+    return json_response({doc["id"]: doc})
+
+
 ENDPOINTS = [
     Endpoint("/dataSets", ("GET",), list_datasets),
     Endpoint("/dataSets", ("POST",), create_dataset),
     Endpoint("/dataSets/{id}", ("GET",), get_dataset),
     Endpoint("/dataSets/{id}", ("PATCH",), patch_dataset),
     Endpoint("/dataSets/{id}", ("DELETE",), delete_dataset),
+    Endpoint("/batches", ("GET",), list_batches),
+    Endpoint("/batches/{id}", ("GET",), get_batch),
 ]
 
 

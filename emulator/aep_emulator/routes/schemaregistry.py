@@ -1,5 +1,5 @@
 """Schema Registry routes (``/data/foundation/schemaregistry``): stats, global classes, tenant field groups
-(``/fieldgroups`` and the deprecated ``/mixins`` alias) and tenant schemas.
+(``/fieldgroups`` and the deprecated ``/mixins`` alias), tenant schemas and descriptors (``/tenant/descriptors``).
 
 Errors use the Schema Registry body of the spec examples (:meth:`xdm.XdmError.body`). Rules:
 :mod:`aep_emulator.domain.schemaregistry` and :mod:`aep_emulator.domain.xdm`."""
@@ -12,8 +12,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from aep_emulator.core import kinds
 from aep_emulator.core.context import RequestContext
-from aep_emulator.domain import patch, xdm
+from aep_emulator.domain import descriptors, patch, xdm
 from aep_emulator.domain import schemaregistry as registry
 from aep_emulator.domain.schemaregistry import api_error
 from aep_emulator.http.gateway import Endpoint, platform_routes
@@ -82,7 +83,10 @@ async def get_resource(emu: Emulator, request: Request, ctx: RequestContext) -> 
             raise xdm.not_found(raw_id, major)
         if container == "tenant" and resource["meta:containerId"] != "tenant":
             raise xdm.not_found(raw_id, major)
-        return json_response(xdm.render(resource, fmt, registry.make_lookup(emu.store, ctx.org, ctx.sandbox)))
+        rendered = xdm.render(resource, fmt, registry.make_lookup(emu.store, ctx.org, ctx.sandbox))
+        if fmt == "full-desc" and resource["meta:resourceType"] == "schemas":
+            rendered["meta:descriptors"] = descriptors.for_schema(emu.store, ctx, resource["$id"])
+        return json_response(rendered)
     except xdm.XdmError as exc:
         raise api_error(exc) from None
 
@@ -142,10 +146,64 @@ async def delete_resource(emu: Emulator, request: Request, ctx: RequestContext) 
     except xdm.XdmError as exc:
         raise api_error(exc) from None
     await emu.store.delete(store_kind, ctx.org, ctx.sandbox, resource["$id"])
+    for descriptor in descriptors.for_schema(emu.store, ctx, resource["$id"]):  # they describe the schema only
+        await emu.store.delete(kinds.DESCRIPTORS, ctx.org, ctx.sandbox, descriptor["@id"])
+    return empty_response(204)
+
+
+async def list_descriptors(emu: Emulator, request: Request, ctx: RequestContext) -> Response:
+    try:
+        fmt = descriptors.list_format(request.headers.get("accept"))
+        prop = request.query_params.get("property", request.query_params.get("properties", ""))
+        return json_response(descriptors.listed(emu.store, ctx, fmt, prop))
+    except xdm.XdmError as exc:
+        raise api_error(exc) from None
+
+
+async def create_descriptor(emu: Emulator, request: Request, ctx: RequestContext) -> Response:
+    body = await read_json(request, _bad_body)
+    try:
+        doc = descriptors.new_descriptor(emu.store, ctx, body)
+    except xdm.XdmError as exc:
+        raise api_error(exc) from None
+    await emu.store.put(kinds.DESCRIPTORS, ctx.org, ctx.sandbox, doc["@id"], doc)
+    return json_response(doc, 201)
+
+
+async def get_descriptor(emu: Emulator, request: Request, ctx: RequestContext) -> Response:
+    try:
+        return json_response(descriptors.find(emu.store, ctx, request.path_params["id"]))
+    except xdm.XdmError as exc:
+        raise api_error(exc) from None
+
+
+async def replace_descriptor(emu: Emulator, request: Request, ctx: RequestContext) -> Response:
+    body = await read_json(request, _bad_body)
+    try:
+        old = descriptors.find(emu.store, ctx, request.path_params["id"])
+        doc = descriptors.replaced(emu.store, ctx, old, body)
+    except xdm.XdmError as exc:
+        raise api_error(exc) from None
+    await emu.store.put(kinds.DESCRIPTORS, ctx.org, ctx.sandbox, doc["@id"], doc)
+    return json_response(doc)
+
+
+async def delete_descriptor(emu: Emulator, request: Request, ctx: RequestContext) -> Response:
+    try:
+        old = descriptors.find(emu.store, ctx, request.path_params["id"])
+        descriptors.check_delete(emu.store, ctx, old)
+    except xdm.XdmError as exc:
+        raise api_error(exc) from None
+    await emu.store.delete(kinds.DESCRIPTORS, ctx.org, ctx.sandbox, old["@id"])
     return empty_response(204)
 
 
 ENDPOINTS = [
+    Endpoint("/tenant/descriptors", ("GET",), list_descriptors),
+    Endpoint("/tenant/descriptors", ("POST",), create_descriptor),
+    Endpoint("/tenant/descriptors/{id}", ("GET",), get_descriptor),
+    Endpoint("/tenant/descriptors/{id}", ("PUT",), replace_descriptor),
+    Endpoint("/tenant/descriptors/{id}", ("DELETE",), delete_descriptor),
     Endpoint("/stats", ("GET",), stats),
     Endpoint("/{container}/{kind}", ("GET",), list_resources),
     Endpoint("/tenant/{kind}", ("POST",), create_resource),
