@@ -50,8 +50,13 @@ options:
         as RV(id)). Titles are matched exactly.
       - A field group cannot be renamed with this module; a different title manages a different field group, and the
         old one stays until you remove it with O(state=absent).
+      - Required unless O(id) is given. It must not be empty or only whitespace.
     type: str
-    required: true
+  id:
+    description:
+      - C($id) of the field group. Selects it directly instead of by O(title), for example to choose one of several
+        field groups with the same title.
+    type: str
   description:
     description:
       - Description of the field group. Not compared when omitted.
@@ -207,7 +212,7 @@ from ansible_collections.aep.platform.plugins.module_utils.resources import fiel
 
 
 def main():
-    run_module(field_group.ARGUMENT_SPEC, field_group.run)
+    run_module(field_group.ARGUMENT_SPEC, field_group.run, **field_group.MODULE_KWARGS)
 
 
 if __name__ == '__main__':

@@ -59,6 +59,17 @@ options:
     type: str
     choices: [present, absent]
     default: present
+  on_duplicates:
+    description:
+      - What to do when more than one mapping set carries O(name) (AEP does not make names unique).
+      - V(fail) stops with an error that lists their ids, oldest first; pass O(id) to choose one.
+      - V(keep_oldest) uses the oldest. Data Prep cannot delete mapping sets, so the newer ones stay and a warning
+        names them; they are harmless once no flow uses them.
+      - When a concurrent run made a mapping set with the same name at the same time, the oldest wins whatever this
+        option says; the run that lost uses the winner and warns about the one it made (it stays, unused).
+    type: str
+    choices: [fail, keep_oldest]
+    default: fail
   name:
     description:
       - Name of the mapping set, its identity within the sandbox.

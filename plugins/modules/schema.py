@@ -44,9 +44,14 @@ attributes:
 options:
   title:
     description:
-      - Title of the schema, its identity within the sandbox.
+      - Title of the schema, its identity within the sandbox. Titles are matched exactly.
+      - Required unless O(id) is given. It must not be empty or only whitespace.
     type: str
-    required: true
+  id:
+    description:
+      - C($id) of the schema. Selects it directly instead of by O(title), for example to choose one of several
+        schemas with the same title.
+    type: str
   description:
     description:
       - Description of the schema. Not compared when omitted (an empty one is sent on create).
@@ -142,7 +147,7 @@ from ansible_collections.aep.platform.plugins.module_utils.resources import sche
 
 
 def main():
-    run_module(schema.ARGUMENT_SPEC, schema.run)
+    run_module(schema.ARGUMENT_SPEC, schema.run, **schema.MODULE_KWARGS)
 
 
 if __name__ == '__main__':

@@ -13,7 +13,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.aep.platform.plugins.module_utils.args import state_spec
 from ansible_collections.aep.platform.plugins.module_utils.engine import InputError
 from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice_common import (
     ConnectionResource,
@@ -22,11 +21,12 @@ from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice
     ensure,
     info,
     require_identity,
+    state_options,
 )
 
 HIDDEN = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
 
-ARGUMENT_SPEC = state_spec(dict(
+ARGUMENT_SPEC = state_options(dict(
     name=dict(type='str'),
     id=dict(type='str'),
     description=dict(type='str'),
@@ -116,8 +116,7 @@ def check_auth_spec(spec, auth):
 
 
 def run(params, client, check_mode):
-    require_identity(params)
-    resource = BaseConnection(client, params['update_auth'])
+    resource = require_identity(BaseConnection(client, params['update_auth']), params, check_mode)
     if params['state'] == 'absent':
         return absent(resource, params, check_mode)
     current = resource.find(identity=params.get('name'), object_id=params.get('id'))

@@ -15,7 +15,6 @@ __metaclass__ = type
 
 import copy
 
-from ansible_collections.aep.platform.plugins.module_utils.args import state_spec
 from ansible_collections.aep.platform.plugins.module_utils.client import CATALOG
 from ansible_collections.aep.platform.plugins.module_utils.engine import (
     CatalogResource,
@@ -23,14 +22,15 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     compare_owned,
     ensure_absent,
     ensure_present,
+    prepare,
+    state_options,
     validate_id,
 )
 from ansible_collections.aep.platform.plugins.module_utils.resources import xdm_common
 
 CONTENT_TYPE = 'application/vnd.adobe.xed+json;version=1'
-_FILTER_CHARS = (',', '*', '!', '~')
 
-ARGUMENT_SPEC = state_spec(dict(
+ARGUMENT_SPEC = state_options(dict(
     name=dict(type='str'),
     id=dict(type='str'),
     description=dict(type='str'),
@@ -85,12 +85,6 @@ def user_view(obj):
 class Dataset(CatalogResource):
     kind = 'dataset'
 
-    def search(self, value):
-        # Catalog's ?name= treats "," as OR, "*" as a wildcard and "!" as NOT: then list and filter here.
-        if any(char in value for char in _FILTER_CHARS):
-            return self.client.list(self.service, self.path)
-        return super(Dataset, self).search(value)
-
     def differences(self, current, desired):
         wanted_schema = schema_of(desired)
         if wanted_schema and schema_of(current) and wanted_schema != schema_of(current):
@@ -134,9 +128,8 @@ class Dataset(CatalogResource):
 
 
 def run(params, client, check_mode):
-    validate_id(params.get('id'), 'catalog', 'id')
     validate_id(params.get('schema_id'), 'xdm', 'schema_id')
-    resource = Dataset(client)
+    resource = prepare(Dataset(client), params, check_mode)
     if params['state'] == 'absent':
         return ensure_absent(resource, check_mode, identity=params.get('name'), object_id=params.get('id'))
     return ensure_present(resource, desired_body(params), check_mode, object_id=params.get('id'))

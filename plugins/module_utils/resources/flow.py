@@ -16,7 +16,6 @@ __metaclass__ = type
 import copy
 import time
 
-from ansible_collections.aep.platform.plugins.module_utils.args import state_spec
 from ansible_collections.aep.platform.plugins.module_utils.client import (
     DATA_PREP,
     FLOW_SERVICE,
@@ -40,12 +39,13 @@ from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice
     ensure,
     info,
     require_identity,
+    state_options,
 )
 
 GENERIC_STREAMING_SPEC = 'e77fde5a-22a8-11ed-861d-0242ac120002'
 MAPPING = 'Mapping'
 
-ARGUMENT_SPEC = state_spec(dict(
+ARGUMENT_SPEC = state_options(dict(
     name=dict(type='str'),
     id=dict(type='str'),
     description=dict(type='str'),
@@ -366,8 +366,7 @@ def with_urls(result, flow):
 
 
 def run(params, client, check_mode):
-    require_identity(params)
-    resource = Flow(client)
+    resource = require_identity(Flow(client), params, check_mode)
     if params['state'] == 'absent':
         return absent(resource, params, check_mode)
     for option in ('source_connection_ids', 'target_connection_ids'):

@@ -25,6 +25,8 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     ensure_present,
     get_pointer,
     is_placeholder,
+    prepare,
+    state_options,
     validate_id,
 )
 
@@ -34,12 +36,6 @@ class ConnectionResource(FlowServiceResource):
 
     # {option name: JSON pointer in the API object}; subclasses fill it.
     user_fields = {}
-
-    def search(self, value):
-        if ',' in value:
-            # 'name==a,b' means "a or b" to Flow Service: list everything and keep exact matches.
-            return self.client.list(self.service, self.path)
-        return super(ConnectionResource, self).search(value)
 
     def user_view(self, obj):
         view = {}
@@ -93,10 +89,11 @@ def check_reference(client, path, object_id, field, what, check_mode, kind='uuid
     return items[0]
 
 
-def require_identity(params):
-    if not params.get('name') and not params.get('id'):
+def require_identity(resource, params, check_mode):
+    """``resource`` prepared for this run (see ``engine.prepare``); name or id is required."""
+    if params.get('name') is None and not params.get('id'):
         raise InputError('name or id is required', field='name')
-    validate_id(params.get('id'), 'uuid', 'id')
+    return prepare(resource, params, check_mode)
 
 
 def immutable_changes(resource, current, desired, prefixes):

@@ -17,7 +17,6 @@ __metaclass__ = type
 
 import copy
 
-from ansible_collections.aep.platform.plugins.module_utils.args import state_spec
 from ansible_collections.aep.platform.plugins.module_utils.client import DATA_PREP
 from ansible_collections.aep.platform.plugins.module_utils.engine import (
     DataPrepResource,
@@ -25,6 +24,8 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     ensure_absent,
     ensure_present,
     is_placeholder,
+    prepare,
+    state_options,
     validate_id,
 )
 from ansible_collections.aep.platform.plugins.module_utils.resources import xdm_common
@@ -45,7 +46,7 @@ MAPPING_SPEC = dict(
     description=dict(type='str'),
 )
 
-ARGUMENT_SPEC = state_spec(dict(
+ARGUMENT_SPEC = state_options(dict(
     name=dict(type='str'),
     id=dict(type='str'),
     schema_id=dict(type='str'),
@@ -235,9 +236,8 @@ def _result(result):
 
 
 def run(params, client, check_mode):
-    validate_id(params.get('id'), 'dataprep', 'id')
     validate_id(params.get('schema_id'), 'xdm', 'schema_id')
-    resource = MappingSet(client)
+    resource = prepare(MappingSet(client), params, check_mode)
     if params['state'] == 'absent':
         result = _result(ensure_absent(resource, check_mode, identity=params.get('name'), object_id=params.get('id')))
         if result.get('id'):

@@ -14,23 +14,26 @@ __metaclass__ = type
 
 import copy
 
-from ansible_collections.aep.platform.plugins.module_utils.args import state_spec
 from ansible_collections.aep.platform.plugins.module_utils.engine import (
     InputError,
     SchemaRegistryResource,
     ensure_absent,
     ensure_present,
     is_placeholder,
+    prepare,
+    state_options,
     validate_id,
 )
 from ansible_collections.aep.platform.plugins.module_utils.resources import xdm_common
 
-ARGUMENT_SPEC = state_spec(dict(
-    title=dict(type='str', required=True),
+ARGUMENT_SPEC = state_options(dict(
+    title=dict(type='str'),
+    id=dict(type='str'),
     description=dict(type='str'),
     class_id=dict(type='str'),
     field_groups=dict(type='list', elements='str'),
 ))
+MODULE_KWARGS = dict(required_one_of=[('title', 'id')])
 
 INFO_ARGUMENT_SPEC = dict(
     title=dict(type='str'),
@@ -83,12 +86,6 @@ class Schema(SchemaRegistryResource):
         super(Schema, self).__init__(client)
         # Parts of the view the user did not set ('class_id', 'field_groups'): not compared, kept by updates.
         self.unowned = set(unowned)
-
-    def search(self, value):
-        # A comma separates clauses of a Schema Registry ``property`` filter: list everything instead.
-        if ',' in value:
-            return self.client.list(self.service, self.path, accept=self.list_accept)
-        return super(Schema, self).search(value)
 
     def differences(self, current, desired):
         # ``desired`` carries a description only when the user set one: otherwise it is not compared.
@@ -155,11 +152,14 @@ def _result(result):
 
 def run(params, client, check_mode):
     resource = Schema(client, [key for key in ('class_id', 'field_groups') if params.get(key) is None])
+    prepare(resource, params, check_mode)
     if params['state'] == 'absent':
-        return _result(ensure_absent(resource, check_mode, identity=params['title']))
-    current = resource.find(identity=params['title'])
+        return _result(ensure_absent(resource, check_mode, identity=params.get('title'), object_id=params.get('id')))
+    current = resource.find(identity=params.get('title'), object_id=params.get('id'))
     check_references(client, params, current)
-    return _result(ensure_present(resource, build_body(params), check_mode))
+    title = params.get('title') or (current or {}).get('title')
+    return _result(ensure_present(resource, build_body(dict(params, title=title)), check_mode,
+                                  object_id=params.get('id')))
 
 
 def run_info(params, client, check_mode):

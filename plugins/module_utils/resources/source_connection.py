@@ -8,7 +8,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.aep.platform.plugins.module_utils.args import state_spec
 from ansible_collections.aep.platform.plugins.module_utils.engine import InputError, validate_id
 from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice_common import (
     ConnectionResource,
@@ -18,9 +17,10 @@ from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice
     ensure,
     info,
     require_identity,
+    state_options,
 )
 
-ARGUMENT_SPEC = state_spec(dict(
+ARGUMENT_SPEC = state_options(dict(
     name=dict(type='str'),
     id=dict(type='str'),
     description=dict(type='str'),
@@ -82,8 +82,7 @@ def validate(params, client, check_mode, exists):
 
 
 def run(params, client, check_mode):
-    require_identity(params)
-    resource = SourceConnection(client)
+    resource = require_identity(SourceConnection(client), params, check_mode)
     if params['state'] == 'absent':
         return absent(resource, params, check_mode)
     exists = resource.find(identity=params.get('name'), object_id=params.get('id')) is not None

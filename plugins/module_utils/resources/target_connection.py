@@ -8,7 +8,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.aep.platform.plugins.module_utils.args import state_spec
 from ansible_collections.aep.platform.plugins.module_utils.client import CATALOG
 from ansible_collections.aep.platform.plugins.module_utils.engine import InputError, is_placeholder, validate_id
 from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice_common import (
@@ -18,12 +17,13 @@ from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice
     ensure,
     info,
     require_identity,
+    state_options,
 )
 
 DATA_LAKE_SPEC = 'c604ff05-7f1a-43c0-8e18-33bf874cb11c'
 FULL_SCHEMA = 'application/vnd.adobe.xed-full+json;version=1'
 
-ARGUMENT_SPEC = state_spec(dict(
+ARGUMENT_SPEC = state_options(dict(
     name=dict(type='str'),
     id=dict(type='str'),
     description=dict(type='str'),
@@ -103,8 +103,7 @@ def resolve_schema(params, client, check_mode):
 
 
 def run(params, client, check_mode):
-    require_identity(params)
-    resource = TargetConnection(client)
+    resource = require_identity(TargetConnection(client), params, check_mode)
     if params['state'] == 'absent':
         return absent(resource, params, check_mode)
     current = resource.find(identity=params.get('name'), object_id=params.get('id'))
