@@ -313,6 +313,8 @@ class Resource:
     # Set by ``prepare`` from the module's options; ``warnings`` end up in the module result.
     check_mode = False
     on_duplicates = 'fail'
+    # Seconds to wait before looking again when a name exists twice (a concurrent run removes its own copy).
+    duplicate_pause = 2.0
 
     def filter_params(self, value):
         """Query parameters of the server-side filter for ``identity == value`` (only for ``filter_safe`` values)."""
@@ -363,6 +365,10 @@ class Resource:
         if object_id or identity is None:
             return None
         matches = self.matches(identity)
+        if len(matches) > 1 and self.on_duplicates != 'keep_oldest':
+            # Maybe a concurrent run's object that it is about to remove (see ``settle``): look once more.
+            self.client.sleep(self.duplicate_pause)
+            matches = self.matches(identity)
         if not matches:
             return None
         if len(matches) > 1:
@@ -387,8 +393,18 @@ class Resource:
         """Delete ``obj`` (a newer object with the same identity as ``keep``), or warn why it stays."""
         extra_id = self.object_id(obj)
         if not self.deletable:
-            self.warn('%s %s %r (%s) was left in place: AEP has no DELETE for it; %s (the oldest) is used'
-                      % (why, self.label, obj.get(self.identity), extra_id, keep))
+            if self.check_mode:
+                self.warn('would rename %s %s %s (%r) to %r: AEP has no DELETE for it; %s (the oldest) is kept'
+                          % (why, self.label, extra_id, obj.get(self.identity), self.retired_name(obj), keep))
+                return
+            try:
+                self.retire(obj)
+            except AepError as err:
+                self.warn('%s %s %s (%r) could not be renamed (%s); %s (the oldest) is used'
+                          % (why, self.label, extra_id, obj.get(self.identity), err, keep))
+                return
+            self.warn('renamed %s %s %s to %r: AEP has no DELETE for it, and the new name keeps it from being found '
+                      'again; %s (the oldest) is used' % (why, self.label, extra_id, self.retired_name(obj), keep))
             return
         if self.check_mode:
             self.warn('would delete %s %s %s (%s); %s (the oldest) is kept' % (why, self.label, extra_id,
@@ -404,6 +420,15 @@ class Resource:
             return
         self.warn('deleted %s %s %s (%r); %s (the oldest) is kept' % (why, self.label, extra_id,
                                                                      obj.get(self.identity), keep))
+
+    def retired_name(self, obj):
+        """The name an undeletable duplicate gets, so that it no longer shares the identity."""
+        return '%s [unused duplicate %s]' % (obj.get(self.identity), self.object_id(obj))
+
+    def retire(self, obj):
+        """Take an object that cannot be deleted out of the way: rename it (``retired_name``)."""
+        desired = {self.identity: self.retired_name(obj)}
+        self.update(obj, desired, ['/%s' % _escape(self.identity)])
 
     def warn(self, message):
         warnings = self.__dict__.setdefault('warnings', [])
