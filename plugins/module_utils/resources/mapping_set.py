@@ -28,7 +28,7 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     state_options,
     validate_id,
 )
-from ansible_collections.aep.platform.plugins.module_utils.resources import xdm_common
+from ansible_collections.aep.platform.plugins.module_utils.resources import dataprep_syntax, xdm_common
 
 OUTPUT_CONTENT_TYPE = 'application/vnd.adobe.xed-full+json;version=1'
 SOURCE_TYPES = ['ATTRIBUTE', 'EXPRESSION', 'STATIC']
@@ -133,6 +133,20 @@ def check_mappings(mappings):
             raise InputError('%s: destination is empty' % label, field='mappings')
         if mapping['source_type'] != 'STATIC' and not (mapping['source'] or '').strip():
             raise InputError('%s: source is empty (destination %s)' % (label, mapping['destination']), field='mappings')
+        problem = dataprep_syntax.check_destination(mapping['destination'])
+        if problem:
+            raise InputError('%s: destination %r: %s' % (label, mapping['destination'], problem), field='mappings')
+        if mapping['source_type'] == 'EXPRESSION':
+            problem = dataprep_syntax.check_expression(mapping['source'])
+            if problem:
+                raise InputError('%s: the expression %r cannot be evaluated by Data Prep: %s (destination %s)'
+                                 % (label, mapping['source'], problem, mapping['destination']), field='mappings')
+        elif mapping['source_type'] == 'ATTRIBUTE':
+            problem = dataprep_syntax.check_attribute(mapping['source'])
+            if problem:
+                raise InputError('%s: source %r: %s (destination %s); for a calculated value set source_type: '
+                                 'EXPRESSION' % (label, mapping['source'], problem, mapping['destination']),
+                                 field='mappings')
         if mapping['destination'] in seen:
             raise InputError('%s and mappings[%d] both write destination %r; a field can have only one mapping'
                              % (label, seen[mapping['destination']], mapping['destination']), field='mappings')
