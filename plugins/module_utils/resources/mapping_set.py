@@ -23,6 +23,7 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     InputError,
     ensure_absent,
     ensure_present,
+    in_sync,
     is_placeholder,
     prepare,
     state_options,
@@ -267,10 +268,10 @@ def run(params, client, check_mode):
             raise InputError('schema_id and mappings are required to create mapping set %r' % params.get('name'),
                              field='schema_id' if not params.get('schema_id') else 'mappings')
     schema_id = params.get('schema_id') or schema_id_of(current)
-    if mappings is not None and schema_id and not is_placeholder(schema_id):
+    if mappings is not None and schema_id and not is_placeholder(schema_id) and \
+            not in_sync(resource, current, desired_body(params, mappings)):
         check_destinations(client, schema_id, mappings)
-    object_id = params.get('id') or (resource.object_id(current) if current else None)
-    return _result(ensure_present(resource, desired_body(params, mappings), check_mode, object_id=object_id))
+    return _result(ensure_present(resource, desired_body(params, mappings), check_mode, object_id=params.get('id')))
 
 
 def run_info(params, client, check_mode):

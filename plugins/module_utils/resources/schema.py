@@ -19,6 +19,7 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     SchemaRegistryResource,
     ensure_absent,
     ensure_present,
+    in_sync,
     is_placeholder,
     prepare,
     state_options,
@@ -155,11 +156,15 @@ def run(params, client, check_mode):
     prepare(resource, params, check_mode)
     if params['state'] == 'absent':
         return _result(ensure_absent(resource, check_mode, identity=params.get('title'), object_id=params.get('id')))
+    for index, group_id in enumerate(params.get('field_groups') or []):
+        validate_id(group_id, 'xdm', 'field_groups[%d]' % index)
+    validate_id(params.get('class_id'), 'xdm', 'class_id')
     current = resource.find(identity=params.get('title'), object_id=params.get('id'))
-    check_references(client, params, current)
     title = params.get('title') or (current or {}).get('title')
-    return _result(ensure_present(resource, build_body(dict(params, title=title)), check_mode,
-                                  object_id=params.get('id')))
+    body = build_body(dict(params, title=title))
+    if not in_sync(resource, current, body):  # the class and field groups are read only on create or change
+        check_references(client, params, current)
+    return _result(ensure_present(resource, body, check_mode, object_id=params.get('id')))
 
 
 def run_info(params, client, check_mode):

@@ -8,7 +8,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.aep.platform.plugins.module_utils.engine import InputError, validate_id
+from ansible_collections.aep.platform.plugins.module_utils.engine import InputError, in_sync, validate_id
 from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice_common import (
     ConnectionResource,
     absent,
@@ -85,11 +85,13 @@ def run(params, client, check_mode):
     resource = require_identity(SourceConnection(client), params, check_mode)
     if params['state'] == 'absent':
         return absent(resource, params, check_mode)
-    exists = resource.find(identity=params.get('name'), object_id=params.get('id')) is not None
-    if params.get('id') and not exists:
+    validate_id(params.get('provider_id'), 'uuid', 'provider_id')
+    current = resource.find(identity=params.get('name'), object_id=params.get('id'))
+    if params.get('id') and current is None:
         raise InputError('id: no source connection with id %r exists in sandbox %r' % (params['id'], client.sandbox),
                          field='id')
-    validate(params, client, check_mode, exists)
+    if not in_sync(resource, current, desired_body(params)):
+        validate(params, client, check_mode, current is not None)
     return ensure(resource, desired_body(params), params, check_mode, immutable=('/connectionSpec',))
 
 

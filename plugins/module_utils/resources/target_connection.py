@@ -9,7 +9,13 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.aep.platform.plugins.module_utils.client import CATALOG
-from ansible_collections.aep.platform.plugins.module_utils.engine import InputError, is_placeholder, validate_id
+from ansible_collections.aep.platform.plugins.module_utils.engine import (
+    InputError,
+    get_pointer,
+    in_sync,
+    is_placeholder,
+    validate_id,
+)
 from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice_common import (
     ConnectionResource,
     absent,
@@ -113,8 +119,13 @@ def run(params, client, check_mode):
     if current is None and not params.get('dataset_id'):
         raise InputError('dataset_id is required to create target connection %r' % params.get('name'),
                          field='dataset_id')
-    check_spec(client, 'connectionSpecs', params['connection_spec_id'], 'connection_spec_id', role='targetSpec')
-    schema_id = resolve_schema(params, client, check_mode)
+    validate_id(params.get('dataset_id'), 'catalog', 'dataset_id')
+    validate_id(params.get('schema_id'), 'xdm', 'schema_id')
+    schema_id = params.get('schema_id') or get_pointer(current or {}, '/data/schema/id')
+    same_dataset = params.get('dataset_id') in (None, get_pointer(current or {}, '/params/dataSetId'))
+    if not (same_dataset and in_sync(resource, current, desired_body(params, schema_id))):
+        check_spec(client, 'connectionSpecs', params['connection_spec_id'], 'connection_spec_id', role='targetSpec')
+        schema_id = resolve_schema(params, client, check_mode)
     return ensure(resource, desired_body(params, schema_id), params, check_mode, immutable=('/connectionSpec',))
 
 
