@@ -36,6 +36,7 @@ from ansible_collections.aep.platform.plugins.module_utils.client import (
     PreconditionFailedError,
     SCHEMA_REGISTRY,
 )
+from ansible_collections.aep.platform.plugins.module_utils.errors import InputError  # noqa: F401 (re-exported)
 
 # Fields the platform manages; never compared, never shown in a diff.
 SERVER_FIELDS = frozenset([
@@ -57,21 +58,6 @@ ID_PATTERNS = {
     'dataprep': (re.compile(r'^[0-9a-fA-F]{32}$'), 'a 32-character hex mapping set id'),
     'xdm': (re.compile(r'^https://ns\.adobe\.com/\S+$'), 'an XDM $id such as https://ns.adobe.com/<tenant>/schemas/<hash>'),
 }
-
-
-class InputError(Exception):
-    """The user's input cannot work; the message names the field and the fix."""
-
-    def __init__(self, msg, field=None):
-        super(InputError, self).__init__(msg)
-        self.msg = msg
-        self.field = field
-
-    def to_fail_kwargs(self):
-        result = dict(msg=self.msg, error_type='InputError')
-        if self.field:
-            result['field'] = self.field
-        return result
 
 
 def is_placeholder(value):
@@ -704,6 +690,35 @@ def in_sync(resource, current, desired):
     converged run reads nothing else: checks that need requests run only when this is False.
     """
     return current is not None and not resource.differences(current, drop_none(desired))
+
+
+def info_options(identity='name'):
+    """The options of every ``*_info`` module of an object kind (doc fragment ``aep.platform.info``)."""
+    return {identity: dict(type='str'), 'id': dict(type='str')}
+
+
+def info_rules(identity='name'):
+    """The same rule for every ``*_info`` module: the identity and ``id`` are mutually exclusive."""
+    return dict(mutually_exclusive=[(identity, 'id')])
+
+
+def info(resource, params, plural, view=None):
+    """The result of every ``*_info`` module: ``{changed: False, <plural>: [...], count}``, the objects with
+    ``id``, or with exactly the identity (all pages, exact match), or every object of the kind (all pages).
+    ``view`` (default ``resource.result_view``) shapes each object."""
+    view = view or resource.result_view
+    object_id, wanted = params.get('id'), params.get(resource.identity)
+    check_name(wanted, resource.identity, resource.label)
+    validate_id(object_id, resource.id_kind, 'id')
+    if object_id:
+        found = resource.get(object_id) if not is_placeholder(object_id) else None
+        objects = [found] if found else []
+    elif wanted is not None:
+        objects = [resource.complete(o) for o in resource.matches(wanted)]
+    else:
+        objects = resource.list_all()
+    objects = [view(o) for o in objects]
+    return {'changed': False, plural: objects, 'count': len(objects)}
 
 
 def build_result(resource, changed, before, after):

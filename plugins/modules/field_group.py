@@ -27,22 +27,14 @@ author:
   - aep.platform maintainers (@aep-platform)
 extends_documentation_fragment:
   - aep.platform.connection
+  - aep.platform.attributes
   - aep.platform.state
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
 attributes:
-  check_mode:
-    support: full
   diff_mode:
     support: full
     details: The diff shows title, description, class_ids and the flat field list.
-  platform:
-    support: full
-    platforms: all
-  action_group:
-    support: full
-    membership:
-      - aep.platform.aep
 options:
   title:
     description:
@@ -207,12 +199,16 @@ diff:
   type: dict
 '''
 
-from ansible_collections.aep.platform.plugins.module_utils.module import run_module
+from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition, run_module
 from ansible_collections.aep.platform.plugins.module_utils.resources import field_group
 
 
+# Read by main() and by the in-process action plugin.
+DEFINITION = ModuleDefinition(field_group.ARGUMENT_SPEC, field_group.run, field_group.MODULE_KWARGS)
+
+
 def main():
-    run_module(field_group.ARGUMENT_SPEC, field_group.run, **field_group.MODULE_KWARGS)
+    run_module(DEFINITION)
 
 
 if __name__ == '__main__':

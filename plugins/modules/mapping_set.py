@@ -35,21 +35,13 @@ author:
   - aep.platform maintainers (@aep-platform)
 extends_documentation_fragment:
   - aep.platform.connection
+  - aep.platform.attributes
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
 attributes:
-  check_mode:
-    support: full
   diff_mode:
     support: full
     details: The diff shows name, schema_id and the sorted mappings.
-  platform:
-    support: full
-    platforms: all
-  action_group:
-    support: full
-    membership:
-      - aep.platform.aep
 options:
   state:
     description:
@@ -206,12 +198,16 @@ diff:
   type: dict
 '''
 
-from ansible_collections.aep.platform.plugins.module_utils.module import run_module
+from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition, run_module
 from ansible_collections.aep.platform.plugins.module_utils.resources import mapping_set
 
 
+# Read by main() and by the in-process action plugin.
+DEFINITION = ModuleDefinition(mapping_set.ARGUMENT_SPEC, mapping_set.run, mapping_set.MODULE_KWARGS)
+
+
 def main():
-    run_module(mapping_set.ARGUMENT_SPEC, mapping_set.run, **mapping_set.MODULE_KWARGS)
+    run_module(DEFINITION)
 
 
 if __name__ == '__main__':

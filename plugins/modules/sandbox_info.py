@@ -24,22 +24,9 @@ options:
     type: str
 extends_documentation_fragment:
   - aep.platform.connection
+  - aep.platform.read_only
   - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.actiongroups
-attributes:
-  check_mode:
-    support: full
-    details: Reads only; runs normally in check mode.
-  diff_mode:
-    support: N/A
-    details: Reads only; there is never a change to show.
-  platform:
-    platforms: all
-  action_group:
-    support: full
-    membership:
-      - aep.platform.aep
-'''
+  - ansible.builtin.action_common_attributes.actiongroups'''
 
 EXAMPLES = r'''
 - name: List every sandbox
@@ -93,12 +80,16 @@ sandboxes:
       region: VA7
 '''
 
-from ansible_collections.aep.platform.plugins.module_utils.module import run_module
+from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition, run_module
 from ansible_collections.aep.platform.plugins.module_utils.resources import sandbox
 
 
+# Read by main() and by the in-process action plugin.
+DEFINITION = ModuleDefinition(sandbox.ARGUMENT_SPEC, sandbox.run)
+
+
 def main():
-    run_module(sandbox.ARGUMENT_SPEC, sandbox.run)
+    run_module(DEFINITION)
 
 
 if __name__ == '__main__':

@@ -25,22 +25,14 @@ author:
   - aep.platform maintainers (@aep-platform)
 extends_documentation_fragment:
   - aep.platform.connection
+  - aep.platform.attributes
   - aep.platform.state
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
 attributes:
-  check_mode:
-    support: full
   diff_mode:
     support: full
     details: The diff shows title, description, class_id and the sorted field group ids.
-  platform:
-    support: full
-    platforms: all
-  action_group:
-    support: full
-    membership:
-      - aep.platform.aep
 options:
   title:
     description:
@@ -142,12 +134,16 @@ diff:
   type: dict
 '''
 
-from ansible_collections.aep.platform.plugins.module_utils.module import run_module
+from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition, run_module
 from ansible_collections.aep.platform.plugins.module_utils.resources import schema
 
 
+# Read by main() and by the in-process action plugin.
+DEFINITION = ModuleDefinition(schema.ARGUMENT_SPEC, schema.run, schema.MODULE_KWARGS)
+
+
 def main():
-    run_module(schema.ARGUMENT_SPEC, schema.run, **schema.MODULE_KWARGS)
+    run_module(DEFINITION)
 
 
 if __name__ == '__main__':

@@ -13,13 +13,17 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.aep.platform.plugins.module_utils.engine import InputError
+from ansible_collections.aep.platform.plugins.module_utils.engine import (
+    InputError,
+    info,
+    info_options,
+    info_rules,
+)
 from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice_common import (
     ConnectionResource,
     absent,
     check_spec,
     ensure,
-    info,
     require_identity,
     state_options,
 )
@@ -40,10 +44,8 @@ ARGUMENT_SPEC = state_options(dict(
 ))
 MODULE_KWARGS = dict(required_one_of=[('name', 'id')])
 
-INFO_ARGUMENT_SPEC = dict(
-    name=dict(type='str'),
-    id=dict(type='str'),
-)
+INFO_ARGUMENT_SPEC = info_options('name')
+INFO_KWARGS = info_rules('name')
 
 
 def masked_auth(auth):

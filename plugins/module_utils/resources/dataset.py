@@ -22,6 +22,9 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     compare_owned,
     ensure_absent,
     ensure_present,
+    info,
+    info_options,
+    info_rules,
     prepare,
     state_options,
     validate_id,
@@ -39,11 +42,8 @@ ARGUMENT_SPEC = state_options(dict(
 ))
 MODULE_KWARGS = dict(required_one_of=[('name', 'id')])
 
-INFO_ARGUMENT_SPEC = dict(
-    name=dict(type='str'),
-    id=dict(type='str'),
-)
-INFO_KWARGS = dict(mutually_exclusive=[('name', 'id')])
+INFO_ARGUMENT_SPEC = info_options('name')
+INFO_KWARGS = info_rules('name')
 
 
 def normalize_tags(tags):
@@ -136,13 +136,4 @@ def run(params, client, check_mode):
 
 
 def run_info(params, client, check_mode):
-    resource = Dataset(client)
-    if params.get('id'):
-        validate_id(params['id'], 'catalog', 'id')
-        found = resource.get(params['id'])
-        items = [found] if found else []
-    elif params.get('name'):
-        items = [d for d in resource.search(params['name']) if d.get('name') == params['name']]
-    else:
-        items = client.list(CATALOG, '/dataSets')
-    return {'changed': False, 'datasets': items, 'count': len(items)}
+    return info(Dataset(client), params, 'datasets')

@@ -22,6 +22,9 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     SchemaRegistryResource,
     ensure_absent,
     ensure_present,
+    info,
+    info_options,
+    info_rules,
     prepare,
     state_options,
     validate_id,
@@ -50,11 +53,8 @@ ARGUMENT_SPEC = state_options(dict(
 ))
 MODULE_KWARGS = dict(required_one_of=[('title', 'id')])
 
-INFO_ARGUMENT_SPEC = dict(
-    title=dict(type='str'),
-    id=dict(type='str'),
-)
-INFO_KWARGS = dict(mutually_exclusive=[('title', 'id')])
+INFO_ARGUMENT_SPEC = info_options('title')
+INFO_KWARGS = info_rules('title')
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -292,4 +292,4 @@ def run(params, client, check_mode):
 
 
 def run_info(params, client, check_mode):
-    return xdm_common.info(FieldGroup(client, None), params, 'field_groups')
+    return info(FieldGroup(client, None), params, 'field_groups')

@@ -27,6 +27,9 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     InputError,
     compare_owned,
     in_sync,
+    info,
+    info_options,
+    info_rules,
     is_placeholder,
     json_patch,
     same,
@@ -38,7 +41,6 @@ from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice
     check_reference,
     check_spec,
     ensure,
-    info,
     require_identity,
     state_options,
 )
@@ -61,10 +63,8 @@ ARGUMENT_SPEC = state_options(dict(
 ))
 MODULE_KWARGS = dict(required_one_of=[('name', 'id')], required_by={'mapping_version': 'mapping_id'})
 
-INFO_ARGUMENT_SPEC = dict(
-    name=dict(type='str'),
-    id=dict(type='str'),
-)
+INFO_ARGUMENT_SPEC = info_options('name')
+INFO_KWARGS = info_rules('name')
 
 RUN_INFO_ARGUMENT_SPEC = dict(
     flow_id=dict(type='str'),

@@ -8,7 +8,6 @@
   (the ``property`` filter treats a comma as OR) and whose diff is shown in the module's option names.
 * spec checks (``connection_spec``/``flow_spec``) that turn an unknown id into an ``InputError``.
 * ``ensure``: ``engine.ensure_present`` plus fields AEP cannot change (``recreate`` or a clear error).
-* ``info``: the logic of the ``*_info`` modules (by id, by name, or everything).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -135,19 +134,3 @@ def _option_for(resource, path):
 
 def absent(resource, params, check_mode):
     return ensure_absent(resource, check_mode, identity=params.get('name'), object_id=params.get('id'))
-
-
-def info(resource, params, plural, view=None):
-    """``{changed, <plural>, count}``: objects by id, by exact name, or all of them."""
-    view = view or resource.result_view
-    object_id, name = params.get('id'), params.get('name')
-    if object_id:
-        validate_id(object_id, 'uuid', 'id')
-        found = resource.get(object_id)
-        objects = [found] if found and (name is None or found.get('name') == name) else []
-    elif name is not None:
-        objects = [o for o in resource.search(name) if o.get('name') == name]
-    else:
-        objects = resource.client.list(resource.service, resource.path)
-    objects = [view(o) for o in objects]
-    return {'changed': False, plural: objects, 'count': len(objects)}

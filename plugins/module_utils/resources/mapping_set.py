@@ -24,6 +24,9 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     ensure_absent,
     ensure_present,
     in_sync,
+    info,
+    info_options,
+    info_rules,
     is_placeholder,
     prepare,
     state_options,
@@ -55,11 +58,8 @@ ARGUMENT_SPEC = state_options(dict(
 ))
 MODULE_KWARGS = dict(required_one_of=[('name', 'id')])
 
-INFO_ARGUMENT_SPEC = dict(
-    name=dict(type='str'),
-    id=dict(type='str'),
-)
-INFO_KWARGS = dict(mutually_exclusive=[('name', 'id')])
+INFO_ARGUMENT_SPEC = info_options('name')
+INFO_KWARGS = info_rules('name')
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -275,13 +275,4 @@ def run(params, client, check_mode):
 
 
 def run_info(params, client, check_mode):
-    resource = MappingSet(client)
-    if params.get('id'):
-        validate_id(params['id'], 'dataprep', 'id')
-        found = resource.get(params['id'])
-        items = [found] if found else []
-    elif params.get('name'):
-        items = [m for m in resource.search(params['name']) if m.get('name') == params['name']]
-    else:
-        items = client.list(DATA_PREP, '/mappingSets')
-    return {'changed': False, 'mapping_sets': items, 'count': len(items)}
+    return info(MappingSet(client), params, 'mapping_sets')

@@ -20,6 +20,9 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     ensure_absent,
     ensure_present,
     in_sync,
+    info,
+    info_options,
+    info_rules,
     is_placeholder,
     prepare,
     state_options,
@@ -36,11 +39,8 @@ ARGUMENT_SPEC = state_options(dict(
 ))
 MODULE_KWARGS = dict(required_one_of=[('title', 'id')])
 
-INFO_ARGUMENT_SPEC = dict(
-    title=dict(type='str'),
-    id=dict(type='str'),
-)
-INFO_KWARGS = dict(mutually_exclusive=[('title', 'id')])
+INFO_ARGUMENT_SPEC = info_options('title')
+INFO_KWARGS = info_rules('title')
 
 
 def build_body(params):
@@ -168,4 +168,4 @@ def run(params, client, check_mode):
 
 
 def run_info(params, client, check_mode):
-    return xdm_common.info(Schema(client), params, 'schemas')
+    return info(Schema(client), params, 'schemas')

@@ -8,14 +8,20 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.aep.platform.plugins.module_utils.engine import InputError, in_sync, validate_id
+from ansible_collections.aep.platform.plugins.module_utils.engine import (
+    InputError,
+    in_sync,
+    info,
+    info_options,
+    info_rules,
+    validate_id,
+)
 from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice_common import (
     ConnectionResource,
     absent,
     check_reference,
     check_spec,
     ensure,
-    info,
     require_identity,
     state_options,
 )
@@ -34,10 +40,8 @@ ARGUMENT_SPEC = state_options(dict(
 ))
 MODULE_KWARGS = dict(required_one_of=[('name', 'id')])
 
-INFO_ARGUMENT_SPEC = dict(
-    name=dict(type='str'),
-    id=dict(type='str'),
-)
+INFO_ARGUMENT_SPEC = info_options('name')
+INFO_KWARGS = info_rules('name')
 
 
 class SourceConnection(ConnectionResource):

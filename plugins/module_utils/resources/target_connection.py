@@ -13,6 +13,9 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     InputError,
     get_pointer,
     in_sync,
+    info,
+    info_options,
+    info_rules,
     is_placeholder,
     validate_id,
 )
@@ -21,7 +24,6 @@ from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice
     absent,
     check_spec,
     ensure,
-    info,
     require_identity,
     state_options,
 )
@@ -43,10 +45,8 @@ ARGUMENT_SPEC = state_options(dict(
 ))
 MODULE_KWARGS = dict(required_one_of=[('name', 'id')])
 
-INFO_ARGUMENT_SPEC = dict(
-    name=dict(type='str'),
-    id=dict(type='str'),
-)
+INFO_ARGUMENT_SPEC = info_options('name')
+INFO_KWARGS = info_rules('name')
 
 
 class TargetConnection(ConnectionResource):
