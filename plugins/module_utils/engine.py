@@ -234,6 +234,93 @@ def deep_merge(current, desired):
     return result
 
 
+# ---------------------------------------------------------------------------------------------------
+# Field tables: each object declared once
+# ---------------------------------------------------------------------------------------------------
+
+class Field:
+    """One option of a state module and where it lives in the AEP object.
+
+    ``option``     the module option (``connection_spec_id``)
+    ``pointer``    JSON Pointer in the API body (``/connectionSpec/id``)
+    ``immutable``  AEP cannot change it on an existing object (``recreate`` or a clear error)
+    ``required``   needed to create the object (not to find or update it)
+    ``id_kind``    the id format the value must have (``engine.ID_PATTERNS``: uuid, catalog, dataprep, xdm); for a
+                   list option, of every element
+    ``requires``   only sent when this other option is set (``connection_spec_version`` needs ``connection_spec_id``)
+    """
+
+    def __init__(self, option, pointer, immutable=False, required=False, id_kind=None, requires=None):
+        self.option = option
+        self.pointer = pointer
+        self.immutable = immutable
+        self.required = required
+        self.id_kind = id_kind
+        self.requires = requires
+
+
+class FieldTable:
+    """The fields of one object kind. One declaration gives the request body (``body``), the view in option
+    names used by the diff and messages (``view``, ``option_for``), the input checks made before any request
+    (``check``), the options a create needs (``missing_for_create``) and the immutable paths."""
+
+    def __init__(self, *fields):
+        self.fields = fields
+
+    def body(self, params):
+        """The API body for the options that are set (None: "not set by the user", never compared)."""
+        body = {}
+        for field in self.fields:
+            value = params.get(field.option)
+            if value is None or (field.requires and params.get(field.requires) is None):
+                continue
+            set_pointer(body, field.pointer, copy.deepcopy(value))
+        return body
+
+    def view(self, obj):
+        """``obj`` in option names (empty values left out)."""
+        view = {}
+        for field in self.fields:
+            value = get_pointer(obj or {}, field.pointer)
+            if value not in (None, '', [], {}):
+                view[field.option] = value
+        return view
+
+    def option_for(self, path):
+        """The option of a JSON Pointer path (the path itself when no field holds it)."""
+        for field in self.fields:
+            if path == field.pointer or path.startswith(field.pointer + '/') or field.pointer.startswith(path + '/'):
+                return field.option
+        return path
+
+    def immutable(self):
+        return tuple(f.pointer for f in self.fields if f.immutable)
+
+    def check(self, params):
+        """``InputError`` for a value with the wrong id format (before any request)."""
+        for field in self.fields:
+            if field.id_kind is None or params.get(field.option) is None:
+                continue
+            values = params[field.option]
+            for value in values if isinstance(values, list) else [values]:
+                validate_id(value, field.id_kind, field.option)
+
+    def missing_for_create(self, params, what):
+        """``InputError`` naming the first option a create needs that is not set."""
+        for field in self.fields:
+            if field.required and params.get(field.option) in (None, '', [], {}):
+                raise InputError('%s is required to create %s %r' % (field.option, what, params.get('name')),
+                                 field=field.option)
+
+
+def set_pointer(obj, path, value):
+    """Set ``value`` at JSON Pointer ``path`` in ``obj``, making the dicts on the way."""
+    tokens = [_unescape(t) for t in path.split('/')[1:]]
+    for token in tokens[:-1]:
+        obj = obj.setdefault(token, {})
+    obj[tokens[-1]] = value
+
+
 def _number(value):
     """A creation time as a number: epoch milliseconds stay, numeric text is parsed, anything else is 0."""
     if isinstance(value, bool):

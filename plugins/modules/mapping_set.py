@@ -112,7 +112,7 @@ notes:
   - The legacy keys of the AEP tutorials, C(sourceAttribute) and C(destinationXdmPath), are accepted as aliases.
     Their C(identity) and C(version) keys are not options; remove them.
   - An XDM ExperienceEvent schema requires C(_id) and C(timestamp); map them, for example from the expressions
-    C(uuid()) and C(now()).
+    C(uuid(\)) and C(now(\)).
 seealso:
   - module: aep.platform.mapping_set_info
   - module: aep.platform.flow

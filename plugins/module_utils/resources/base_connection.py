@@ -14,6 +14,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.aep.platform.plugins.module_utils.engine import (
+    Field,
+    FieldTable,
     InputError,
     info,
     info_options,
@@ -61,13 +63,13 @@ def masked_auth(auth):
 class BaseConnection(ConnectionResource):
     kind = 'base_connection'
     path = '/connections'
-    user_fields = {
-        'name': '/name',
-        'description': '/description',
-        'connection_spec_id': '/connectionSpec/id',
-        'connection_spec_version': '/connectionSpec/version',
-        'auth_spec_name': '/auth/specName',
-    }
+    # ``auth`` (write-only credentials) is the quirk: sent on create (or always), never compared or shown.
+    fields = FieldTable(
+        Field('name', '/name'),
+        Field('description', '/description'),
+        Field('connection_spec_id', '/connectionSpec/id', immutable=True, required=True, id_kind='uuid'),
+        Field('connection_spec_version', '/connectionSpec/version', immutable=True, requires='connection_spec_id'),
+    )
 
     def __init__(self, client, update_auth='on_create'):
         super(BaseConnection, self).__init__(client)
@@ -88,9 +90,7 @@ class BaseConnection(ConnectionResource):
         return view
 
     def diff_view(self, obj):
-        view = self.user_view(obj)
-        view.pop('auth_spec_name', None)
-        return view
+        return self.user_view(obj)
 
     def predict_update(self, current, desired):
         desired = dict((k, v) for k, v in desired.items() if k != 'auth')
@@ -98,14 +98,11 @@ class BaseConnection(ConnectionResource):
 
 
 def desired_body(params):
-    spec_id = params.get('connection_spec_id')
+    body = BaseConnection.fields.body(params)
     auth = params.get('auth')
-    return {
-        'name': params.get('name'),
-        'description': params.get('description'),
-        'connectionSpec': {'id': spec_id, 'version': params.get('connection_spec_version')} if spec_id else None,
-        'auth': {'specName': auth['spec_name'], 'params': auth['params']} if auth else None,
-    }
+    if auth:
+        body['auth'] = {'specName': auth['spec_name'], 'params': auth['params']}
+    return body
 
 
 def check_auth_spec(spec, auth):
@@ -119,6 +116,7 @@ def check_auth_spec(spec, auth):
 
 def run(params, client, check_mode):
     resource = require_identity(BaseConnection(client, params['update_auth']), params, check_mode)
+    resource.fields.check(params)
     if params['state'] == 'absent':
         return absent(resource, params, check_mode)
     current = resource.find(identity=params.get('name'), object_id=params.get('id'))
@@ -126,14 +124,13 @@ def run(params, client, check_mode):
         raise InputError('id: no base connection with id %r exists in sandbox %r' % (params['id'], client.sandbox),
                          field='id')
     if current is None:
-        for option in ('connection_spec_id', 'auth'):
-            if not params.get(option):
-                raise InputError('%s is required to create base connection %r' % (option, params.get('name')),
-                                 field=option)
+        resource.fields.missing_for_create(params, 'base connection')
+        if not params.get('auth'):
+            raise InputError('auth is required to create base connection %r' % params.get('name'), field='auth')
     if params.get('connection_spec_id'):
         spec = check_spec(client, 'connectionSpecs', params['connection_spec_id'], 'connection_spec_id')
         check_auth_spec(spec, params.get('auth'))
-    result = ensure(resource, desired_body(params), params, check_mode, immutable=('/connectionSpec',))
+    result = ensure(resource, desired_body(params), params, check_mode, immutable=resource.fields.immutable())
     if current is not None and params.get('auth') and params['update_auth'] == 'always':
         # Say in the diff that the (unreadable) credentials were replaced, without showing them.
         result['diff']['before']['auth'] = HIDDEN

@@ -24,6 +24,8 @@ from ansible_collections.aep.platform.plugins.module_utils.client import (
     ValidationError,
 )
 from ansible_collections.aep.platform.plugins.module_utils.engine import (
+    Field,
+    FieldTable,
     InputError,
     compare_owned,
     in_sync,
@@ -188,14 +190,16 @@ def run_summary(runs):
 class Flow(ConnectionResource):
     kind = 'flow'
     path = '/flows'
-    user_fields = {
-        'name': '/name',
-        'description': '/description',
-        'flow_spec_id': '/flowSpec/id',
-        'flow_spec_version': '/flowSpec/version',
-        'source_connection_ids': '/sourceConnectionIds',
-        'target_connection_ids': '/targetConnectionIds',
-    }
+    # The mapping (``mapping_id``/``mapping_version``, the Mapping transformation) and ``enabled`` (a flow
+    # action) are the flow's quirks, handled below.
+    fields = FieldTable(
+        Field('name', '/name'),
+        Field('description', '/description'),
+        Field('flow_spec_id', '/flowSpec/id', immutable=True, id_kind='uuid'),
+        Field('flow_spec_version', '/flowSpec/version', immutable=True),
+        Field('source_connection_ids', '/sourceConnectionIds', required=True, id_kind='uuid'),
+        Field('target_connection_ids', '/targetConnectionIds', required=True, id_kind='uuid'),
+    )
 
     def user_view(self, obj):
         view = super(Flow, self).user_view(obj)
@@ -345,15 +349,11 @@ def check_mapping(client, params, targets, check_mode):
 
 
 def desired_body(params, mapping_version):
-    return {
-        'name': params.get('name'),
-        'description': params.get('description'),
-        'flowSpec': {'id': params['flow_spec_id'], 'version': params.get('flow_spec_version')},
-        'sourceConnectionIds': params.get('source_connection_ids'),
-        'targetConnectionIds': params.get('target_connection_ids'),
-        'transformations': [mapping_transformation(params['mapping_id'], mapping_version)]
-        if params.get('mapping_id') else None,
-    }
+    """The field table's body plus the Mapping transformation."""
+    body = Flow.fields.body(params)
+    if params.get('mapping_id'):
+        body['transformations'] = [mapping_transformation(params['mapping_id'], mapping_version)]
+    return body
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -370,17 +370,13 @@ def run(params, client, check_mode):
     resource = require_identity(Flow(client), params, check_mode)
     if params['state'] == 'absent':
         return absent(resource, params, check_mode)
-    for option in ('source_connection_ids', 'target_connection_ids'):
-        for value in params.get(option) or []:
-            validate_id(value, 'uuid', option)
+    resource.fields.check(params)
     validate_id(params.get('mapping_id'), 'dataprep', 'mapping_id')
     current = resource.find(identity=params.get('name'), object_id=params.get('id'))
     if params.get('id') and current is None:
         raise InputError('id: no flow with id %r exists in sandbox %r' % (params['id'], client.sandbox), field='id')
     if current is None:
-        for option in ('source_connection_ids', 'target_connection_ids'):
-            if not params.get(option):
-                raise InputError('%s is required to create flow %r' % (option, params.get('name')), field=option)
+        resource.fields.missing_for_create(params, 'flow')
     if current is not None and params.get('mapping_version') is None and mapping_of(current)[0] == params.get('mapping_id'):
         known_version = mapping_of(current)[1]  # same mapping set, no version asked: keep the flow's version
     else:

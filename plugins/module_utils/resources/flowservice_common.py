@@ -16,6 +16,7 @@ __metaclass__ = type
 
 from ansible_collections.aep.platform.plugins.module_utils.client import FLOW_SERVICE, NotFoundError
 from ansible_collections.aep.platform.plugins.module_utils.engine import (
+    FieldTable,
     FlowServiceResource,
     InputError,
     build_result,
@@ -31,18 +32,12 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
 
 
 class ConnectionResource(FlowServiceResource):
-    """A Flow Service object found by exact name; ``user_view`` maps it to option names for the diff."""
+    """A Flow Service object declared by its field table (``fields``); the diff is in option names."""
 
-    # {option name: JSON pointer in the API object}; subclasses fill it.
-    user_fields = {}
+    fields = FieldTable()
 
     def user_view(self, obj):
-        view = {}
-        for option, pointer in self.user_fields.items():
-            value = get_pointer(obj or {}, pointer)
-            if value not in (None, '', [], {}):
-                view[option] = value
-        return view
+        return self.fields.view(obj)
 
     def diff_view(self, obj):
         return self.user_view(obj)
@@ -112,7 +107,7 @@ def ensure(resource, desired, params, check_mode, immutable=()):
     if current is not None and immutable:
         blocked = immutable_changes(resource, current, desired, immutable)
         if blocked:
-            names = ', '.join(_option_for(resource, p) for p in blocked)
+            names = ', '.join(sorted(set(resource.fields.option_for(p) for p in blocked)))
             if not params.get('recreate'):
                 raise InputError(
                     '%s %s (%s) cannot change %s in AEP; set recreate=true to delete it and create a new one, '
@@ -123,13 +118,6 @@ def ensure(resource, desired, params, check_mode, immutable=()):
             resource.delete(current)
             return build_result(resource, True, current, resource.create_once(desired))
     return ensure_present(resource, desired, check_mode, object_id=params.get('id'))
-
-
-def _option_for(resource, path):
-    for option, pointer in resource.user_fields.items():
-        if path == pointer or path.startswith(pointer + '/'):
-            return option
-    return path
 
 
 def absent(resource, params, check_mode):

@@ -9,6 +9,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.aep.platform.plugins.module_utils.engine import (
+    Field,
+    FieldTable,
     InputError,
     in_sync,
     info,
@@ -47,39 +49,28 @@ INFO_KWARGS = info_rules('name')
 class SourceConnection(ConnectionResource):
     kind = 'source_connection'
     path = '/sourceConnections'
-    user_fields = {
-        'name': '/name',
-        'description': '/description',
-        'connection_spec_id': '/connectionSpec/id',
-        'connection_spec_version': '/connectionSpec/version',
-        'provider_id': '/providerId',
-        'data_format': '/data/format',
-        'base_connection_id': '/baseConnectionId',
-        'params': '/params',
-    }
+    fields = FieldTable(
+        Field('name', '/name'),
+        Field('description', '/description'),
+        Field('connection_spec_id', '/connectionSpec/id', immutable=True, required=True, id_kind='uuid'),
+        Field('connection_spec_version', '/connectionSpec/version', immutable=True, requires='connection_spec_id'),
+        Field('provider_id', '/providerId', id_kind='uuid'),
+        Field('data_format', '/data/format'),
+        Field('base_connection_id', '/baseConnectionId', id_kind='uuid'),
+        Field('params', '/params'),
+    )
 
 
 def desired_body(params):
-    spec_id = params.get('connection_spec_id')
-    return {
-        'name': params.get('name'),
-        'description': params.get('description'),
-        'providerId': params.get('provider_id'),
-        'connectionSpec': {'id': spec_id, 'version': params.get('connection_spec_version')} if spec_id else None,
-        'baseConnectionId': params.get('base_connection_id'),
-        'data': {'format': params.get('data_format')} if params.get('data_format') else None,
-        'params': params.get('params'),
-    }
+    return SourceConnection.fields.body(params)
 
 
 def validate(params, client, check_mode, exists):
-    """Every check that needs no write: id formats, the connection spec, the base connection."""
-    validate_id(params.get('provider_id'), 'uuid', 'provider_id')
+    """Every check that needs no write: the connection spec, the base connection."""
+    if not exists:
+        SourceConnection.fields.missing_for_create(params, 'source connection')
     if params.get('connection_spec_id'):
         check_spec(client, 'connectionSpecs', params['connection_spec_id'], 'connection_spec_id', role='sourceSpec')
-    elif not exists:
-        raise InputError('connection_spec_id is required to create source connection %r' % params.get('name'),
-                         field='connection_spec_id')
     if params.get('base_connection_id'):
         check_reference(client, '/connections', params['base_connection_id'], 'base_connection_id',
                         'base connection', check_mode)
@@ -89,14 +80,14 @@ def run(params, client, check_mode):
     resource = require_identity(SourceConnection(client), params, check_mode)
     if params['state'] == 'absent':
         return absent(resource, params, check_mode)
-    validate_id(params.get('provider_id'), 'uuid', 'provider_id')
+    resource.fields.check(params)
     current = resource.find(identity=params.get('name'), object_id=params.get('id'))
     if params.get('id') and current is None:
         raise InputError('id: no source connection with id %r exists in sandbox %r' % (params['id'], client.sandbox),
                          field='id')
     if not in_sync(resource, current, desired_body(params)):
         validate(params, client, check_mode, current is not None)
-    return ensure(resource, desired_body(params), params, check_mode, immutable=('/connectionSpec',))
+    return ensure(resource, desired_body(params), params, check_mode, immutable=resource.fields.immutable())
 
 
 def run_info(params, client, check_mode):
