@@ -54,6 +54,10 @@ class ModuleDefinition(namedtuple('ModuleDefinition', ['argument_spec', 'logic',
     def __new__(cls, argument_spec, logic, rules=None):
         return super(ModuleDefinition, cls).__new__(cls, argument_spec, logic, dict(rules or {}))
 
+    def run(self):
+        """The whole ``main()`` of a module: ``run_module(self)``."""
+        run_module(self)
+
 
 def build_module(argument_spec, **kwargs):
     """The AnsibleModule for a module's own options plus the connection options."""

@@ -58,16 +58,11 @@ count:
   sample: 1
 """
 
-from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition, run_module
-from ansible_collections.aep.platform.plugins.module_utils.resources import base_connection as resource
-
-
-# Read by main() and by the in-process action plugin.
-DEFINITION = ModuleDefinition(resource.INFO_ARGUMENT_SPEC, resource.run_info, resource.INFO_KWARGS)
+from ansible_collections.aep.platform.plugins.module_utils.resources.base_connection import INFO_DEFINITION as DEFINITION
 
 
 def main():
-    run_module(DEFINITION)
+    DEFINITION.run()
 
 
 if __name__ == '__main__':

@@ -123,16 +123,11 @@ diff:
   type: dict
 '''
 
-from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition, run_module
-from ansible_collections.aep.platform.plugins.module_utils.resources import dataset
-
-
-# Read by main() and by the in-process action plugin.
-DEFINITION = ModuleDefinition(dataset.ARGUMENT_SPEC, dataset.run, dataset.MODULE_KWARGS)
+from ansible_collections.aep.platform.plugins.module_utils.resources.dataset import DEFINITION
 
 
 def main():
-    run_module(DEFINITION)
+    DEFINITION.run()
 
 
 if __name__ == '__main__':

@@ -64,16 +64,11 @@ datasets:
           - data
 '''
 
-from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition, run_module
-from ansible_collections.aep.platform.plugins.module_utils.resources import dataset
-
-
-# Read by main() and by the in-process action plugin.
-DEFINITION = ModuleDefinition(dataset.INFO_ARGUMENT_SPEC, dataset.run_info, dataset.INFO_KWARGS)
+from ansible_collections.aep.platform.plugins.module_utils.resources.dataset import INFO_DEFINITION as DEFINITION
 
 
 def main():
-    run_module(DEFINITION)
+    DEFINITION.run()
 
 
 if __name__ == '__main__':

@@ -199,16 +199,11 @@ diff:
   type: dict
 '''
 
-from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition, run_module
-from ansible_collections.aep.platform.plugins.module_utils.resources import field_group
-
-
-# Read by main() and by the in-process action plugin.
-DEFINITION = ModuleDefinition(field_group.ARGUMENT_SPEC, field_group.run, field_group.MODULE_KWARGS)
+from ansible_collections.aep.platform.plugins.module_utils.resources.field_group import DEFINITION
 
 
 def main():
-    run_module(DEFINITION)
+    DEFINITION.run()
 
 
 if __name__ == '__main__':

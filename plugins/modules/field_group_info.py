@@ -62,16 +62,11 @@ field_groups:
         - https://ns.adobe.com/xdm/context/experienceevent
 '''
 
-from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition, run_module
-from ansible_collections.aep.platform.plugins.module_utils.resources import field_group
-
-
-# Read by main() and by the in-process action plugin.
-DEFINITION = ModuleDefinition(field_group.INFO_ARGUMENT_SPEC, field_group.run_info, field_group.INFO_KWARGS)
+from ansible_collections.aep.platform.plugins.module_utils.resources.field_group import INFO_DEFINITION as DEFINITION
 
 
 def main():
-    run_module(DEFINITION)
+    DEFINITION.run()
 
 
 if __name__ == '__main__':

@@ -74,16 +74,11 @@ webhook_url:
   sample: https://dcs.adobedc.net/collection/e71b6a6c...923c?x-adobe-flow-id=d947e6a9-ea53-42c4-985c-c9379265491f
 """
 
-from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition, run_module
-from ansible_collections.aep.platform.plugins.module_utils.resources import flow as resource
-
-
-# Read by main() and by the in-process action plugin.
-DEFINITION = ModuleDefinition(resource.INFO_ARGUMENT_SPEC, resource.run_info, resource.INFO_KWARGS)
+from ansible_collections.aep.platform.plugins.module_utils.resources.flow import INFO_DEFINITION as DEFINITION
 
 
 def main():
-    run_module(DEFINITION)
+    DEFINITION.run()
 
 
 if __name__ == '__main__':

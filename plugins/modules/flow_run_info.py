@@ -111,16 +111,11 @@ duration:
   sample: 0.0
 """
 
-from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition, run_module
-from ansible_collections.aep.platform.plugins.module_utils.resources import flow as resource
-
-
-# Read by main() and by the in-process action plugin.
-DEFINITION = ModuleDefinition(resource.RUN_INFO_ARGUMENT_SPEC, resource.run_runs_info, resource.RUN_INFO_KWARGS)
+from ansible_collections.aep.platform.plugins.module_utils.resources.flow import RUN_INFO_DEFINITION as DEFINITION
 
 
 def main():
-    run_module(DEFINITION)
+    DEFINITION.run()
 
 
 if __name__ == '__main__':

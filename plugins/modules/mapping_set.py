@@ -198,16 +198,11 @@ diff:
   type: dict
 '''
 
-from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition, run_module
-from ansible_collections.aep.platform.plugins.module_utils.resources import mapping_set
-
-
-# Read by main() and by the in-process action plugin.
-DEFINITION = ModuleDefinition(mapping_set.ARGUMENT_SPEC, mapping_set.run, mapping_set.MODULE_KWARGS)
+from ansible_collections.aep.platform.plugins.module_utils.resources.mapping_set import DEFINITION
 
 
 def main():
-    run_module(DEFINITION)
+    DEFINITION.run()
 
 
 if __name__ == '__main__':

@@ -66,16 +66,11 @@ mapping_sets:
           destination: _acme.message
 '''
 
-from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition, run_module
-from ansible_collections.aep.platform.plugins.module_utils.resources import mapping_set
-
-
-# Read by main() and by the in-process action plugin.
-DEFINITION = ModuleDefinition(mapping_set.INFO_ARGUMENT_SPEC, mapping_set.run_info, mapping_set.INFO_KWARGS)
+from ansible_collections.aep.platform.plugins.module_utils.resources.mapping_set import INFO_DEFINITION as DEFINITION
 
 
 def main():
-    run_module(DEFINITION)
+    DEFINITION.run()
 
 
 if __name__ == '__main__':

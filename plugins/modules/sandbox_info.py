@@ -80,16 +80,11 @@ sandboxes:
       region: VA7
 '''
 
-from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition, run_module
-from ansible_collections.aep.platform.plugins.module_utils.resources import sandbox
-
-
-# Read by main() and by the in-process action plugin.
-DEFINITION = ModuleDefinition(sandbox.ARGUMENT_SPEC, sandbox.run)
+from ansible_collections.aep.platform.plugins.module_utils.resources.sandbox import DEFINITION
 
 
 def main():
-    run_module(DEFINITION)
+    DEFINITION.run()
 
 
 if __name__ == '__main__':

@@ -134,16 +134,11 @@ diff:
   type: dict
 '''
 
-from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition, run_module
-from ansible_collections.aep.platform.plugins.module_utils.resources import schema
-
-
-# Read by main() and by the in-process action plugin.
-DEFINITION = ModuleDefinition(schema.ARGUMENT_SPEC, schema.run, schema.MODULE_KWARGS)
+from ansible_collections.aep.platform.plugins.module_utils.resources.schema import DEFINITION
 
 
 def main():
-    run_module(DEFINITION)
+    DEFINITION.run()
 
 
 if __name__ == '__main__':

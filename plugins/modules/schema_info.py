@@ -64,16 +64,11 @@ schemas:
         - $ref: https://ns.adobe.com/acme/mixins/2f9ef1a9c4d1a7b3e0a6f7b2c9e1d3f4a5b6c7d8e9f0a1b2
 '''
 
-from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition, run_module
-from ansible_collections.aep.platform.plugins.module_utils.resources import schema
-
-
-# Read by main() and by the in-process action plugin.
-DEFINITION = ModuleDefinition(schema.INFO_ARGUMENT_SPEC, schema.run_info, schema.INFO_KWARGS)
+from ansible_collections.aep.platform.plugins.module_utils.resources.schema import INFO_DEFINITION as DEFINITION
 
 
 def main():
-    run_module(DEFINITION)
+    DEFINITION.run()
 
 
 if __name__ == '__main__':

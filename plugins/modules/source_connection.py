@@ -148,16 +148,11 @@ diff:
       description: new
 """
 
-from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition, run_module
-from ansible_collections.aep.platform.plugins.module_utils.resources import source_connection as resource
-
-
-# Read by main() and by the in-process action plugin.
-DEFINITION = ModuleDefinition(resource.ARGUMENT_SPEC, resource.run, resource.MODULE_KWARGS)
+from ansible_collections.aep.platform.plugins.module_utils.resources.source_connection import DEFINITION
 
 
 def main():
-    run_module(DEFINITION)
+    DEFINITION.run()
 
 
 if __name__ == '__main__':

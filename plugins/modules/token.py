@@ -84,16 +84,11 @@ expires_in:
   sample: 86399
 '''
 
-from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition, run_module
-from ansible_collections.aep.platform.plugins.module_utils.resources import token
-
-
-# Read by main() and by the in-process action plugin.
-DEFINITION = ModuleDefinition(token.ARGUMENT_SPEC, token.run)
+from ansible_collections.aep.platform.plugins.module_utils.resources.token import DEFINITION
 
 
 def main():
-    run_module(DEFINITION)
+    DEFINITION.run()
 
 
 if __name__ == '__main__':

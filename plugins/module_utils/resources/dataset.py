@@ -15,6 +15,7 @@ __metaclass__ = type
 
 import copy
 
+from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition
 from ansible_collections.aep.platform.plugins.module_utils.client import CATALOG
 from ansible_collections.aep.platform.plugins.module_utils.engine import (
     CatalogResource,
@@ -137,3 +138,8 @@ def run(params, client, check_mode):
 
 def run_info(params, client, check_mode):
     return info(Dataset(client), params, 'datasets')
+
+
+# What each module is (its main() and the in-process action plugin read it).
+DEFINITION = ModuleDefinition(ARGUMENT_SPEC, run, MODULE_KWARGS)
+INFO_DEFINITION = ModuleDefinition(INFO_ARGUMENT_SPEC, run_info, INFO_KWARGS)

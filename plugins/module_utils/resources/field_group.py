@@ -17,6 +17,7 @@ __metaclass__ = type
 import copy
 import re
 
+from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition
 from ansible_collections.aep.platform.plugins.module_utils.engine import (
     InputError,
     SchemaRegistryResource,
@@ -32,7 +33,7 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
 from ansible_collections.aep.platform.plugins.module_utils.resources import xdm_common
 
 FIELD_TYPES = ['string', 'integer', 'number', 'boolean', 'date', 'date-time', 'object']
-DEFINITION = 'customFields'
+XDM_DEFINITION = 'customFields'
 _SEGMENT = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_-]*$')
 
 FIELD_SPEC = dict(
@@ -158,12 +159,12 @@ def build_body(params, tenant):
         'description': description,
         'meta:intendedToExtend': list(params.get('class_ids') or [xdm_common.EXPERIENCE_EVENT]),
         'definitions': {
-            DEFINITION: {
+            XDM_DEFINITION: {
                 'type': 'object',
                 'properties': {'_%s' % tenant: build_tenant_node(params.get('fields'), tenant)},
             },
         },
-        'allOf': [{'$ref': '#/definitions/%s' % DEFINITION}],
+        'allOf': [{'$ref': '#/definitions/%s' % XDM_DEFINITION}],
     }
     if body['description'] is None:
         del body['description']
@@ -293,3 +294,8 @@ def run(params, client, check_mode):
 
 def run_info(params, client, check_mode):
     return info(FieldGroup(client, None), params, 'field_groups')
+
+
+# What each module is (its main() and the in-process action plugin read it).
+DEFINITION = ModuleDefinition(ARGUMENT_SPEC, run, MODULE_KWARGS)
+INFO_DEFINITION = ModuleDefinition(INFO_ARGUMENT_SPEC, run_info, INFO_KWARGS)

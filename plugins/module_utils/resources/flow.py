@@ -16,6 +16,7 @@ __metaclass__ = type
 import copy
 import time
 
+from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition
 from ansible_collections.aep.platform.plugins.module_utils.client import (
     DATA_PREP,
     FLOW_SERVICE,
@@ -471,3 +472,9 @@ def run_runs_info(params, client, check_mode, clock=time.time):
                   duration=round(max(clock() - started, 0.0), 3))
     result.update(run_summary(runs))
     return result
+
+
+# What each module is (its main() and the in-process action plugin read it).
+DEFINITION = ModuleDefinition(ARGUMENT_SPEC, run, MODULE_KWARGS)
+INFO_DEFINITION = ModuleDefinition(INFO_ARGUMENT_SPEC, run_info, INFO_KWARGS)
+RUN_INFO_DEFINITION = ModuleDefinition(RUN_INFO_ARGUMENT_SPEC, run_runs_info, RUN_INFO_KWARGS)

@@ -14,6 +14,7 @@ __metaclass__ = type
 
 import copy
 
+from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition
 from ansible_collections.aep.platform.plugins.module_utils.engine import (
     InputError,
     SchemaRegistryResource,
@@ -169,3 +170,8 @@ def run(params, client, check_mode):
 
 def run_info(params, client, check_mode):
     return info(Schema(client), params, 'schemas')
+
+
+# What each module is (its main() and the in-process action plugin read it).
+DEFINITION = ModuleDefinition(ARGUMENT_SPEC, run, MODULE_KWARGS)
+INFO_DEFINITION = ModuleDefinition(INFO_ARGUMENT_SPEC, run_info, INFO_KWARGS)

@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition
 from ansible_collections.aep.platform.plugins.module_utils.client import CATALOG
 from ansible_collections.aep.platform.plugins.module_utils.engine import (
     Field,
@@ -123,3 +124,8 @@ def run(params, client, check_mode):
 
 def run_info(params, client, check_mode):
     return info(TargetConnection(client), params, 'target_connections')
+
+
+# What each module is (its main() and the in-process action plugin read it).
+DEFINITION = ModuleDefinition(ARGUMENT_SPEC, run, MODULE_KWARGS)
+INFO_DEFINITION = ModuleDefinition(INFO_ARGUMENT_SPEC, run_info, INFO_KWARGS)
