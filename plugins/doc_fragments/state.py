@@ -19,4 +19,18 @@ options:
     type: str
     choices: [present, absent]
     default: present
+  on_duplicates:
+    description:
+      - What to do when more than one object in the sandbox carries the name (or title) you gave. AEP does not
+        make names unique, so duplicates come from concurrent runs of older versions or from objects made by hand.
+      - V(fail) stops with an error that lists their ids, oldest first; pass O(id) to choose one.
+      - V(keep_oldest) uses the oldest object and deletes the newer ones (in check mode it only says so). Where
+        AEP cannot delete (a mapping set has no DELETE) or refuses to (the object is in use), the newer object is
+        left in place and a warning names it.
+      - Concurrent runs of this collection never leave duplicates either way, whatever this option says; after
+        a create the module looks again, and when another run made the same object meanwhile, the oldest wins
+        and the run that lost deletes its own (a mapping set stays, with a warning).
+    type: str
+    choices: [fail, keep_oldest]
+    default: fail
 '''

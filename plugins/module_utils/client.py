@@ -311,6 +311,7 @@ def _page_sandbox(body, params):
 PAGERS = {
     FLOW_SERVICE: (_page_flow_service, {}),
     CATALOG: (_page_catalog, {'limit': 100, 'start': 0}),
+    # Schema Registry pages only when ``orderby`` is sent (API-FACTS: max 300 per response otherwise).
     SCHEMA_REGISTRY: (_page_schema_registry, {'orderby': 'title'}),
     DATA_PREP: (_page_data_prep, {'limit': 100, 'start': 0, 'orderBy': '+createdDate'}),
     SANDBOX_MANAGEMENT: (_page_sandbox, {}),

@@ -25,6 +25,7 @@ try:
 except ImportError:  # pragma: no cover
     from urllib import quote  # type: ignore
 
+from ansible_collections.aep.platform.plugins.module_utils.args import state_spec
 from ansible_collections.aep.platform.plugins.module_utils.client import (
     AepError,
     CATALOG,
@@ -35,6 +36,7 @@ from ansible_collections.aep.platform.plugins.module_utils.client import (
     PreconditionFailedError,
     SCHEMA_REGISTRY,
 )
+from ansible_collections.aep.platform.plugins.module_utils.errors import InputError  # noqa: F401 (re-exported)
 
 # Fields the platform manages; never compared, never shown in a diff.
 SERVER_FIELDS = frozenset([
@@ -58,21 +60,6 @@ ID_PATTERNS = {
 }
 
 
-class InputError(Exception):
-    """The user's input cannot work; the message names the field and the fix."""
-
-    def __init__(self, msg, field=None):
-        super(InputError, self).__init__(msg)
-        self.msg = msg
-        self.field = field
-
-    def to_fail_kwargs(self):
-        result = dict(msg=self.msg, error_type='InputError')
-        if self.field:
-            result['field'] = self.field
-        return result
-
-
 def is_placeholder(value):
     """True for a check-mode placeholder id (all zeros, in any id format)."""
     if not isinstance(value, str) or not value:
@@ -88,6 +75,44 @@ def validate_id(value, kind, field):
     pattern, example = ID_PATTERNS[kind]
     if not isinstance(value, str) or not pattern.match(value):
         raise InputError('%s: %r is not a valid id; expected %s' % (field, value, example), field=field)
+    return value
+
+
+# A value is put into a service's server-side filter only when it has this shape: ASCII letters and digits,
+# single inner spaces and ``_ . -``. Every service's filter grammar (Flow Service ``property=name==``, Schema
+# Registry ``property=title==``, Catalog ``name=``, Data Prep ``name=``) reads such a value literally; at worst
+# it compares it case-insensitively, which only widens the candidates. Any other value (operators, ``,``,
+# wildcards, ``!``, ``~``, quotes, leading/trailing or repeated spaces, non-ASCII) is found by listing every
+# object of the kind. Either way the match is made exactly here, on the client.
+_FILTER_SAFE = re.compile(r'^[A-Za-z0-9]+(?:(?: |[_.-]+)[A-Za-z0-9]+)*$')
+_CONTROL = re.compile(r'[\x00-\x1f\x7f]')
+
+ON_DUPLICATES = ('fail', 'keep_oldest')
+
+
+def state_options(extra=None):
+    """The options of every state module: ``state``, ``on_duplicates`` and the module's own (``extra``)."""
+    spec = state_spec(extra)
+    spec['on_duplicates'] = dict(type='str', choices=list(ON_DUPLICATES), default='fail')
+    return spec
+
+
+def filter_safe(value):
+    """True when ``value`` may be sent in a server-side filter (see ``_FILTER_SAFE``)."""
+    return isinstance(value, str) and bool(_FILTER_SAFE.match(value))
+
+
+def check_name(value, field, what):
+    """Raise ``InputError`` for a name or title AEP refuses: empty, only whitespace, or holding a control
+    character (a line break, a tab). Leading and trailing spaces are kept as given: AEP stores them."""
+    if value is None:
+        return value
+    if not isinstance(value, str) or not value.strip():
+        raise InputError('%s: the %s of a %s must not be empty or only whitespace, got %r'
+                         % (field, field, what, value), field=field)
+    if _CONTROL.search(value):
+        raise InputError('%s: %r holds a control character (line break, tab ...), which AEP does not accept in the '
+                         '%s of a %s; use printable characters only' % (field, value, field, what), field=field)
     return value
 
 
@@ -210,6 +235,105 @@ def deep_merge(current, desired):
 
 
 # ---------------------------------------------------------------------------------------------------
+# Field tables: each object declared once
+# ---------------------------------------------------------------------------------------------------
+
+class Field:
+    """One option of a state module and where it lives in the AEP object.
+
+    ``option``     the module option (``connection_spec_id``)
+    ``pointer``    JSON Pointer in the API body (``/connectionSpec/id``)
+    ``immutable``  AEP cannot change it on an existing object (``recreate`` or a clear error)
+    ``required``   needed to create the object (not to find or update it)
+    ``id_kind``    the id format the value must have (``engine.ID_PATTERNS``: uuid, catalog, dataprep, xdm); for a
+                   list option, of every element
+    ``requires``   only sent when this other option is set (``connection_spec_version`` needs ``connection_spec_id``)
+    """
+
+    def __init__(self, option, pointer, immutable=False, required=False, id_kind=None, requires=None):
+        self.option = option
+        self.pointer = pointer
+        self.immutable = immutable
+        self.required = required
+        self.id_kind = id_kind
+        self.requires = requires
+
+
+class FieldTable:
+    """The fields of one object kind. One declaration gives the request body (``body``), the view in option
+    names used by the diff and messages (``view``, ``option_for``), the input checks made before any request
+    (``check``), the options a create needs (``missing_for_create``) and the immutable paths."""
+
+    def __init__(self, *fields):
+        self.fields = fields
+
+    def body(self, params):
+        """The API body for the options that are set (None: "not set by the user", never compared)."""
+        body = {}
+        for field in self.fields:
+            value = params.get(field.option)
+            if value is None or (field.requires and params.get(field.requires) is None):
+                continue
+            set_pointer(body, field.pointer, copy.deepcopy(value))
+        return body
+
+    def view(self, obj):
+        """``obj`` in option names (empty values left out)."""
+        view = {}
+        for field in self.fields:
+            value = get_pointer(obj or {}, field.pointer)
+            if value not in (None, '', [], {}):
+                view[field.option] = value
+        return view
+
+    def option_for(self, path):
+        """The option of a JSON Pointer path (the path itself when no field holds it)."""
+        for field in self.fields:
+            if path == field.pointer or path.startswith(field.pointer + '/') or field.pointer.startswith(path + '/'):
+                return field.option
+        return path
+
+    def immutable(self):
+        return tuple(f.pointer for f in self.fields if f.immutable)
+
+    def check(self, params):
+        """``InputError`` for a value with the wrong id format (before any request)."""
+        for field in self.fields:
+            if field.id_kind is None or params.get(field.option) is None:
+                continue
+            values = params[field.option]
+            for value in values if isinstance(values, list) else [values]:
+                validate_id(value, field.id_kind, field.option)
+
+    def missing_for_create(self, params, what):
+        """``InputError`` naming the first option a create needs that is not set."""
+        for field in self.fields:
+            if field.required and params.get(field.option) in (None, '', [], {}):
+                raise InputError('%s is required to create %s %r' % (field.option, what, params.get('name')),
+                                 field=field.option)
+
+
+def set_pointer(obj, path, value):
+    """Set ``value`` at JSON Pointer ``path`` in ``obj``, making the dicts on the way."""
+    tokens = [_unescape(t) for t in path.split('/')[1:]]
+    for token in tokens[:-1]:
+        obj = obj.setdefault(token, {})
+    obj[tokens[-1]] = value
+
+
+def _number(value):
+    """A creation time as a number: epoch milliseconds stay, numeric text is parsed, anything else is 0."""
+    if isinstance(value, bool):
+        return 0
+    if isinstance(value, (int, float)):
+        return value
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+# ---------------------------------------------------------------------------------------------------
 # Resources
 # ---------------------------------------------------------------------------------------------------
 
@@ -233,6 +357,7 @@ class Resource:
     server_fields = SERVER_FIELDS
     deletable = True
     create_attempts = 3
+    id_kind = 'uuid'
 
     def __init__(self, client):
         self.client = client
@@ -258,28 +383,144 @@ class Resource:
             return body['items'][0] if body['items'] else None
         return body
 
+    # Set by ``prepare`` from the module's options; ``warnings`` end up in the module result.
+    check_mode = False
+    on_duplicates = 'fail'
+    # Seconds to wait before looking again when a name exists twice (a concurrent run removes its own copy).
+    duplicate_pause = 2.0
+
+    def filter_params(self, value):
+        """Query parameters of the server-side filter for ``identity == value`` (only for ``filter_safe`` values)."""
+        return {'property': '%s==%s' % (self.identity, value)}
+
+    def list_all(self, params=None):
+        """Every object of the kind in the sandbox (all pages), optionally narrowed by ``params``."""
+        return self.client.list(self.service, self.path, params=params)
+
     def search(self, value):
-        """Candidates whose identity may equal ``value`` (``find`` keeps the exact matches)."""
-        return self.client.list(self.service, self.path, params={'property': '%s==%s' % (self.identity, value)})
+        """Candidates whose identity may equal ``value``: the server-side filter when ``value`` is
+        ``filter_safe``, every object otherwise. ``matches`` keeps the exact matches."""
+        return self.list_all(self.filter_params(value) if filter_safe(value) else None)
+
+    def created_at(self, obj):
+        """When the object was created (a number; 0 when unknown), for "the oldest wins"."""
+        value = (obj or {}).get('createdAt')
+        return _number(value)
+
+    def age_key(self, obj):
+        return (self.created_at(obj), str(self.object_id(obj)))
+
+    def matches(self, identity):
+        """Every object whose identity equals ``identity`` exactly, oldest first."""
+        found = [o for o in self.search(identity) if o.get(self.identity) == identity]
+        return sorted(found, key=self.age_key)
 
     def find(self, identity=None, object_id=None):
         """The object by id (when given) or by identity within the sandbox; None when absent.
 
-        More than one object with the same identity is an ``InputError`` listing their ids.
+        The answer is kept: a second call with the same arguments makes no request. More than one object
+        with the same identity is an ``InputError`` listing their ids, unless ``on_duplicates`` is
+        ``keep_oldest`` (see ``resolve_duplicates``).
         """
+        key = (identity, object_id)
+        cache = self.__dict__.setdefault('_found', {})
+        if key not in cache:
+            cache[key] = self._find(identity, object_id)
+        return cache[key]
+
+    def forget(self):
+        """Drop what ``find`` kept (after a write)."""
+        self.__dict__.pop('_found', None)
+
+    def _find(self, identity, object_id):
         if object_id and not is_placeholder(object_id):
             return self.get(object_id)
         if object_id or identity is None:
             return None
-        matches = [o for o in self.search(identity) if o.get(self.identity) == identity]
-        if len(matches) > 1:
-            ids = ', '.join(sorted(str(self.object_id(o)) for o in matches))
-            raise InputError(
-                '%d %ss with %s %r exist in sandbox %r (ids: %s); pass id to choose one, or delete the duplicates'
-                % (len(matches), self.label, self.identity, identity, self.client.sandbox, ids), field=self.identity)
+        matches = self.matches(identity)
+        if len(matches) > 1 and self.on_duplicates != 'keep_oldest':
+            # Maybe a concurrent run's object that it is about to remove (see ``settle``): look once more.
+            self.client.sleep(self.duplicate_pause)
+            matches = self.matches(identity)
         if not matches:
             return None
+        if len(matches) > 1:
+            self.resolve_duplicates(identity, matches)
         return self.complete(matches[0])
+
+    def resolve_duplicates(self, identity, matches):
+        """Several objects share ``identity`` (AEP has no unique names). ``on_duplicates: fail`` raises an
+        ``InputError`` listing the ids; ``keep_oldest`` uses the oldest and deletes the newer ones (check mode:
+        says it would), or warns where AEP cannot delete them."""
+        ids = ', '.join(str(self.object_id(o)) for o in matches)
+        if self.on_duplicates != 'keep_oldest':
+            raise InputError(
+                '%d %ss with %s %r exist in sandbox %r (ids, oldest first: %s); pass id to choose one, set '
+                'on_duplicates=keep_oldest to keep the oldest and delete the others, or delete the duplicates'
+                % (len(matches), self.label, self.identity, identity, self.client.sandbox, ids), field=self.identity)
+        keep = self.object_id(matches[0])
+        for extra in matches[1:]:
+            self.remove_duplicate(extra, keep, 'duplicate')
+
+    def remove_duplicate(self, obj, keep, why):
+        """Delete ``obj`` (a newer object with the same identity as ``keep``), or warn why it stays."""
+        extra_id = self.object_id(obj)
+        if not self.deletable:
+            if self.check_mode:
+                self.warn('would rename %s %s %s (%r) to %r: AEP has no DELETE for it; %s (the oldest) is kept'
+                          % (why, self.label, extra_id, obj.get(self.identity), self.retired_name(obj), keep))
+                return
+            try:
+                self.retire(obj)
+            except AepError as err:
+                self.warn('%s %s %s (%r) could not be renamed (%s); %s (the oldest) is used'
+                          % (why, self.label, extra_id, obj.get(self.identity), err, keep))
+                return
+            self.warn('renamed %s %s %s to %r: AEP has no DELETE for it, and the new name keeps it from being found '
+                      'again; %s (the oldest) is used' % (why, self.label, extra_id, self.retired_name(obj), keep))
+            return
+        if self.check_mode:
+            self.warn('would delete %s %s %s (%s); %s (the oldest) is kept' % (why, self.label, extra_id,
+                                                                              obj.get(self.identity), keep))
+            return
+        try:
+            self.delete(obj)
+        except NotFoundError:
+            return
+        except AepError as err:
+            self.warn('%s %s %s could not be deleted (%s); %s (the oldest) is used' % (why, self.label, extra_id,
+                                                                                      err, keep))
+            return
+        self.warn('deleted %s %s %s (%r); %s (the oldest) is kept' % (why, self.label, extra_id,
+                                                                     obj.get(self.identity), keep))
+
+    def retired_name(self, obj):
+        """The name an undeletable duplicate gets, so that it no longer shares the identity."""
+        return '%s [unused duplicate %s]' % (obj.get(self.identity), self.object_id(obj))
+
+    def retire(self, obj):
+        """Take an object that cannot be deleted out of the way: rename it (``retired_name``)."""
+        desired = {self.identity: self.retired_name(obj)}
+        self.update(obj, desired, ['/%s' % _escape(self.identity)])
+
+    def warn(self, message):
+        warnings = self.__dict__.setdefault('warnings', [])
+        if message not in warnings:
+            warnings.append(message)
+
+    def settle(self, created, identity):
+        """After a create: look again, and when another run made an object with the same identity meanwhile,
+        the oldest wins. The run that lost deletes what it made (or, where AEP cannot delete, leaves it and
+        warns) and continues with the winner, so N concurrent runs converge on one object."""
+        if identity is None or self.object_id(created) is None:
+            return created
+        matches = self.matches(identity)
+        mine = self.object_id(created)
+        if not matches or self.object_id(matches[0]) == mine:
+            return created
+        winner = matches[0]
+        self.remove_duplicate(created, self.object_id(winner), 'concurrently created')
+        return self.complete(winner)
 
     def complete(self, listed):
         """The full object for a list entry (override when lists return summaries)."""
@@ -306,9 +547,10 @@ class Resource:
         has not appeared the POST is *not* sent again; the failure says so, and a rerun converges.
         """
         identity = body.get(self.identity)
+        self.forget()
         for attempt in range(self.create_attempts):
             try:
-                return self.create(body)
+                return self.settle(self.create(body), identity)
             except AepError as err:
                 if not err.transient or attempt == self.create_attempts - 1:
                     raise
@@ -316,7 +558,7 @@ class Resource:
                     return self._settle_unanswered_create(err, identity)
                 delay = err.retry_after if err.retry_after is not None else self.client.backoff(attempt)
                 self.client.sleep(delay)
-                found = self.find(identity=identity)
+                found = self._find(identity, None)
                 if found is not None:
                     return found
         raise AssertionError('unreachable')  # pragma: no cover
@@ -327,7 +569,7 @@ class Resource:
         """The object a POST without an answer made, or a ``ConnectionFailure`` saying it was not re-sent."""
         for attempt in range(self.settle_lookups):
             self.client.sleep(self.client.backoff(attempt))
-            found = self.find(identity=identity)
+            found = self._find(identity, None)
             if found is not None:
                 return found
         raise ConnectionFailure(
@@ -400,6 +642,7 @@ class CatalogResource(Resource):
 
     service = CATALOG
     path = '/dataSets'
+    id_kind = 'catalog'
 
     def unwrap(self, body):
         if not isinstance(body, dict) or not body:
@@ -407,8 +650,11 @@ class CatalogResource(Resource):
         key, value = next(iter(body.items()))
         return dict(value, id=key) if isinstance(value, dict) else None
 
-    def search(self, value):
-        return self.client.list(self.service, self.path, params={self.identity: value})
+    def filter_params(self, value):
+        return {self.identity: value}
+
+    def created_at(self, obj):
+        return _number((obj or {}).get('created'))
 
     def created_id(self, response):
         # ["@/dataSets/5c8c3c555033b814b69f947f"]
@@ -446,17 +692,23 @@ class SchemaRegistryResource(PutResource):
 
     service = SCHEMA_REGISTRY
     identity = 'title'
+    id_kind = 'xdm'
     accept = 'application/vnd.adobe.xed+json; version=1'
-    list_accept = 'application/vnd.adobe.xed-id+json'
+    # Lists in this format return whole objects (as a lookup with ``accept`` does), so a find is one request.
+    list_accept = 'application/vnd.adobe.xed+json'
 
     def get(self, object_id):
         return self.client.get_or_none(self.service, self.item_path(object_id), accept=self.accept)
 
-    def search(self, value):
-        return self.client.list(self.service, self.path, accept=self.list_accept,
-                                params={'property': 'title==%s' % value})
+    def list_all(self, params=None):
+        return self.client.list(self.service, self.path, accept=self.list_accept, params=params)
+
+    def created_at(self, obj):
+        return _number(((obj or {}).get('meta:registryMetadata') or {}).get('repo:createdDate'))
 
     def complete(self, listed):
+        if isinstance(listed, dict) and 'meta:registryMetadata' in listed:
+            return listed  # already the whole object
         return self.get(self.object_id(listed)) or listed
 
     def create(self, body):
@@ -482,9 +734,13 @@ class DataPrepResource(PutResource):
     service = DATA_PREP
     path = '/mappingSets'
     deletable = False
+    id_kind = 'dataprep'
 
-    def search(self, value):
-        return self.client.list(self.service, self.path, params={'name': value})
+    def filter_params(self, value):
+        return {'name': value}
+
+    def created_at(self, obj):
+        return _number((obj or {}).get('createdDate'))
 
     def etag(self, obj):
         return None
@@ -504,9 +760,58 @@ class DataPrepResource(PutResource):
 # State machine
 # ---------------------------------------------------------------------------------------------------
 
+def prepare(resource, params, check_mode):
+    """``resource`` set up for one module run: check mode, ``on_duplicates``, and the checks of its identity
+    options (the name or title AEP would refuse, the id format) made before any request."""
+    resource.check_mode = check_mode
+    resource.on_duplicates = params.get('on_duplicates') or 'fail'
+    check_name(params.get(resource.identity), resource.identity, resource.label)
+    validate_id(params.get('id'), resource.id_kind, 'id')
+    return resource
+
+
+def in_sync(resource, current, desired):
+    """True when ``current`` exists and already holds every owned field of ``desired`` (an API body).
+
+    The references of such an object (specs, classes, other objects) were checked when it was written, so a
+    converged run reads nothing else: checks that need requests run only when this is False.
+    """
+    return current is not None and not resource.differences(current, drop_none(desired))
+
+
+def info_options(identity='name'):
+    """The options of every ``*_info`` module of an object kind (doc fragment ``aep.platform.info``)."""
+    return {identity: dict(type='str'), 'id': dict(type='str')}
+
+
+def info_rules(identity='name'):
+    """The same rule for every ``*_info`` module: the identity and ``id`` are mutually exclusive."""
+    return dict(mutually_exclusive=[(identity, 'id')])
+
+
+def info(resource, params, plural, view=None):
+    """The result of every ``*_info`` module: ``{changed: False, <plural>: [...], count}``, the objects with
+    ``id``, or with exactly the identity (all pages, exact match), or every object of the kind (all pages).
+    ``view`` (default ``resource.result_view``) shapes each object."""
+    view = view or resource.result_view
+    object_id, wanted = params.get('id'), params.get(resource.identity)
+    check_name(wanted, resource.identity, resource.label)
+    validate_id(object_id, resource.id_kind, 'id')
+    if object_id:
+        found = resource.get(object_id) if not is_placeholder(object_id) else None
+        objects = [found] if found else []
+    elif wanted is not None:
+        objects = [resource.complete(o) for o in resource.matches(wanted)]
+    else:
+        objects = resource.list_all()
+    objects = [view(o) for o in objects]
+    return {'changed': False, plural: objects, 'count': len(objects)}
+
+
 def build_result(resource, changed, before, after):
-    """The module result: ``changed``, the object under ``resource.kind``, ``id``, ``etag``, ``diff``."""
-    return {
+    """The module result: ``changed``, the object under ``resource.kind``, ``id``, ``etag``, ``diff``, and
+    the resource's ``warnings`` (duplicates removed or left in place)."""
+    result = {
         'changed': changed,
         resource.kind: resource.result_view(after) if after else {},
         'id': resource.object_id(after) if after else None,
@@ -516,6 +821,9 @@ def build_result(resource, changed, before, after):
             'after': resource.diff_view(after) if after else {},
         },
     }
+    if getattr(resource, 'warnings', None):
+        result['warnings'] = list(resource.warnings)
+    return result
 
 
 def ensure_present(resource, desired, check_mode, object_id=None):
@@ -545,9 +853,8 @@ def ensure_absent(resource, check_mode, identity=None, object_id=None):
     if current is None:
         return build_result(resource, False, None, None)
     if not resource.deletable:
-        result = build_result(resource, False, current, current)
-        result['warnings'] = ['AEP has no DELETE for a %s: %s was left in place' % (resource.label, resource.object_id(current))]
-        return result
+        resource.warn('AEP has no DELETE for a %s: %s was left in place' % (resource.label, resource.object_id(current)))
+        return build_result(resource, False, current, current)
     if not check_mode:
         try:
             resource.delete(current)

@@ -28,22 +28,14 @@ author:
   - aep.platform maintainers (@aep-platform)
 extends_documentation_fragment:
   - aep.platform.connection
+  - aep.platform.attributes
   - aep.platform.state
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
 attributes:
-  check_mode:
-    support: full
   diff_mode:
     support: full
     details: Credential values are never shown; a replaced credential appears as C(replaced).
-  platform:
-    support: full
-    platforms: all
-  action_group:
-    support: full
-    membership:
-      - aep.platform.aep
 options:
   name:
     description:
@@ -158,12 +150,11 @@ diff:
   type: dict
 """
 
-from ansible_collections.aep.platform.plugins.module_utils.module import run_module
-from ansible_collections.aep.platform.plugins.module_utils.resources import base_connection as resource
+from ansible_collections.aep.platform.plugins.module_utils.resources.base_connection import DEFINITION
 
 
 def main():
-    run_module(resource.ARGUMENT_SPEC, resource.run, **resource.MODULE_KWARGS)
+    DEFINITION.run()
 
 
 if __name__ == '__main__':

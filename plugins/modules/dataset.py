@@ -25,22 +25,14 @@ author:
   - aep.platform maintainers (@aep-platform)
 extends_documentation_fragment:
   - aep.platform.connection
+  - aep.platform.attributes
   - aep.platform.state
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
 attributes:
-  check_mode:
-    support: full
   diff_mode:
     support: full
     details: The diff shows name, description, schema_id and tags.
-  platform:
-    support: full
-    platforms: all
-  action_group:
-    support: full
-    membership:
-      - aep.platform.aep
 options:
   name:
     description:
@@ -131,12 +123,11 @@ diff:
   type: dict
 '''
 
-from ansible_collections.aep.platform.plugins.module_utils.module import run_module
-from ansible_collections.aep.platform.plugins.module_utils.resources import dataset
+from ansible_collections.aep.platform.plugins.module_utils.resources.dataset import DEFINITION
 
 
 def main():
-    run_module(dataset.ARGUMENT_SPEC, dataset.run, **dataset.MODULE_KWARGS)
+    DEFINITION.run()
 
 
 if __name__ == '__main__':

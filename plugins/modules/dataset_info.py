@@ -16,34 +16,12 @@ description:
   - Each dataset is the Catalog object with its id added under C(id).
 author:
   - aep.platform maintainers (@aep-platform)
-options:
-  name:
-    description:
-      - Name of the dataset. Every dataset with exactly this name is returned.
-      - Mutually exclusive with O(id).
-    type: str
-  id:
-    description:
-      - Id of the dataset (24 hexadecimal characters).
-      - Mutually exclusive with O(name).
-    type: str
 extends_documentation_fragment:
   - aep.platform.connection
+  - aep.platform.read_only
+  - aep.platform.info
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
-attributes:
-  check_mode:
-    support: full
-    details: Reads only.
-  diff_mode:
-    support: N/A
-  platform:
-    support: full
-    platforms: all
-  action_group:
-    support: full
-    membership:
-      - aep.platform.aep
 seealso:
   - module: aep.platform.dataset
 '''
@@ -86,12 +64,11 @@ datasets:
           - data
 '''
 
-from ansible_collections.aep.platform.plugins.module_utils.module import run_module
-from ansible_collections.aep.platform.plugins.module_utils.resources import dataset
+from ansible_collections.aep.platform.plugins.module_utils.resources.dataset import INFO_DEFINITION as DEFINITION
 
 
 def main():
-    run_module(dataset.INFO_ARGUMENT_SPEC, dataset.run_info, **dataset.INFO_KWARGS)
+    DEFINITION.run()
 
 
 if __name__ == '__main__':

@@ -27,22 +27,14 @@ author:
   - aep.platform maintainers (@aep-platform)
 extends_documentation_fragment:
   - aep.platform.connection
+  - aep.platform.attributes
   - aep.platform.state
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
 attributes:
-  check_mode:
-    support: full
   diff_mode:
     support: full
     details: The diff shows title, description, class_ids and the flat field list.
-  platform:
-    support: full
-    platforms: all
-  action_group:
-    support: full
-    membership:
-      - aep.platform.aep
 options:
   title:
     description:
@@ -50,8 +42,13 @@ options:
         as RV(id)). Titles are matched exactly.
       - A field group cannot be renamed with this module; a different title manages a different field group, and the
         old one stays until you remove it with O(state=absent).
+      - Required unless O(id) is given. It must not be empty or only whitespace.
     type: str
-    required: true
+  id:
+    description:
+      - C($id) of the field group. Selects it directly instead of by O(title), for example to choose one of several
+        field groups with the same title.
+    type: str
   description:
     description:
       - Description of the field group. Not compared when omitted.
@@ -202,12 +199,11 @@ diff:
   type: dict
 '''
 
-from ansible_collections.aep.platform.plugins.module_utils.module import run_module
-from ansible_collections.aep.platform.plugins.module_utils.resources import field_group
+from ansible_collections.aep.platform.plugins.module_utils.resources.field_group import DEFINITION
 
 
 def main():
-    run_module(field_group.ARGUMENT_SPEC, field_group.run)
+    DEFINITION.run()
 
 
 if __name__ == '__main__':

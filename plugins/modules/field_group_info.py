@@ -17,34 +17,12 @@ description:
   - Field groups are returned as the Schema Registry stores them (C(application/vnd.adobe.xed+json)).
 author:
   - aep.platform maintainers (@aep-platform)
-options:
-  title:
-    description:
-      - Title of the field group. Every field group with exactly this title is returned.
-      - Mutually exclusive with O(id).
-    type: str
-  id:
-    description:
-      - C($id) of the field group, for example C(https://ns.adobe.com/acme/mixins/<hash>).
-      - Mutually exclusive with O(title).
-    type: str
 extends_documentation_fragment:
   - aep.platform.connection
+  - aep.platform.read_only
+  - aep.platform.info_by_title
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
-attributes:
-  check_mode:
-    support: full
-    details: Reads only.
-  diff_mode:
-    support: N/A
-  platform:
-    support: full
-    platforms: all
-  action_group:
-    support: full
-    membership:
-      - aep.platform.aep
 seealso:
   - module: aep.platform.field_group
 '''
@@ -84,12 +62,11 @@ field_groups:
         - https://ns.adobe.com/xdm/context/experienceevent
 '''
 
-from ansible_collections.aep.platform.plugins.module_utils.module import run_module
-from ansible_collections.aep.platform.plugins.module_utils.resources import field_group
+from ansible_collections.aep.platform.plugins.module_utils.resources.field_group import INFO_DEFINITION as DEFINITION
 
 
 def main():
-    run_module(field_group.INFO_ARGUMENT_SPEC, field_group.run_info, **field_group.INFO_KWARGS)
+    DEFINITION.run()
 
 
 if __name__ == '__main__':

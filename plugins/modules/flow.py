@@ -32,21 +32,10 @@ author:
   - aep.platform maintainers (@aep-platform)
 extends_documentation_fragment:
   - aep.platform.connection
+  - aep.platform.attributes
   - aep.platform.state
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  platform:
-    support: full
-    platforms: all
-  action_group:
-    support: full
-    membership:
-      - aep.platform.aep
 options:
   name:
     description:
@@ -202,12 +191,11 @@ diff:
       enabled: false
 """
 
-from ansible_collections.aep.platform.plugins.module_utils.module import run_module
-from ansible_collections.aep.platform.plugins.module_utils.resources import flow as resource
+from ansible_collections.aep.platform.plugins.module_utils.resources.flow import DEFINITION
 
 
 def main():
-    run_module(resource.ARGUMENT_SPEC, resource.run, **resource.MODULE_KWARGS)
+    DEFINITION.run()
 
 
 if __name__ == '__main__':

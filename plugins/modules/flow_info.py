@@ -21,31 +21,10 @@ author:
   - aep.platform maintainers (@aep-platform)
 extends_documentation_fragment:
   - aep.platform.connection
+  - aep.platform.read_only
+  - aep.platform.info
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
-attributes:
-  check_mode:
-    support: full
-    details: >-
-      The module only reads, so it runs normally in check mode.
-  diff_mode:
-    support: none
-  platform:
-    support: full
-    platforms: all
-  action_group:
-    support: full
-    membership:
-      - aep.platform.aep
-options:
-  name:
-    description:
-      - Return only the flows with this exact name.
-    type: str
-  id:
-    description:
-      - Return only the flow with this id. A missing id gives an empty list, not an error.
-    type: str
 seealso:
   - module: aep.platform.flow
   - module: aep.platform.flow_run_info
@@ -95,12 +74,11 @@ webhook_url:
   sample: https://dcs.adobedc.net/collection/e71b6a6c...923c?x-adobe-flow-id=d947e6a9-ea53-42c4-985c-c9379265491f
 """
 
-from ansible_collections.aep.platform.plugins.module_utils.module import run_module
-from ansible_collections.aep.platform.plugins.module_utils.resources import flow as resource
+from ansible_collections.aep.platform.plugins.module_utils.resources.flow import INFO_DEFINITION as DEFINITION
 
 
 def main():
-    run_module(resource.INFO_ARGUMENT_SPEC, resource.run_info)
+    DEFINITION.run()
 
 
 if __name__ == '__main__':

@@ -22,23 +22,9 @@ author:
   - aep.platform maintainers (@aep-platform)
 extends_documentation_fragment:
   - aep.platform.connection
+  - aep.platform.read_only
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
-attributes:
-  check_mode:
-    support: full
-    details: >-
-      The module only reads, so it runs normally in check mode.
-      The module only reads; with O(wait_for_run) it also waits in check mode.
-  diff_mode:
-    support: none
-  platform:
-    support: full
-    platforms: all
-  action_group:
-    support: full
-    membership:
-      - aep.platform.aep
 options:
   flow_id:
     description:
@@ -125,12 +111,11 @@ duration:
   sample: 0.0
 """
 
-from ansible_collections.aep.platform.plugins.module_utils.module import run_module
-from ansible_collections.aep.platform.plugins.module_utils.resources import flow as resource
+from ansible_collections.aep.platform.plugins.module_utils.resources.flow import RUN_INFO_DEFINITION as DEFINITION
 
 
 def main():
-    run_module(resource.RUN_INFO_ARGUMENT_SPEC, resource.run_runs_info, **resource.RUN_INFO_KWARGS)
+    DEFINITION.run()
 
 
 if __name__ == '__main__':

@@ -35,21 +35,13 @@ author:
   - aep.platform maintainers (@aep-platform)
 extends_documentation_fragment:
   - aep.platform.connection
+  - aep.platform.attributes
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
 attributes:
-  check_mode:
-    support: full
   diff_mode:
     support: full
     details: The diff shows name, schema_id and the sorted mappings.
-  platform:
-    support: full
-    platforms: all
-  action_group:
-    support: full
-    membership:
-      - aep.platform.aep
 options:
   state:
     description:
@@ -59,6 +51,17 @@ options:
     type: str
     choices: [present, absent]
     default: present
+  on_duplicates:
+    description:
+      - What to do when more than one mapping set carries O(name) (AEP does not make names unique).
+      - V(fail) stops with an error that lists their ids, oldest first; pass O(id) to choose one.
+      - V(keep_oldest) uses the oldest. Data Prep cannot delete mapping sets, so the newer ones stay and a warning
+        names them; they are harmless once no flow uses them.
+      - When a concurrent run made a mapping set with the same name at the same time, the oldest wins whatever this
+        option says; the run that lost uses the winner and warns about the one it made (it stays, unused).
+    type: str
+    choices: [fail, keep_oldest]
+    default: fail
   name:
     description:
       - Name of the mapping set, its identity within the sandbox.
@@ -109,7 +112,7 @@ notes:
   - The legacy keys of the AEP tutorials, C(sourceAttribute) and C(destinationXdmPath), are accepted as aliases.
     Their C(identity) and C(version) keys are not options; remove them.
   - An XDM ExperienceEvent schema requires C(_id) and C(timestamp); map them, for example from the expressions
-    C(uuid()) and C(now()).
+    C(uuid(\)) and C(now(\)).
 seealso:
   - module: aep.platform.mapping_set_info
   - module: aep.platform.flow
@@ -195,12 +198,11 @@ diff:
   type: dict
 '''
 
-from ansible_collections.aep.platform.plugins.module_utils.module import run_module
-from ansible_collections.aep.platform.plugins.module_utils.resources import mapping_set
+from ansible_collections.aep.platform.plugins.module_utils.resources.mapping_set import DEFINITION
 
 
 def main():
-    run_module(mapping_set.ARGUMENT_SPEC, mapping_set.run, **mapping_set.MODULE_KWARGS)
+    DEFINITION.run()
 
 
 if __name__ == '__main__':

@@ -16,34 +16,12 @@ description:
   - Each mapping set is returned in its latest version.
 author:
   - aep.platform maintainers (@aep-platform)
-options:
-  name:
-    description:
-      - Name of the mapping set. Every mapping set with exactly this name is returned.
-      - Mutually exclusive with O(id).
-    type: str
-  id:
-    description:
-      - Id of the mapping set (32 hexadecimal characters).
-      - Mutually exclusive with O(name).
-    type: str
 extends_documentation_fragment:
   - aep.platform.connection
+  - aep.platform.read_only
+  - aep.platform.info
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
-attributes:
-  check_mode:
-    support: full
-    details: Reads only.
-  diff_mode:
-    support: N/A
-  platform:
-    support: full
-    platforms: all
-  action_group:
-    support: full
-    membership:
-      - aep.platform.aep
 seealso:
   - module: aep.platform.mapping_set
 '''
@@ -88,12 +66,11 @@ mapping_sets:
           destination: _acme.message
 '''
 
-from ansible_collections.aep.platform.plugins.module_utils.module import run_module
-from ansible_collections.aep.platform.plugins.module_utils.resources import mapping_set
+from ansible_collections.aep.platform.plugins.module_utils.resources.mapping_set import INFO_DEFINITION as DEFINITION
 
 
 def main():
-    run_module(mapping_set.INFO_ARGUMENT_SPEC, mapping_set.run_info, **mapping_set.INFO_KWARGS)
+    DEFINITION.run()
 
 
 if __name__ == '__main__':

@@ -24,22 +24,9 @@ options:
     type: str
 extends_documentation_fragment:
   - aep.platform.connection
+  - aep.platform.read_only
   - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.actiongroups
-attributes:
-  check_mode:
-    support: full
-    details: Reads only; runs normally in check mode.
-  diff_mode:
-    support: N/A
-    details: Reads only; there is never a change to show.
-  platform:
-    platforms: all
-  action_group:
-    support: full
-    membership:
-      - aep.platform.aep
-'''
+  - ansible.builtin.action_common_attributes.actiongroups'''
 
 EXAMPLES = r'''
 - name: List every sandbox
@@ -93,12 +80,11 @@ sandboxes:
       region: VA7
 '''
 
-from ansible_collections.aep.platform.plugins.module_utils.module import run_module
-from ansible_collections.aep.platform.plugins.module_utils.resources import sandbox
+from ansible_collections.aep.platform.plugins.module_utils.resources.sandbox import DEFINITION
 
 
 def main():
-    run_module(sandbox.ARGUMENT_SPEC, sandbox.run)
+    DEFINITION.run()
 
 
 if __name__ == '__main__':

@@ -25,28 +25,25 @@ author:
   - aep.platform maintainers (@aep-platform)
 extends_documentation_fragment:
   - aep.platform.connection
+  - aep.platform.attributes
   - aep.platform.state
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
 attributes:
-  check_mode:
-    support: full
   diff_mode:
     support: full
     details: The diff shows title, description, class_id and the sorted field group ids.
-  platform:
-    support: full
-    platforms: all
-  action_group:
-    support: full
-    membership:
-      - aep.platform.aep
 options:
   title:
     description:
-      - Title of the schema, its identity within the sandbox.
+      - Title of the schema, its identity within the sandbox. Titles are matched exactly.
+      - Required unless O(id) is given. It must not be empty or only whitespace.
     type: str
-    required: true
+  id:
+    description:
+      - C($id) of the schema. Selects it directly instead of by O(title), for example to choose one of several
+        schemas with the same title.
+    type: str
   description:
     description:
       - Description of the schema. Not compared when omitted (an empty one is sent on create).
@@ -137,12 +134,11 @@ diff:
   type: dict
 '''
 
-from ansible_collections.aep.platform.plugins.module_utils.module import run_module
-from ansible_collections.aep.platform.plugins.module_utils.resources import schema
+from ansible_collections.aep.platform.plugins.module_utils.resources.schema import DEFINITION
 
 
 def main():
-    run_module(schema.ARGUMENT_SPEC, schema.run)
+    DEFINITION.run()
 
 
 if __name__ == '__main__':

@@ -18,34 +18,12 @@ description:
     resolved).
 author:
   - aep.platform maintainers (@aep-platform)
-options:
-  title:
-    description:
-      - Title of the schema. Every schema with exactly this title is returned.
-      - Mutually exclusive with O(id).
-    type: str
-  id:
-    description:
-      - C($id) of the schema, for example C(https://ns.adobe.com/acme/schemas/<hash>).
-      - Mutually exclusive with O(title).
-    type: str
 extends_documentation_fragment:
   - aep.platform.connection
+  - aep.platform.read_only
+  - aep.platform.info_by_title
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
-attributes:
-  check_mode:
-    support: full
-    details: Reads only.
-  diff_mode:
-    support: N/A
-  platform:
-    support: full
-    platforms: all
-  action_group:
-    support: full
-    membership:
-      - aep.platform.aep
 seealso:
   - module: aep.platform.schema
 '''
@@ -86,12 +64,11 @@ schemas:
         - $ref: https://ns.adobe.com/acme/mixins/2f9ef1a9c4d1a7b3e0a6f7b2c9e1d3f4a5b6c7d8e9f0a1b2
 '''
 
-from ansible_collections.aep.platform.plugins.module_utils.module import run_module
-from ansible_collections.aep.platform.plugins.module_utils.resources import schema
+from ansible_collections.aep.platform.plugins.module_utils.resources.schema import INFO_DEFINITION as DEFINITION
 
 
 def main():
-    run_module(schema.INFO_ARGUMENT_SPEC, schema.run_info, **schema.INFO_KWARGS)
+    DEFINITION.run()
 
 
 if __name__ == '__main__':

@@ -20,31 +20,10 @@ author:
   - aep.platform maintainers (@aep-platform)
 extends_documentation_fragment:
   - aep.platform.connection
+  - aep.platform.read_only
+  - aep.platform.info
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
-attributes:
-  check_mode:
-    support: full
-    details: >-
-      The module only reads, so it runs normally in check mode.
-  diff_mode:
-    support: none
-  platform:
-    support: full
-    platforms: all
-  action_group:
-    support: full
-    membership:
-      - aep.platform.aep
-options:
-  name:
-    description:
-      - Return only the source connections with this exact name.
-    type: str
-  id:
-    description:
-      - Return only the source connection with this id. A missing id gives an empty list, not an error.
-    type: str
 seealso:
   - module: aep.platform.source_connection
 """
@@ -78,12 +57,11 @@ count:
   sample: 1
 """
 
-from ansible_collections.aep.platform.plugins.module_utils.module import run_module
-from ansible_collections.aep.platform.plugins.module_utils.resources import source_connection as resource
+from ansible_collections.aep.platform.plugins.module_utils.resources.source_connection import INFO_DEFINITION as DEFINITION
 
 
 def main():
-    run_module(resource.INFO_ARGUMENT_SPEC, resource.run_info)
+    DEFINITION.run()
 
 
 if __name__ == '__main__':

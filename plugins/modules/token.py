@@ -41,24 +41,21 @@ notes:
 '''
 
 EXAMPLES = r'''
-- name: Provision AEP objects with one token for the whole play
-  hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: Fetch an access token (client id, secret and org from AEP_* environment variables)
-      aep.platform.token:
-      register: aep_token
-      no_log: true
+# One token for the whole play: fetch it once, then give it to every aep.platform module through module_defaults.
+- name: Fetch an access token (client id, secret and org from AEP_* environment variables)
+  aep.platform.token:
+  register: aep_token
+  no_log: true
 
-    - name: Use it for every aep.platform module
-      module_defaults:
-        group/aep.platform.aep:
-          access_token: "{{ aep_token.access_token }}"
-          sandbox: dev
-      block:
-        - name: List the sandboxes
-          aep.platform.sandbox_info:
-          register: aep_sandboxes
+- name: Use it for every aep.platform module
+  module_defaults:
+    group/aep.platform.aep:
+      access_token: "{{ aep_token.access_token }}"
+      sandbox: dev
+  block:
+    - name: List the sandboxes
+      aep.platform.sandbox_info:
+      register: aep_sandboxes
 
 - name: Fetch a token with explicit credentials
   aep.platform.token:
@@ -87,12 +84,11 @@ expires_in:
   sample: 86399
 '''
 
-from ansible_collections.aep.platform.plugins.module_utils.module import run_module
-from ansible_collections.aep.platform.plugins.module_utils.resources import token
+from ansible_collections.aep.platform.plugins.module_utils.resources.token import DEFINITION
 
 
 def main():
-    run_module(token.ARGUMENT_SPEC, token.run)
+    DEFINITION.run()
 
 
 if __name__ == '__main__':

@@ -33,7 +33,7 @@ from ansible.module_utils.parsing.convert_bool import boolean
 from ansible_collections.aep.platform.plugins.module_utils.args import CONNECTION_SPEC
 from ansible_collections.aep.platform.plugins.module_utils.client import AepClient, AepError
 from ansible_collections.aep.platform.plugins.module_utils.engine import InputError
-from ansible_collections.aep.platform.plugins.module_utils.module import check_connection, failure_kwargs
+from ansible_collections.aep.platform.plugins.module_utils.runner import check_connection, failure_kwargs
 
 SECRET_ENV = 'AEP_CLIENT_SECRET'
 TOKEN_ENV = 'AEP_ACCESS_TOKEN'

@@ -4,8 +4,8 @@
 
 """Run an aep.platform module's logic inside the controller process.
 
-Every aep.platform module is ``main() -> run_module(argument_spec, logic, **rules)``, with the logic a
-plain function of ``(params, client, check_mode)``. When the task runs on the controller anyway
+Every aep.platform module declares ``DEFINITION`` (``runner.ModuleDefinition``: argument spec, logic, rules),
+and its ``main()`` is ``run_module(DEFINITION)``, with the logic a plain function of ``(params, client, check_mode)``. When the task runs on the controller anyway
 (``connection: local``), forking a Python interpreter and shipping an AnsiballZ payload per task costs
 ~0.15 s of CPU for an HTTP call or two. This action plugin base validates the arguments with the same
 spec and rules, calls the same logic function, and returns the same result (invocation, masking of
@@ -32,7 +32,7 @@ from ansible.plugins.action import ActionBase
 
 from ansible_collections.aep.platform.plugins.module_utils.args import connection_spec, merge_rules
 from ansible_collections.aep.platform.plugins.module_utils.client import HAS_REQUESTS
-from ansible_collections.aep.platform.plugins.module_utils.module import call_logic
+from ansible_collections.aep.platform.plugins.module_utils.runner import call_logic
 from ansible_collections.aep.platform.plugins.plugin_utils.credentials import prepare_forked
 
 _MODULE_PACKAGE = 'ansible_collections.aep.platform.plugins.modules.'
@@ -41,21 +41,10 @@ _DEFINITIONS = {}
 
 
 def module_definition(name):
-    """``(argument_spec, logic, rules)`` of module ``name``, read by calling its ``main()`` with a stub."""
+    """``(argument_spec, logic, rules)`` of module ``name``: its ``DEFINITION``."""
     if name not in _DEFINITIONS:
         module = importlib.import_module(_MODULE_PACKAGE + name)
-        captured = {}
-
-        def capture(argument_spec, logic, **kwargs):
-            captured.update(argument_spec=argument_spec, logic=logic, kwargs=kwargs)
-
-        real_run_module = module.run_module
-        module.run_module = capture
-        try:
-            module.main()
-        finally:
-            module.run_module = real_run_module
-        _DEFINITIONS[name] = (captured['argument_spec'], captured['logic'], captured['kwargs'])
+        _DEFINITIONS[name] = tuple(module.DEFINITION)
     return _DEFINITIONS[name]
 
 

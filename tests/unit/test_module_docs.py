@@ -40,6 +40,14 @@ def _module_docs(name):
     return (yaml.safe_load(module.DOCUMENTATION), yaml.safe_load(module.EXAMPLES), yaml.safe_load(module.RETURN))
 
 
+def _merged_docs(name):
+    """DOCUMENTATION with its doc fragments merged in, as ansible-doc shows it."""
+    from ansible.plugins.loader import fragment_loader
+    from ansible.utils.plugin_docs import get_docstring
+    path = os.path.join(ROOT, 'plugins', 'modules', name + '.py')
+    return get_docstring(path, fragment_loader, collection_name='aep.platform', is_module=True)[0]
+
+
 def _fragment_options(fragment):
     """The options of an ``aep.platform.<x>`` doc fragment (read from ``plugins/doc_fragments/<x>.py``)."""
     if fragment in BUILTIN_FRAGMENTS:
@@ -192,8 +200,9 @@ def _is_state_module(name):
 @pytest.mark.parametrize('name', MODULES)
 def test_attributes(name):
     doc = _module_docs(name)[0]
+    merged = _merged_docs(name)
     fragments = doc.get('extends_documentation_fragment') or []
-    attributes = doc.get('attributes') or {}
+    attributes = merged.get('attributes') or {}
     assert 'aep.platform.connection' in fragments, name
     assert 'ansible.builtin.action_common_attributes' in fragments, name
     assert 'ansible.builtin.action_common_attributes.actiongroups' in fragments, name

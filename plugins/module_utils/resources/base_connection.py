@@ -13,20 +13,27 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.aep.platform.plugins.module_utils.args import state_spec
-from ansible_collections.aep.platform.plugins.module_utils.engine import InputError
+from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition
+from ansible_collections.aep.platform.plugins.module_utils.engine import (
+    Field,
+    FieldTable,
+    InputError,
+    info,
+    info_options,
+    info_rules,
+)
 from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice_common import (
     ConnectionResource,
     absent,
     check_spec,
     ensure,
-    info,
     require_identity,
+    state_options,
 )
 
 HIDDEN = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
 
-ARGUMENT_SPEC = state_spec(dict(
+ARGUMENT_SPEC = state_options(dict(
     name=dict(type='str'),
     id=dict(type='str'),
     description=dict(type='str'),
@@ -40,10 +47,8 @@ ARGUMENT_SPEC = state_spec(dict(
 ))
 MODULE_KWARGS = dict(required_one_of=[('name', 'id')])
 
-INFO_ARGUMENT_SPEC = dict(
-    name=dict(type='str'),
-    id=dict(type='str'),
-)
+INFO_ARGUMENT_SPEC = info_options('name')
+INFO_KWARGS = info_rules('name')
 
 
 def masked_auth(auth):
@@ -59,13 +64,13 @@ def masked_auth(auth):
 class BaseConnection(ConnectionResource):
     kind = 'base_connection'
     path = '/connections'
-    user_fields = {
-        'name': '/name',
-        'description': '/description',
-        'connection_spec_id': '/connectionSpec/id',
-        'connection_spec_version': '/connectionSpec/version',
-        'auth_spec_name': '/auth/specName',
-    }
+    # ``auth`` (write-only credentials) is the quirk: sent on create (or always), never compared or shown.
+    fields = FieldTable(
+        Field('name', '/name'),
+        Field('description', '/description'),
+        Field('connection_spec_id', '/connectionSpec/id', immutable=True, required=True, id_kind='uuid'),
+        Field('connection_spec_version', '/connectionSpec/version', immutable=True, requires='connection_spec_id'),
+    )
 
     def __init__(self, client, update_auth='on_create'):
         super(BaseConnection, self).__init__(client)
@@ -86,9 +91,7 @@ class BaseConnection(ConnectionResource):
         return view
 
     def diff_view(self, obj):
-        view = self.user_view(obj)
-        view.pop('auth_spec_name', None)
-        return view
+        return self.user_view(obj)
 
     def predict_update(self, current, desired):
         desired = dict((k, v) for k, v in desired.items() if k != 'auth')
@@ -96,14 +99,11 @@ class BaseConnection(ConnectionResource):
 
 
 def desired_body(params):
-    spec_id = params.get('connection_spec_id')
+    body = BaseConnection.fields.body(params)
     auth = params.get('auth')
-    return {
-        'name': params.get('name'),
-        'description': params.get('description'),
-        'connectionSpec': {'id': spec_id, 'version': params.get('connection_spec_version')} if spec_id else None,
-        'auth': {'specName': auth['spec_name'], 'params': auth['params']} if auth else None,
-    }
+    if auth:
+        body['auth'] = {'specName': auth['spec_name'], 'params': auth['params']}
+    return body
 
 
 def check_auth_spec(spec, auth):
@@ -116,8 +116,8 @@ def check_auth_spec(spec, auth):
 
 
 def run(params, client, check_mode):
-    require_identity(params)
-    resource = BaseConnection(client, params['update_auth'])
+    resource = require_identity(BaseConnection(client, params['update_auth']), params, check_mode)
+    resource.fields.check(params)
     if params['state'] == 'absent':
         return absent(resource, params, check_mode)
     current = resource.find(identity=params.get('name'), object_id=params.get('id'))
@@ -125,14 +125,13 @@ def run(params, client, check_mode):
         raise InputError('id: no base connection with id %r exists in sandbox %r' % (params['id'], client.sandbox),
                          field='id')
     if current is None:
-        for option in ('connection_spec_id', 'auth'):
-            if not params.get(option):
-                raise InputError('%s is required to create base connection %r' % (option, params.get('name')),
-                                 field=option)
+        resource.fields.missing_for_create(params, 'base connection')
+        if not params.get('auth'):
+            raise InputError('auth is required to create base connection %r' % params.get('name'), field='auth')
     if params.get('connection_spec_id'):
         spec = check_spec(client, 'connectionSpecs', params['connection_spec_id'], 'connection_spec_id')
         check_auth_spec(spec, params.get('auth'))
-    result = ensure(resource, desired_body(params), params, check_mode, immutable=('/connectionSpec',))
+    result = ensure(resource, desired_body(params), params, check_mode, immutable=resource.fields.immutable())
     if current is not None and params.get('auth') and params['update_auth'] == 'always':
         # Say in the diff that the (unreadable) credentials were replaced, without showing them.
         result['diff']['before']['auth'] = HIDDEN
@@ -143,3 +142,8 @@ def run(params, client, check_mode):
 def run_info(params, client, check_mode):
     resource = BaseConnection(client)
     return info(resource, params, 'base_connections', view=resource.result_view)
+
+
+# What each module is (its main() and the in-process action plugin read it).
+DEFINITION = ModuleDefinition(ARGUMENT_SPEC, run, MODULE_KWARGS)
+INFO_DEFINITION = ModuleDefinition(INFO_ARGUMENT_SPEC, run_info, INFO_KWARGS)

@@ -15,7 +15,7 @@ __metaclass__ = type
 
 import copy
 
-from ansible_collections.aep.platform.plugins.module_utils.args import state_spec
+from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition
 from ansible_collections.aep.platform.plugins.module_utils.client import CATALOG
 from ansible_collections.aep.platform.plugins.module_utils.engine import (
     CatalogResource,
@@ -23,14 +23,18 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     compare_owned,
     ensure_absent,
     ensure_present,
+    info,
+    info_options,
+    info_rules,
+    prepare,
+    state_options,
     validate_id,
 )
 from ansible_collections.aep.platform.plugins.module_utils.resources import xdm_common
 
 CONTENT_TYPE = 'application/vnd.adobe.xed+json;version=1'
-_FILTER_CHARS = (',', '*', '!', '~')
 
-ARGUMENT_SPEC = state_spec(dict(
+ARGUMENT_SPEC = state_options(dict(
     name=dict(type='str'),
     id=dict(type='str'),
     description=dict(type='str'),
@@ -39,11 +43,8 @@ ARGUMENT_SPEC = state_spec(dict(
 ))
 MODULE_KWARGS = dict(required_one_of=[('name', 'id')])
 
-INFO_ARGUMENT_SPEC = dict(
-    name=dict(type='str'),
-    id=dict(type='str'),
-)
-INFO_KWARGS = dict(mutually_exclusive=[('name', 'id')])
+INFO_ARGUMENT_SPEC = info_options('name')
+INFO_KWARGS = info_rules('name')
 
 
 def normalize_tags(tags):
@@ -84,12 +85,6 @@ def user_view(obj):
 
 class Dataset(CatalogResource):
     kind = 'dataset'
-
-    def search(self, value):
-        # Catalog's ?name= treats "," as OR, "*" as a wildcard and "!" as NOT: then list and filter here.
-        if any(char in value for char in _FILTER_CHARS):
-            return self.client.list(self.service, self.path)
-        return super(Dataset, self).search(value)
 
     def differences(self, current, desired):
         wanted_schema = schema_of(desired)
@@ -134,22 +129,17 @@ class Dataset(CatalogResource):
 
 
 def run(params, client, check_mode):
-    validate_id(params.get('id'), 'catalog', 'id')
     validate_id(params.get('schema_id'), 'xdm', 'schema_id')
-    resource = Dataset(client)
+    resource = prepare(Dataset(client), params, check_mode)
     if params['state'] == 'absent':
         return ensure_absent(resource, check_mode, identity=params.get('name'), object_id=params.get('id'))
     return ensure_present(resource, desired_body(params), check_mode, object_id=params.get('id'))
 
 
 def run_info(params, client, check_mode):
-    resource = Dataset(client)
-    if params.get('id'):
-        validate_id(params['id'], 'catalog', 'id')
-        found = resource.get(params['id'])
-        items = [found] if found else []
-    elif params.get('name'):
-        items = [d for d in resource.search(params['name']) if d.get('name') == params['name']]
-    else:
-        items = client.list(CATALOG, '/dataSets')
-    return {'changed': False, 'datasets': items, 'count': len(items)}
+    return info(Dataset(client), params, 'datasets')
+
+
+# What each module is (its main() and the in-process action plugin read it).
+DEFINITION = ModuleDefinition(ARGUMENT_SPEC, run, MODULE_KWARGS)
+INFO_DEFINITION = ModuleDefinition(INFO_ARGUMENT_SPEC, run_info, INFO_KWARGS)

@@ -17,17 +17,23 @@ __metaclass__ = type
 import copy
 import re
 
-from ansible_collections.aep.platform.plugins.module_utils.args import state_spec
+from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition
 from ansible_collections.aep.platform.plugins.module_utils.engine import (
     InputError,
     SchemaRegistryResource,
     ensure_absent,
     ensure_present,
+    info,
+    info_options,
+    info_rules,
+    prepare,
+    state_options,
+    validate_id,
 )
 from ansible_collections.aep.platform.plugins.module_utils.resources import xdm_common
 
 FIELD_TYPES = ['string', 'integer', 'number', 'boolean', 'date', 'date-time', 'object']
-DEFINITION = 'customFields'
+XDM_DEFINITION = 'customFields'
 _SEGMENT = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_-]*$')
 
 FIELD_SPEC = dict(
@@ -39,18 +45,17 @@ FIELD_SPEC = dict(
     required=dict(type='bool', default=False),
 )
 
-ARGUMENT_SPEC = state_spec(dict(
-    title=dict(type='str', required=True),
+ARGUMENT_SPEC = state_options(dict(
+    title=dict(type='str'),
+    id=dict(type='str'),
     description=dict(type='str'),
     class_ids=dict(type='list', elements='str'),
     fields=dict(type='list', elements='dict', options=FIELD_SPEC),
 ))
+MODULE_KWARGS = dict(required_one_of=[('title', 'id')])
 
-INFO_ARGUMENT_SPEC = dict(
-    title=dict(type='str'),
-    id=dict(type='str'),
-)
-INFO_KWARGS = dict(mutually_exclusive=[('title', 'id')])
+INFO_ARGUMENT_SPEC = info_options('title')
+INFO_KWARGS = info_rules('title')
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -60,9 +65,10 @@ INFO_KWARGS = dict(mutually_exclusive=[('title', 'id')])
 def _field_name(field, index, tenant):
     name = (field.get('name') or '').strip()
     label = 'fields[%d] (%s)' % (index, name or 'no name')
-    prefix = '_%s.' % tenant
-    if name.startswith(prefix):
-        name = name[len(prefix):]
+    if tenant is None:  # syntax check before the tenant is known: accept any "_<tenant>." prefix
+        name = re.sub(r'^_[A-Za-z0-9]+\.', '', name)
+    elif name.startswith('_%s.' % tenant):
+        name = name[len(tenant) + 2:]
     segments = name.split('.')
     for segment in segments:
         if not _SEGMENT.match(segment):
@@ -153,12 +159,12 @@ def build_body(params, tenant):
         'description': description,
         'meta:intendedToExtend': list(params.get('class_ids') or [xdm_common.EXPERIENCE_EVENT]),
         'definitions': {
-            DEFINITION: {
+            XDM_DEFINITION: {
                 'type': 'object',
                 'properties': {'_%s' % tenant: build_tenant_node(params.get('fields'), tenant)},
             },
         },
-        'allOf': [{'$ref': '#/definitions/%s' % DEFINITION}],
+        'allOf': [{'$ref': '#/definitions/%s' % XDM_DEFINITION}],
     }
     if body['description'] is None:
         del body['description']
@@ -222,12 +228,6 @@ class FieldGroup(SchemaRegistryResource):
         # Parts of the view the user did not set ('fields', 'class_ids'): not compared, kept by updates.
         self.unowned = set(unowned)
 
-    def search(self, value):
-        # A comma separates clauses of a Schema Registry ``property`` filter: list everything instead.
-        if ',' in value:
-            return self.client.list(self.service, self.path, accept=self.list_accept)
-        return super(FieldGroup, self).search(value)
-
     def differences(self, current, desired):
         # ``desired`` carries a description only when the user set one: otherwise it is not compared.
         have, want = user_view(current, self.tenant), user_view(desired, self.tenant)
@@ -264,17 +264,38 @@ def _result(resource, result, tenant):
     return result
 
 
+def tenant_of(obj):
+    """The tenant id from a field group's ``meta:tenantNamespace`` (``_acme`` -> ``acme``), or None."""
+    namespace = (obj or {}).get('meta:tenantNamespace')
+    return namespace[1:] if isinstance(namespace, str) and namespace.startswith('_') and len(namespace) > 1 else None
+
+
 def run(params, client, check_mode):
-    tenant = xdm_common.tenant_id(client)
     unowned = [key for key in ('fields', 'class_ids') if params.get(key) is None]
-    resource = FieldGroup(client, tenant, unowned)
-    if params['state'] == 'absent':
-        return _result(resource, ensure_absent(resource, check_mode, identity=params['title']), tenant)
-    body = build_body(params, tenant)  # validates the fields before anything is written
+    resource = prepare(FieldGroup(client, None, unowned), params, check_mode)
     for index, class_id in enumerate(params.get('class_ids') or []):
-        xdm_common.check_class(client, class_id, 'class_ids[%d]' % index)
-    return _result(resource, ensure_present(resource, body, check_mode), tenant)
+        validate_id(class_id, 'xdm', 'class_ids[%d]' % index)
+    if params['state'] == 'present':
+        normalize_fields(params.get('fields'), None)  # the field syntax, before any request
+    current = resource.find(identity=params.get('title'), object_id=params.get('id'))
+    # The tenant is read (GET /stats) only when no field group tells it.
+    resource.tenant = tenant = tenant_of(current) or xdm_common.tenant_id(client)
+    if params['state'] == 'absent':
+        return _result(resource, ensure_absent(resource, check_mode, identity=params.get('title'),
+                                               object_id=params.get('id')), tenant)
+    body = build_body(params, tenant)
+    if body['title'] is None:  # selected by id: keep its title
+        body['title'] = (current or {}).get('title')
+    if current is None or sorted(params.get('class_ids') or []) != sorted(current.get('meta:intendedToExtend') or []):
+        for index, class_id in enumerate(params.get('class_ids') or []):  # read only on create or change
+            xdm_common.check_class(client, class_id, 'class_ids[%d]' % index)
+    return _result(resource, ensure_present(resource, body, check_mode, object_id=params.get('id')), tenant)
 
 
 def run_info(params, client, check_mode):
-    return xdm_common.info(FieldGroup(client, None), params, 'field_groups')
+    return info(FieldGroup(client, None), params, 'field_groups')
+
+
+# What each module is (its main() and the in-process action plugin read it).
+DEFINITION = ModuleDefinition(ARGUMENT_SPEC, run, MODULE_KWARGS)
+INFO_DEFINITION = ModuleDefinition(INFO_ARGUMENT_SPEC, run_info, INFO_KWARGS)

@@ -16,7 +16,7 @@ __metaclass__ = type
 import copy
 import time
 
-from ansible_collections.aep.platform.plugins.module_utils.args import state_spec
+from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition
 from ansible_collections.aep.platform.plugins.module_utils.client import (
     DATA_PREP,
     FLOW_SERVICE,
@@ -25,8 +25,14 @@ from ansible_collections.aep.platform.plugins.module_utils.client import (
     ValidationError,
 )
 from ansible_collections.aep.platform.plugins.module_utils.engine import (
+    Field,
+    FieldTable,
     InputError,
     compare_owned,
+    in_sync,
+    info,
+    info_options,
+    info_rules,
     is_placeholder,
     json_patch,
     same,
@@ -38,14 +44,14 @@ from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice
     check_reference,
     check_spec,
     ensure,
-    info,
     require_identity,
+    state_options,
 )
 
 GENERIC_STREAMING_SPEC = 'e77fde5a-22a8-11ed-861d-0242ac120002'
 MAPPING = 'Mapping'
 
-ARGUMENT_SPEC = state_spec(dict(
+ARGUMENT_SPEC = state_options(dict(
     name=dict(type='str'),
     id=dict(type='str'),
     description=dict(type='str'),
@@ -60,10 +66,8 @@ ARGUMENT_SPEC = state_spec(dict(
 ))
 MODULE_KWARGS = dict(required_one_of=[('name', 'id')], required_by={'mapping_version': 'mapping_id'})
 
-INFO_ARGUMENT_SPEC = dict(
-    name=dict(type='str'),
-    id=dict(type='str'),
-)
+INFO_ARGUMENT_SPEC = info_options('name')
+INFO_KWARGS = info_rules('name')
 
 RUN_INFO_ARGUMENT_SPEC = dict(
     flow_id=dict(type='str'),
@@ -187,14 +191,16 @@ def run_summary(runs):
 class Flow(ConnectionResource):
     kind = 'flow'
     path = '/flows'
-    user_fields = {
-        'name': '/name',
-        'description': '/description',
-        'flow_spec_id': '/flowSpec/id',
-        'flow_spec_version': '/flowSpec/version',
-        'source_connection_ids': '/sourceConnectionIds',
-        'target_connection_ids': '/targetConnectionIds',
-    }
+    # The mapping (``mapping_id``/``mapping_version``, the Mapping transformation) and ``enabled`` (a flow
+    # action) are the flow's quirks, handled below.
+    fields = FieldTable(
+        Field('name', '/name'),
+        Field('description', '/description'),
+        Field('flow_spec_id', '/flowSpec/id', immutable=True, id_kind='uuid'),
+        Field('flow_spec_version', '/flowSpec/version', immutable=True),
+        Field('source_connection_ids', '/sourceConnectionIds', required=True, id_kind='uuid'),
+        Field('target_connection_ids', '/targetConnectionIds', required=True, id_kind='uuid'),
+    )
 
     def user_view(self, obj):
         view = super(Flow, self).user_view(obj)
@@ -344,15 +350,11 @@ def check_mapping(client, params, targets, check_mode):
 
 
 def desired_body(params, mapping_version):
-    return {
-        'name': params.get('name'),
-        'description': params.get('description'),
-        'flowSpec': {'id': params['flow_spec_id'], 'version': params.get('flow_spec_version')},
-        'sourceConnectionIds': params.get('source_connection_ids'),
-        'targetConnectionIds': params.get('target_connection_ids'),
-        'transformations': [mapping_transformation(params['mapping_id'], mapping_version)]
-        if params.get('mapping_id') else None,
-    }
+    """The field table's body plus the Mapping transformation."""
+    body = Flow.fields.body(params)
+    if params.get('mapping_id'):
+        body['transformations'] = [mapping_transformation(params['mapping_id'], mapping_version)]
+    return body
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -366,21 +368,26 @@ def with_urls(result, flow):
 
 
 def run(params, client, check_mode):
-    require_identity(params)
-    resource = Flow(client)
+    resource = require_identity(Flow(client), params, check_mode)
     if params['state'] == 'absent':
         return absent(resource, params, check_mode)
-    for option in ('source_connection_ids', 'target_connection_ids'):
-        for value in params.get(option) or []:
-            validate_id(value, 'uuid', option)
+    resource.fields.check(params)
     validate_id(params.get('mapping_id'), 'dataprep', 'mapping_id')
     current = resource.find(identity=params.get('name'), object_id=params.get('id'))
     if params.get('id') and current is None:
         raise InputError('id: no flow with id %r exists in sandbox %r' % (params['id'], client.sandbox), field='id')
     if current is None:
-        for option in ('source_connection_ids', 'target_connection_ids'):
-            if not params.get(option):
-                raise InputError('%s is required to create flow %r' % (option, params.get('name')), field=option)
+        resource.fields.missing_for_create(params, 'flow')
+    if current is not None and params.get('mapping_version') is None and mapping_of(current)[0] == params.get('mapping_id'):
+        known_version = mapping_of(current)[1]  # same mapping set, no version asked: keep the flow's version
+    else:
+        known_version = params.get('mapping_version')
+    if in_sync(resource, current, desired_body(params, known_version)) and (
+            params.get('mapping_id') is None or known_version is not None):
+        # Converged: the specs, connections and mapping set were checked when the flow was written.
+        return finish_flow(resource, params, check_mode,
+                           ensure(resource, desired_body(params, known_version), params, check_mode,
+                                  immutable=('/flowSpec',)))
     flow_spec = check_spec(client, 'flowSpecs', params['flow_spec_id'], 'flow_spec_id')
     if current is not None and not params.get('recreate'):
         have = current.get('flowSpec') or {}
@@ -395,10 +402,14 @@ def run(params, client, check_mode):
                                                'target connection', check_mode)
                                for tid in current.get('targetConnectionIds') or []) if t]
     mapping_version = check_mapping(client, params, targets, check_mode)
-    if (current is not None and params.get('mapping_version') is None
-            and mapping_of(current)[0] == params.get('mapping_id')):
-        mapping_version = mapping_of(current)[1]  # same mapping set, no version asked: keep the flow's version
+    if params.get('mapping_version') is None and known_version is not None:
+        mapping_version = known_version
     result = ensure(resource, desired_body(params, mapping_version), params, check_mode, immutable=('/flowSpec',))
+    return finish_flow(resource, params, check_mode, result)
+
+
+def finish_flow(resource, params, check_mode, result):
+    """``enabled`` applied (a separate flow action), and the inlet and webhook URLs from the flow at hand."""
     flow = result.get('flow') or {}
     if params.get('enabled') is not None and is_enabled(flow) is not params['enabled']:
         if check_mode:
@@ -461,3 +472,9 @@ def run_runs_info(params, client, check_mode, clock=time.time):
                   duration=round(max(clock() - started, 0.0), 3))
     result.update(run_summary(runs))
     return result
+
+
+# What each module is (its main() and the in-process action plugin read it).
+DEFINITION = ModuleDefinition(ARGUMENT_SPEC, run, MODULE_KWARGS)
+INFO_DEFINITION = ModuleDefinition(INFO_ARGUMENT_SPEC, run_info, INFO_KWARGS)
+RUN_INFO_DEFINITION = ModuleDefinition(RUN_INFO_ARGUMENT_SPEC, run_runs_info, RUN_INFO_KWARGS)

@@ -8,7 +8,6 @@
   (the ``property`` filter treats a comma as OR) and whose diff is shown in the module's option names.
 * spec checks (``connection_spec``/``flow_spec``) that turn an unknown id into an ``InputError``.
 * ``ensure``: ``engine.ensure_present`` plus fields AEP cannot change (``recreate`` or a clear error).
-* ``info``: the logic of the ``*_info`` modules (by id, by name, or everything).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -17,6 +16,7 @@ __metaclass__ = type
 
 from ansible_collections.aep.platform.plugins.module_utils.client import FLOW_SERVICE, NotFoundError
 from ansible_collections.aep.platform.plugins.module_utils.engine import (
+    FieldTable,
     FlowServiceResource,
     InputError,
     build_result,
@@ -25,29 +25,19 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     ensure_present,
     get_pointer,
     is_placeholder,
+    prepare,
+    state_options,
     validate_id,
 )
 
 
 class ConnectionResource(FlowServiceResource):
-    """A Flow Service object found by exact name; ``user_view`` maps it to option names for the diff."""
+    """A Flow Service object declared by its field table (``fields``); the diff is in option names."""
 
-    # {option name: JSON pointer in the API object}; subclasses fill it.
-    user_fields = {}
-
-    def search(self, value):
-        if ',' in value:
-            # 'name==a,b' means "a or b" to Flow Service: list everything and keep exact matches.
-            return self.client.list(self.service, self.path)
-        return super(ConnectionResource, self).search(value)
+    fields = FieldTable()
 
     def user_view(self, obj):
-        view = {}
-        for option, pointer in self.user_fields.items():
-            value = get_pointer(obj or {}, pointer)
-            if value not in (None, '', [], {}):
-                view[option] = value
-        return view
+        return self.fields.view(obj)
 
     def diff_view(self, obj):
         return self.user_view(obj)
@@ -93,10 +83,11 @@ def check_reference(client, path, object_id, field, what, check_mode, kind='uuid
     return items[0]
 
 
-def require_identity(params):
-    if not params.get('name') and not params.get('id'):
+def require_identity(resource, params, check_mode):
+    """``resource`` prepared for this run (see ``engine.prepare``); name or id is required."""
+    if params.get('name') is None and not params.get('id'):
         raise InputError('name or id is required', field='name')
-    validate_id(params.get('id'), 'uuid', 'id')
+    return prepare(resource, params, check_mode)
 
 
 def immutable_changes(resource, current, desired, prefixes):
@@ -116,7 +107,7 @@ def ensure(resource, desired, params, check_mode, immutable=()):
     if current is not None and immutable:
         blocked = immutable_changes(resource, current, desired, immutable)
         if blocked:
-            names = ', '.join(_option_for(resource, p) for p in blocked)
+            names = ', '.join(sorted(set(resource.fields.option_for(p) for p in blocked)))
             if not params.get('recreate'):
                 raise InputError(
                     '%s %s (%s) cannot change %s in AEP; set recreate=true to delete it and create a new one, '
@@ -129,28 +120,5 @@ def ensure(resource, desired, params, check_mode, immutable=()):
     return ensure_present(resource, desired, check_mode, object_id=params.get('id'))
 
 
-def _option_for(resource, path):
-    for option, pointer in resource.user_fields.items():
-        if path == pointer or path.startswith(pointer + '/'):
-            return option
-    return path
-
-
 def absent(resource, params, check_mode):
     return ensure_absent(resource, check_mode, identity=params.get('name'), object_id=params.get('id'))
-
-
-def info(resource, params, plural, view=None):
-    """``{changed, <plural>, count}``: objects by id, by exact name, or all of them."""
-    view = view or resource.result_view
-    object_id, name = params.get('id'), params.get('name')
-    if object_id:
-        validate_id(object_id, 'uuid', 'id')
-        found = resource.get(object_id)
-        objects = [found] if found and (name is None or found.get('name') == name) else []
-    elif name is not None:
-        objects = [o for o in resource.search(name) if o.get('name') == name]
-    else:
-        objects = resource.client.list(resource.service, resource.path)
-    objects = [view(o) for o in objects]
-    return {'changed': False, plural: objects, 'count': len(objects)}

@@ -17,17 +17,23 @@ __metaclass__ = type
 
 import copy
 
-from ansible_collections.aep.platform.plugins.module_utils.args import state_spec
+from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition
 from ansible_collections.aep.platform.plugins.module_utils.client import DATA_PREP
 from ansible_collections.aep.platform.plugins.module_utils.engine import (
     DataPrepResource,
     InputError,
     ensure_absent,
     ensure_present,
+    in_sync,
+    info,
+    info_options,
+    info_rules,
     is_placeholder,
+    prepare,
+    state_options,
     validate_id,
 )
-from ansible_collections.aep.platform.plugins.module_utils.resources import xdm_common
+from ansible_collections.aep.platform.plugins.module_utils.resources import dataprep_syntax, xdm_common
 
 OUTPUT_CONTENT_TYPE = 'application/vnd.adobe.xed-full+json;version=1'
 SOURCE_TYPES = ['ATTRIBUTE', 'EXPRESSION', 'STATIC']
@@ -45,7 +51,7 @@ MAPPING_SPEC = dict(
     description=dict(type='str'),
 )
 
-ARGUMENT_SPEC = state_spec(dict(
+ARGUMENT_SPEC = state_options(dict(
     name=dict(type='str'),
     id=dict(type='str'),
     schema_id=dict(type='str'),
@@ -53,11 +59,8 @@ ARGUMENT_SPEC = state_spec(dict(
 ))
 MODULE_KWARGS = dict(required_one_of=[('name', 'id')])
 
-INFO_ARGUMENT_SPEC = dict(
-    name=dict(type='str'),
-    id=dict(type='str'),
-)
-INFO_KWARGS = dict(mutually_exclusive=[('name', 'id')])
+INFO_ARGUMENT_SPEC = info_options('name')
+INFO_KWARGS = info_rules('name')
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -132,6 +135,20 @@ def check_mappings(mappings):
             raise InputError('%s: destination is empty' % label, field='mappings')
         if mapping['source_type'] != 'STATIC' and not (mapping['source'] or '').strip():
             raise InputError('%s: source is empty (destination %s)' % (label, mapping['destination']), field='mappings')
+        problem = dataprep_syntax.check_destination(mapping['destination'])
+        if problem:
+            raise InputError('%s: destination %r: %s' % (label, mapping['destination'], problem), field='mappings')
+        if mapping['source_type'] == 'EXPRESSION':
+            problem = dataprep_syntax.check_expression(mapping['source'])
+            if problem:
+                raise InputError('%s: the expression %r cannot be evaluated by Data Prep: %s (destination %s)'
+                                 % (label, mapping['source'], problem, mapping['destination']), field='mappings')
+        elif mapping['source_type'] == 'ATTRIBUTE':
+            problem = dataprep_syntax.check_attribute(mapping['source'])
+            if problem:
+                raise InputError('%s: source %r: %s (destination %s); for a calculated value set source_type: '
+                                 'EXPRESSION' % (label, mapping['source'], problem, mapping['destination']),
+                                 field='mappings')
         if mapping['destination'] in seen:
             raise InputError('%s and mappings[%d] both write destination %r; a field can have only one mapping'
                              % (label, seen[mapping['destination']], mapping['destination']), field='mappings')
@@ -235,9 +252,8 @@ def _result(result):
 
 
 def run(params, client, check_mode):
-    validate_id(params.get('id'), 'dataprep', 'id')
     validate_id(params.get('schema_id'), 'xdm', 'schema_id')
-    resource = MappingSet(client)
+    resource = prepare(MappingSet(client), params, check_mode)
     if params['state'] == 'absent':
         result = _result(ensure_absent(resource, check_mode, identity=params.get('name'), object_id=params.get('id')))
         if result.get('id'):
@@ -253,20 +269,16 @@ def run(params, client, check_mode):
             raise InputError('schema_id and mappings are required to create mapping set %r' % params.get('name'),
                              field='schema_id' if not params.get('schema_id') else 'mappings')
     schema_id = params.get('schema_id') or schema_id_of(current)
-    if mappings is not None and schema_id and not is_placeholder(schema_id):
+    if mappings is not None and schema_id and not is_placeholder(schema_id) and \
+            not in_sync(resource, current, desired_body(params, mappings)):
         check_destinations(client, schema_id, mappings)
-    object_id = params.get('id') or (resource.object_id(current) if current else None)
-    return _result(ensure_present(resource, desired_body(params, mappings), check_mode, object_id=object_id))
+    return _result(ensure_present(resource, desired_body(params, mappings), check_mode, object_id=params.get('id')))
 
 
 def run_info(params, client, check_mode):
-    resource = MappingSet(client)
-    if params.get('id'):
-        validate_id(params['id'], 'dataprep', 'id')
-        found = resource.get(params['id'])
-        items = [found] if found else []
-    elif params.get('name'):
-        items = [m for m in resource.search(params['name']) if m.get('name') == params['name']]
-    else:
-        items = client.list(DATA_PREP, '/mappingSets')
-    return {'changed': False, 'mapping_sets': items, 'count': len(items)}
+    return info(MappingSet(client), params, 'mapping_sets')
+
+
+# What each module is (its main() and the in-process action plugin read it).
+DEFINITION = ModuleDefinition(ARGUMENT_SPEC, run, MODULE_KWARGS)
+INFO_DEFINITION = ModuleDefinition(INFO_ARGUMENT_SPEC, run_info, INFO_KWARGS)

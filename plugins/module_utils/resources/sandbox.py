@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition
 from ansible_collections.aep.platform.plugins.module_utils.client import SANDBOX_MANAGEMENT
 
 ARGUMENT_SPEC = dict(
@@ -25,3 +26,7 @@ def list_sandboxes(client, name=None):
 
 def run(params, client, check_mode):
     return dict(changed=False, sandboxes=list_sandboxes(client, params.get('name')))
+
+
+# What each module is (its main() and the in-process action plugin read it).
+DEFINITION = ModuleDefinition(ARGUMENT_SPEC, run)

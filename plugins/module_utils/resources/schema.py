@@ -14,29 +14,34 @@ __metaclass__ = type
 
 import copy
 
-from ansible_collections.aep.platform.plugins.module_utils.args import state_spec
+from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition
 from ansible_collections.aep.platform.plugins.module_utils.engine import (
     InputError,
     SchemaRegistryResource,
     ensure_absent,
     ensure_present,
+    in_sync,
+    info,
+    info_options,
+    info_rules,
     is_placeholder,
+    prepare,
+    state_options,
     validate_id,
 )
 from ansible_collections.aep.platform.plugins.module_utils.resources import xdm_common
 
-ARGUMENT_SPEC = state_spec(dict(
-    title=dict(type='str', required=True),
+ARGUMENT_SPEC = state_options(dict(
+    title=dict(type='str'),
+    id=dict(type='str'),
     description=dict(type='str'),
     class_id=dict(type='str'),
     field_groups=dict(type='list', elements='str'),
 ))
+MODULE_KWARGS = dict(required_one_of=[('title', 'id')])
 
-INFO_ARGUMENT_SPEC = dict(
-    title=dict(type='str'),
-    id=dict(type='str'),
-)
-INFO_KWARGS = dict(mutually_exclusive=[('title', 'id')])
+INFO_ARGUMENT_SPEC = info_options('title')
+INFO_KWARGS = info_rules('title')
 
 
 def build_body(params):
@@ -83,12 +88,6 @@ class Schema(SchemaRegistryResource):
         super(Schema, self).__init__(client)
         # Parts of the view the user did not set ('class_id', 'field_groups'): not compared, kept by updates.
         self.unowned = set(unowned)
-
-    def search(self, value):
-        # A comma separates clauses of a Schema Registry ``property`` filter: list everything instead.
-        if ',' in value:
-            return self.client.list(self.service, self.path, accept=self.list_accept)
-        return super(Schema, self).search(value)
 
     def differences(self, current, desired):
         # ``desired`` carries a description only when the user set one: otherwise it is not compared.
@@ -155,12 +154,24 @@ def _result(result):
 
 def run(params, client, check_mode):
     resource = Schema(client, [key for key in ('class_id', 'field_groups') if params.get(key) is None])
+    prepare(resource, params, check_mode)
     if params['state'] == 'absent':
-        return _result(ensure_absent(resource, check_mode, identity=params['title']))
-    current = resource.find(identity=params['title'])
-    check_references(client, params, current)
-    return _result(ensure_present(resource, build_body(params), check_mode))
+        return _result(ensure_absent(resource, check_mode, identity=params.get('title'), object_id=params.get('id')))
+    for index, group_id in enumerate(params.get('field_groups') or []):
+        validate_id(group_id, 'xdm', 'field_groups[%d]' % index)
+    validate_id(params.get('class_id'), 'xdm', 'class_id')
+    current = resource.find(identity=params.get('title'), object_id=params.get('id'))
+    title = params.get('title') or (current or {}).get('title')
+    body = build_body(dict(params, title=title))
+    if not in_sync(resource, current, body):  # the class and field groups are read only on create or change
+        check_references(client, params, current)
+    return _result(ensure_present(resource, body, check_mode, object_id=params.get('id')))
 
 
 def run_info(params, client, check_mode):
-    return xdm_common.info(Schema(client), params, 'schemas')
+    return info(Schema(client), params, 'schemas')
+
+
+# What each module is (its main() and the in-process action plugin read it).
+DEFINITION = ModuleDefinition(ARGUMENT_SPEC, run, MODULE_KWARGS)
+INFO_DEFINITION = ModuleDefinition(INFO_ARGUMENT_SPEC, run_info, INFO_KWARGS)

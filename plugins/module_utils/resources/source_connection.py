@@ -8,19 +8,28 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.aep.platform.plugins.module_utils.args import state_spec
-from ansible_collections.aep.platform.plugins.module_utils.engine import InputError, validate_id
+from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition
+from ansible_collections.aep.platform.plugins.module_utils.engine import (
+    Field,
+    FieldTable,
+    InputError,
+    in_sync,
+    info,
+    info_options,
+    info_rules,
+    validate_id,
+)
 from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice_common import (
     ConnectionResource,
     absent,
     check_reference,
     check_spec,
     ensure,
-    info,
     require_identity,
+    state_options,
 )
 
-ARGUMENT_SPEC = state_spec(dict(
+ARGUMENT_SPEC = state_options(dict(
     name=dict(type='str'),
     id=dict(type='str'),
     description=dict(type='str'),
@@ -34,65 +43,58 @@ ARGUMENT_SPEC = state_spec(dict(
 ))
 MODULE_KWARGS = dict(required_one_of=[('name', 'id')])
 
-INFO_ARGUMENT_SPEC = dict(
-    name=dict(type='str'),
-    id=dict(type='str'),
-)
+INFO_ARGUMENT_SPEC = info_options('name')
+INFO_KWARGS = info_rules('name')
 
 
 class SourceConnection(ConnectionResource):
     kind = 'source_connection'
     path = '/sourceConnections'
-    user_fields = {
-        'name': '/name',
-        'description': '/description',
-        'connection_spec_id': '/connectionSpec/id',
-        'connection_spec_version': '/connectionSpec/version',
-        'provider_id': '/providerId',
-        'data_format': '/data/format',
-        'base_connection_id': '/baseConnectionId',
-        'params': '/params',
-    }
+    fields = FieldTable(
+        Field('name', '/name'),
+        Field('description', '/description'),
+        Field('connection_spec_id', '/connectionSpec/id', immutable=True, required=True, id_kind='uuid'),
+        Field('connection_spec_version', '/connectionSpec/version', immutable=True, requires='connection_spec_id'),
+        Field('provider_id', '/providerId', id_kind='uuid'),
+        Field('data_format', '/data/format'),
+        Field('base_connection_id', '/baseConnectionId', id_kind='uuid'),
+        Field('params', '/params'),
+    )
 
 
 def desired_body(params):
-    spec_id = params.get('connection_spec_id')
-    return {
-        'name': params.get('name'),
-        'description': params.get('description'),
-        'providerId': params.get('provider_id'),
-        'connectionSpec': {'id': spec_id, 'version': params.get('connection_spec_version')} if spec_id else None,
-        'baseConnectionId': params.get('base_connection_id'),
-        'data': {'format': params.get('data_format')} if params.get('data_format') else None,
-        'params': params.get('params'),
-    }
+    return SourceConnection.fields.body(params)
 
 
 def validate(params, client, check_mode, exists):
-    """Every check that needs no write: id formats, the connection spec, the base connection."""
-    validate_id(params.get('provider_id'), 'uuid', 'provider_id')
+    """Every check that needs no write: the connection spec, the base connection."""
+    if not exists:
+        SourceConnection.fields.missing_for_create(params, 'source connection')
     if params.get('connection_spec_id'):
         check_spec(client, 'connectionSpecs', params['connection_spec_id'], 'connection_spec_id', role='sourceSpec')
-    elif not exists:
-        raise InputError('connection_spec_id is required to create source connection %r' % params.get('name'),
-                         field='connection_spec_id')
     if params.get('base_connection_id'):
         check_reference(client, '/connections', params['base_connection_id'], 'base_connection_id',
                         'base connection', check_mode)
 
 
 def run(params, client, check_mode):
-    require_identity(params)
-    resource = SourceConnection(client)
+    resource = require_identity(SourceConnection(client), params, check_mode)
     if params['state'] == 'absent':
         return absent(resource, params, check_mode)
-    exists = resource.find(identity=params.get('name'), object_id=params.get('id')) is not None
-    if params.get('id') and not exists:
+    resource.fields.check(params)
+    current = resource.find(identity=params.get('name'), object_id=params.get('id'))
+    if params.get('id') and current is None:
         raise InputError('id: no source connection with id %r exists in sandbox %r' % (params['id'], client.sandbox),
                          field='id')
-    validate(params, client, check_mode, exists)
-    return ensure(resource, desired_body(params), params, check_mode, immutable=('/connectionSpec',))
+    if not in_sync(resource, current, desired_body(params)):
+        validate(params, client, check_mode, current is not None)
+    return ensure(resource, desired_body(params), params, check_mode, immutable=resource.fields.immutable())
 
 
 def run_info(params, client, check_mode):
     return info(SourceConnection(client), params, 'source_connections')
+
+
+# What each module is (its main() and the in-process action plugin read it).
+DEFINITION = ModuleDefinition(ARGUMENT_SPEC, run, MODULE_KWARGS)
+INFO_DEFINITION = ModuleDefinition(INFO_ARGUMENT_SPEC, run_info, INFO_KWARGS)

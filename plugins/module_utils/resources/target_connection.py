@@ -8,22 +8,33 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.aep.platform.plugins.module_utils.args import state_spec
+from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition
 from ansible_collections.aep.platform.plugins.module_utils.client import CATALOG
-from ansible_collections.aep.platform.plugins.module_utils.engine import InputError, is_placeholder, validate_id
+from ansible_collections.aep.platform.plugins.module_utils.engine import (
+    Field,
+    FieldTable,
+    InputError,
+    get_pointer,
+    in_sync,
+    info,
+    info_options,
+    info_rules,
+    is_placeholder,
+    validate_id,
+)
 from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice_common import (
     ConnectionResource,
     absent,
     check_spec,
     ensure,
-    info,
     require_identity,
+    state_options,
 )
 
 DATA_LAKE_SPEC = 'c604ff05-7f1a-43c0-8e18-33bf874cb11c'
 FULL_SCHEMA = 'application/vnd.adobe.xed-full+json;version=1'
 
-ARGUMENT_SPEC = state_spec(dict(
+ARGUMENT_SPEC = state_options(dict(
     name=dict(type='str'),
     id=dict(type='str'),
     description=dict(type='str'),
@@ -37,38 +48,28 @@ ARGUMENT_SPEC = state_spec(dict(
 ))
 MODULE_KWARGS = dict(required_one_of=[('name', 'id')])
 
-INFO_ARGUMENT_SPEC = dict(
-    name=dict(type='str'),
-    id=dict(type='str'),
-)
+INFO_ARGUMENT_SPEC = info_options('name')
+INFO_KWARGS = info_rules('name')
 
 
 class TargetConnection(ConnectionResource):
     kind = 'target_connection'
     path = '/targetConnections'
-    user_fields = {
-        'name': '/name',
-        'description': '/description',
-        'connection_spec_id': '/connectionSpec/id',
-        'connection_spec_version': '/connectionSpec/version',
-        'dataset_id': '/params/dataSetId',
-        'schema_id': '/data/schema/id',
-        'schema_version': '/data/schema/version',
-        'data_format': '/data/format',
-    }
+    fields = FieldTable(
+        Field('name', '/name'),
+        Field('description', '/description'),
+        Field('connection_spec_id', '/connectionSpec/id', immutable=True, id_kind='uuid'),
+        Field('connection_spec_version', '/connectionSpec/version', immutable=True),
+        Field('dataset_id', '/params/dataSetId', required=True, id_kind='catalog'),
+        Field('schema_id', '/data/schema/id', id_kind='xdm'),
+        Field('schema_version', '/data/schema/version', requires='schema_id'),
+        Field('data_format', '/data/format'),
+    )
 
 
 def desired_body(params, schema_id):
-    data = {'format': params.get('data_format')}
-    if schema_id:
-        data['schema'] = {'id': schema_id, 'version': params.get('schema_version')}
-    return {
-        'name': params.get('name'),
-        'description': params.get('description'),
-        'connectionSpec': {'id': params['connection_spec_id'], 'version': params.get('connection_spec_version')},
-        'data': data,
-        'params': {'dataSetId': params['dataset_id']} if params.get('dataset_id') else None,
-    }
+    """The body, with ``schema_id`` resolved (the dataset's schema when the user gave none)."""
+    return TargetConnection.fields.body(dict(params, schema_id=schema_id))
 
 
 def dataset_schema(params, client, check_mode):
@@ -103,21 +104,28 @@ def resolve_schema(params, client, check_mode):
 
 
 def run(params, client, check_mode):
-    require_identity(params)
-    resource = TargetConnection(client)
+    resource = require_identity(TargetConnection(client), params, check_mode)
+    resource.fields.check(params)
     if params['state'] == 'absent':
         return absent(resource, params, check_mode)
     current = resource.find(identity=params.get('name'), object_id=params.get('id'))
     if params.get('id') and current is None:
         raise InputError('id: no target connection with id %r exists in sandbox %r' % (params['id'], client.sandbox),
                          field='id')
-    if current is None and not params.get('dataset_id'):
-        raise InputError('dataset_id is required to create target connection %r' % params.get('name'),
-                         field='dataset_id')
-    check_spec(client, 'connectionSpecs', params['connection_spec_id'], 'connection_spec_id', role='targetSpec')
-    schema_id = resolve_schema(params, client, check_mode)
-    return ensure(resource, desired_body(params, schema_id), params, check_mode, immutable=('/connectionSpec',))
+    if current is None:
+        resource.fields.missing_for_create(params, 'target connection')
+    schema_id = params.get('schema_id') or get_pointer(current or {}, '/data/schema/id')
+    same_dataset = params.get('dataset_id') in (None, get_pointer(current or {}, '/params/dataSetId'))
+    if not (same_dataset and in_sync(resource, current, desired_body(params, schema_id))):
+        check_spec(client, 'connectionSpecs', params['connection_spec_id'], 'connection_spec_id', role='targetSpec')
+        schema_id = resolve_schema(params, client, check_mode)
+    return ensure(resource, desired_body(params, schema_id), params, check_mode, immutable=resource.fields.immutable())
 
 
 def run_info(params, client, check_mode):
     return info(TargetConnection(client), params, 'target_connections')
+
+
+# What each module is (its main() and the in-process action plugin read it).
+DEFINITION = ModuleDefinition(ARGUMENT_SPEC, run, MODULE_KWARGS)
+INFO_DEFINITION = ModuleDefinition(INFO_ARGUMENT_SPEC, run_info, INFO_KWARGS)

@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition
 from ansible_collections.aep.platform.plugins.module_utils.engine import InputError
 
 ARGUMENT_SPEC = dict()
@@ -20,3 +21,7 @@ def run(params, client, check_mode):
     token = client.fetch_token()
     return dict(changed=False, access_token=token['access_token'], token_type=token['token_type'],
                 expires_in=token['expires_in'])
+
+
+# What each module is (its main() and the in-process action plugin read it).
+DEFINITION = ModuleDefinition(ARGUMENT_SPEC, run)

@@ -6,8 +6,7 @@
 
 * the tenant namespace (``GET /stats``),
 * lookups of classes, field groups and schemas by ``$id`` (tenant or global container),
-* the field paths of a resolved (``xed-full``) schema, for validating mapping destinations,
-* a small ``info`` helper for the ``*_info`` modules of Schema Registry objects.
+* the field paths of a resolved (``xed-full``) schema, for validating mapping destinations.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -125,18 +124,3 @@ def destination_known(paths, destination):
         if paths.get('.'.join(parts[:end])) == 'map':
             return True
     return False
-
-
-def info(resource, params, key, id_kind='xdm', identity='title'):
-    """The ``*_info`` result for a Schema Registry resource: by id, by title, or every tenant resource."""
-    object_id = params.get('id')
-    if object_id:
-        validate_id(object_id, id_kind, 'id')
-        found = resource.get(object_id)
-        items = [found] if found else []
-    elif params.get(identity):
-        items = [resource.complete(o) for o in resource.search(params[identity]) if o.get(identity) == params[identity]]
-    else:
-        items = resource.client.list(SCHEMA_REGISTRY, resource.path, accept=ACCEPT_LIST_FULL)
-    items = [resource.result_view(i) for i in items]
-    return {'changed': False, key: items, 'count': len(items)}

@@ -176,7 +176,7 @@ def test_duplicate_names_are_an_error_listing_ids(mocked, client):
     flow_list(mocked, dict(SERVER_FLOW, id='id-2'), dict(SERVER_FLOW, id='id-1'))
     with pytest.raises(InputError) as info:
         ensure_present(Flow(client), DESIRED_FLOW, check_mode=False)
-    assert "2 flows with name 'Chatlio flow' exist in sandbox 'dev' (ids: id-1, id-2)" in info.value.msg
+    assert "2 flows with name 'Chatlio flow' exist in sandbox 'dev' (ids, oldest first: id-1, id-2)" in info.value.msg
     assert writes(mocked) == []
 
 
@@ -337,11 +337,13 @@ def test_schema_registry_find_by_title_then_put(mocked, client):
 
     schema_id = 'https://ns.adobe.com/emulated/schemas/abc'
     item = platform(SCHEMA_REGISTRY, '/tenant/schemas/https%3A%2F%2Fns.adobe.com%2Femulated%2Fschemas%2Fabc')
-    mocked.get(platform(SCHEMA_REGISTRY, '/tenant/schemas'),
-               json={'results': [{'$id': schema_id, 'title': 'Chatlio'}], '_page': {'next': None}},
-               match=[matchers.header_matcher({'Accept': 'application/vnd.adobe.xed-id+json'})])
     full = {'$id': schema_id, 'title': 'Chatlio', 'description': 'old', 'type': 'object', 'allOf': [{'$ref': 'c'}],
             'meta:registryMetadata': {'eTag': 'tag1'}}
+    # one list with whole objects (Accept xed+json) is the whole find: no GET by id
+    mocked.get(platform(SCHEMA_REGISTRY, '/tenant/schemas'),
+               json={'results': [full], '_page': {'next': None}},
+               match=[matchers.header_matcher({'Accept': 'application/vnd.adobe.xed+json'}),
+                      matchers.query_param_matcher({'orderby': 'title', 'property': 'title==Chatlio'})])
     mocked.get(item, json=full, match=[matchers.header_matcher({'Accept': 'application/vnd.adobe.xed+json; version=1'})])
     mocked.put(item, json=dict(full, description='new'))
     desired = {'title': 'Chatlio', 'description': 'new', 'type': 'object', 'allOf': [{'$ref': 'c'}]}
@@ -349,6 +351,7 @@ def test_schema_registry_find_by_title_then_put(mocked, client):
     assert result['changed'] is True and result['id'] == schema_id and result['etag'] == 'tag1'
     assert json.loads(writes(mocked)[0].body) == desired
     assert writes(mocked)[0].method == 'PUT'
+    assert [c.request.method for c in mocked.calls] == ['GET', 'PUT', 'GET']
 
 
 def test_data_prep_put_makes_new_version_and_absent_only_warns(mocked, client):

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from ansible_collections.aep.platform.plugins.module_utils.client import CATALOG, FLOW_SERVICE
-from ansible_collections.aep.platform.plugins.module_utils.engine import InputError
+from ansible_collections.aep.platform.plugins.module_utils.engine import Field, FieldTable, InputError
 from ansible_collections.aep.platform.plugins.module_utils.resources import base_connection, source_connection
 from ansible_collections.aep.platform.plugins.module_utils.resources import target_connection
 from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice_common import ConnectionResource
@@ -111,7 +111,7 @@ def test_name_with_comma_lists_everything(client, mocked):
 
 def test_user_view_maps_option_names():
     class Thing(ConnectionResource):
-        user_fields = {'name': '/name', 'spec': '/connectionSpec/id', 'empty': '/description'}
+        fields = FieldTable(Field('name', '/name'), Field('spec', '/connectionSpec/id'), Field('empty', '/description'))
     view = Thing(None).user_view({'name': 'n', 'connectionSpec': {'id': 'i'}, 'description': ''})
     assert view == {'name': 'n', 'spec': 'i'}
 

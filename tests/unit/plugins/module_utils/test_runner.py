@@ -20,7 +20,7 @@ except ImportError:  # ansible-core < 2.19
         finally:
             basic._ANSIBLE_ARGS = previous
 
-from ansible_collections.aep.platform.plugins.module_utils import module as module_mod
+from ansible_collections.aep.platform.plugins.module_utils import runner as module_mod
 from ansible_collections.aep.platform.plugins.module_utils.client import ValidationError
 from ansible_collections.aep.platform.plugins.module_utils.engine import InputError
 
@@ -49,7 +49,7 @@ def run(args, logic, spec=None, **kwargs):
     try:
         with patch_module_args(args):
             with pytest.raises(Exit):
-                module_mod.run_module(spec or {}, logic, **kwargs)
+                module_mod.run_module(module_mod.ModuleDefinition(spec or {}, logic, kwargs))
     finally:
         mp.undo()
     return captured

@@ -2,7 +2,12 @@
 # Copyright: (c) 2025, aep.platform contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""``run_module``: the whole ``main()`` of every aep.platform module."""
+"""The module runner: ``run_module(DEFINITION)`` is the whole ``main()`` of every aep.platform module.
+
+A module's ``DEFINITION`` (``ModuleDefinition``: argument spec, logic, AnsibleModule rules) is read both by
+``main()`` and by the in-process action plugins (``plugins/plugin_utils/inprocess.py``); the logic is a plain
+function of ``(params, client, check_mode)`` returning the result dict.
+"""
 
 from __future__ import absolute_import, division, print_function
 
@@ -10,6 +15,8 @@ __metaclass__ = type
 
 import os
 import re
+
+from collections import namedtuple
 
 try:
     from urllib.parse import urlsplit
@@ -31,13 +38,25 @@ from ansible_collections.aep.platform.plugins.module_utils.client import (
     REQUESTS_IMPORT_ERROR,
     ServerError,
 )
-from ansible_collections.aep.platform.plugins.module_utils.engine import InputError
+from ansible_collections.aep.platform.plugins.module_utils.errors import InputError
 
 # Failures whose cause may be an unknown sandbox rather than a missing object: the resources say
 # "... in sandbox 'name'" when a referenced object is not found (client.get_or_none maps every 404,
 # including AEP's "Sandbox x not found", to None).
 _SANDBOX_SCOPED = re.compile(r"in sandbox '")
 _MAX_SANDBOXES_LISTED = 10
+
+
+class ModuleDefinition(namedtuple('ModuleDefinition', ['argument_spec', 'logic', 'rules'])):
+    """What a module is: its own options (``argument_spec``, without the connection options), its ``logic``
+    (``logic(params, client, check_mode) -> result``) and its AnsibleModule ``rules`` (``required_one_of`` ...)."""
+
+    def __new__(cls, argument_spec, logic, rules=None):
+        return super(ModuleDefinition, cls).__new__(cls, argument_spec, logic, dict(rules or {}))
+
+    def run(self):
+        """The whole ``main()`` of a module: ``run_module(self)``."""
+        run_module(self)
 
 
 def build_module(argument_spec, **kwargs):
@@ -47,18 +66,19 @@ def build_module(argument_spec, **kwargs):
     return AnsibleModule(argument_spec=connection_spec(argument_spec), **kwargs)
 
 
-def run_module(argument_spec, logic, **kwargs):
-    """Parse the options, build the client, call ``logic(params, client, check_mode)`` and exit.
+def run_module(definition):
+    """Parse the options of ``definition`` (a ``ModuleDefinition``), build the client, call
+    ``definition.logic(params, client, check_mode)`` and exit.
 
     ``logic`` returns the result dict (``changed``, the object, ``id``, ``diff`` ...). A ``warnings``
     list in it is turned into module warnings; ``diff`` is kept only when ``--diff`` is on.
     ``AepError``/``InputError`` become ``fail_json`` with a readable message; any other exception becomes
     a one-line failure (never a traceback), with secrets redacted.
     """
-    module = build_module(argument_spec, **kwargs)
+    module = build_module(definition.argument_spec, **definition.rules)
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
-    result = call_logic(logic, module.params, module.check_mode)
+    result = call_logic(definition.logic, module.params, module.check_mode)
     if result.get('failed'):
         result.pop('failed')
         module.fail_json(**result)
