@@ -1,6 +1,9 @@
 # aep.platform — the two commands a newcomer needs:
-#   make onboard   provision the Chatlio dataflow (against the local emulator unless AEP credentials are set)
+#   make onboard   provision the Chatlio dataflow in the local emulator (started or reused in the background)
 #   make test      the whole test suite (what .ci/run calls)
+# Real Adobe Experience Platform is always named, never taken from AEP_* credentials in the environment:
+#   make preview TARGET=aep INVENTORY=inventories/aep_example              # --check --diff, writes nothing
+#   make onboard TARGET=aep INVENTORY=inventories/aep_example [CONFIRM=yes]  # lists the sandboxes, asks
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -11,7 +14,7 @@ REQS ?= requirements-dev.txt
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.collections
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: test-compat compat-run onboard offboard smoke emulator emulator-stop test units emulator-tests integration sanity lint action-group venv collection-link clean
+.PHONY: test-compat compat-run onboard preview offboard smoke emulator emulator-stop test units emulator-tests integration sanity lint action-group venv collection-link clean
 
 $(STAMP): requirements.txt requirements-test.txt requirements-dev.txt emulator/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,14 +28,27 @@ collection-link:
 	@mkdir -p .collections/ansible_collections/aep
 	@test -e .collections/ansible_collections/aep/platform || ln -s ../../.. .collections/ansible_collections/aep/platform
 
+# TARGET counts only when given on the command line (`make onboard TARGET=aep ...`), never from the environment.
+ifneq ($(origin TARGET),command line)
+TARGET := emulator
+endif
+INVENTORY ?=
+CONFIRM ?=
+ARGS ?=
+ONBOARD = $(BIN)/python scripts/onboard.py $(1) --target $(TARGET) $(if $(INVENTORY),--inventory $(INVENTORY)) \
+	$(if $(filter yes,$(CONFIRM)),--yes) -- $(ARGS)
+
 onboard: venv collection-link
-	$(BIN)/python scripts/onboard.py onboard
+	$(call ONBOARD,onboard)
+
+preview: venv collection-link
+	$(call ONBOARD,preview)
 
 offboard: venv collection-link
-	$(BIN)/python scripts/onboard.py offboard
+	$(call ONBOARD,offboard)
 
 smoke: venv collection-link
-	$(BIN)/python scripts/onboard.py smoke
+	$(call ONBOARD,smoke)
 
 emulator: venv
 	$(BIN)/python scripts/onboard.py emulator-start
