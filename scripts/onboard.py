@@ -351,7 +351,7 @@ COMMANDS = tuple(PLAYBOOKS) + ("emulator-start", "emulator", "emulator-url", "em
 
 
 def parse(argv):
-    parser = argparse.ArgumentParser(prog="onboard.py", description=__doc__.split("\n\n")[0],
+    parser = argparse.ArgumentParser(prog="onboard.py", description=__doc__.split("\n\n", maxsplit=1)[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
     parser.add_argument("command", choices=COMMANDS)
     parser.add_argument("--target", choices=("emulator", "aep"), default="emulator",
