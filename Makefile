@@ -35,7 +35,7 @@ endif
 INVENTORY ?=
 CONFIRM ?=
 ARGS ?=
-ONBOARD = $(BIN)/python scripts/onboard.py $(1) --target $(TARGET) $(if $(INVENTORY),--inventory $(INVENTORY)) \
+ONBOARD = $(BIN)/python scripts/onboard.py $(1) --target $(TARGET) $(if $(filter aep,$(TARGET)),$(if $(INVENTORY),--inventory $(INVENTORY))) \
 	$(if $(filter yes,$(CONFIRM)),--yes) -- $(ARGS)
 
 onboard: venv collection-link
