@@ -19,7 +19,6 @@ import shlex
 import shutil
 import socket
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -109,7 +108,7 @@ def test_the_marker_parser():
 def test_readme_shell_blocks_run_against_the_emulator(tmp_path):
     found = blocks()
     files = [(REPO / block.option("file"), block.body) for block in found if block.option("file")]
-    for path, _ in files:
+    for path in [path for path, body in files]:
         assert not path.exists(), "%s exists already; the docs test would overwrite it" % path
     port = free_port()
     env = fresh_shell_env(tmp_path, port)
@@ -125,7 +124,7 @@ def test_readme_shell_blocks_run_against_the_emulator(tmp_path):
         proc = subprocess.run(["bash", "-c", "\n".join(script)], cwd=str(REPO), env=env, capture_output=True,
                               text=True, timeout=1200, stdin=subprocess.DEVNULL, check=False)
     finally:
-        for path, _ in files:
+        for path in [path for path, body in files]:
             path.unlink(missing_ok=True)
         subprocess.run([str(REPO / ".venv" / "bin" / "python"), str(REPO / "scripts" / "onboard.py"), "emulator-stop"],
                        env=env, capture_output=True, timeout=60, check=False)

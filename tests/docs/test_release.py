@@ -50,7 +50,7 @@ def test_supported_cores_are_stated_once_and_tested_at_both_ends():
     """README table == requires_ansible == the cores make test installs (oldest in .venv, newest in test-compat)."""
     readme = (REPO / "README.md").read_text()
     table = re.findall(r"^\| (2\.\d+) \| [^|]+ \| [^|]+ \| ([^|]+) \|$", readme, re.M)
-    supported = [version for version, _ in table]
+    supported = [row[0] for row in table]
     assert supported == ["2.19", "2.20", "2.21"], table
     runtime = yaml.safe_load((REPO / "meta" / "runtime.yml").read_text())
     assert runtime["requires_ansible"] == ">=%s.0" % supported[0]
