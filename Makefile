@@ -60,7 +60,7 @@ test: venv collection-link
 	$(BIN)/python scripts/gen_action_group.py --check
 	$(BIN)/python scripts/gen_action_plugins.py --check
 	$(BIN)/python -m pytest -q -n 2 tests/unit tests/emulator tests/integration tests/docs
-	$(MAKE) --no-print-directory lint release-checks
+	$(MAKE) --no-print-directory -k lint release-checks
 	$(MAKE) --no-print-directory test-compat
 
 # Supported ansible-core: the releases not at end of life (README "Supported ansible-core", meta/runtime.yml).
