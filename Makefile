@@ -60,8 +60,7 @@ test: venv collection-link
 	$(BIN)/python scripts/gen_action_group.py --check
 	$(BIN)/python scripts/gen_action_plugins.py --check
 	$(BIN)/python -m pytest -q -n 2 tests/unit tests/emulator tests/integration tests/docs
-	$(MAKE) --no-print-directory -k lint release-checks
-	$(MAKE) --no-print-directory test-compat
+	$(MAKE) --no-print-directory -k lint release-checks test-compat  # -k: every check runs, any failure fails
 
 # Supported ansible-core: the releases not at end of life (README "Supported ansible-core", meta/runtime.yml).
 # The default venv has the oldest (CORE above, 2.19); this entry runs unit + integration tests on the newest.
