@@ -1,6 +1,9 @@
 # aep.platform — the two commands a newcomer needs:
-#   make onboard   provision the Chatlio dataflow (against the local emulator unless AEP credentials are set)
+#   make onboard   provision the Chatlio dataflow in the local emulator (started or reused in the background)
 #   make test      the whole test suite (what .ci/run calls)
+# Real Adobe Experience Platform is always named, never taken from AEP_* credentials in the environment:
+#   make preview TARGET=aep INVENTORY=inventories/aep_example              # --check --diff, writes nothing
+#   make onboard TARGET=aep INVENTORY=inventories/aep_example [CONFIRM=yes]  # lists the sandboxes, asks
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -11,7 +14,7 @@ REQS ?= requirements-dev.txt
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.collections
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: test-compat compat-run onboard offboard smoke emulator emulator-stop test units emulator-tests integration sanity lint action-group venv collection-link clean
+.PHONY: test-compat compat-run onboard preview offboard smoke emulator emulator-stop emulator-wheel test units units-ansible-test emulator-tests integration docs-test sanity docs-lint release-checks lint changelog action-group venv collection-link clean
 
 $(STAMP): requirements.txt requirements-test.txt requirements-dev.txt emulator/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,14 +28,27 @@ collection-link:
 	@mkdir -p .collections/ansible_collections/aep
 	@test -e .collections/ansible_collections/aep/platform || ln -s ../../.. .collections/ansible_collections/aep/platform
 
+# TARGET counts only when given on the command line (`make onboard TARGET=aep ...`), never from the environment.
+ifneq ($(origin TARGET),command line)
+TARGET := emulator
+endif
+INVENTORY ?=
+CONFIRM ?=
+ARGS ?=
+ONBOARD = $(BIN)/python scripts/onboard.py $(1) --target $(TARGET) $(if $(filter aep,$(TARGET)),$(if $(INVENTORY),--inventory $(INVENTORY))) \
+	$(if $(filter yes,$(CONFIRM)),--yes) -- $(ARGS)
+
 onboard: venv collection-link
-	$(BIN)/python scripts/onboard.py onboard
+	$(call ONBOARD,onboard)
+
+preview: venv collection-link
+	$(call ONBOARD,preview)
 
 offboard: venv collection-link
-	$(BIN)/python scripts/onboard.py offboard
+	$(call ONBOARD,offboard)
 
 smoke: venv collection-link
-	$(BIN)/python scripts/onboard.py smoke
+	$(call ONBOARD,smoke)
 
 emulator: venv
 	$(BIN)/python scripts/onboard.py emulator-start
@@ -43,14 +59,13 @@ emulator-stop:
 test: venv collection-link
 	$(BIN)/python scripts/gen_action_group.py --check
 	$(BIN)/python scripts/gen_action_plugins.py --check
-	$(BIN)/python -m pytest -q -n 2 tests/unit tests/emulator tests/integration
-	$(MAKE) --no-print-directory lint sanity
-	$(MAKE) --no-print-directory test-compat
+	$(BIN)/python -m pytest -q -n 2 tests/unit tests/emulator tests/integration tests/docs
+	$(MAKE) --no-print-directory -k lint release-checks test-compat  # -k: every check runs, any failure fails
 
-# Second and third matrix entries: unit + integration tests on the newest and the oldest supported core.
+# Supported ansible-core: the releases not at end of life (README "Supported ansible-core", meta/runtime.yml).
+# The default venv has the oldest (CORE above, 2.19); this entry runs unit + integration tests on the newest.
 test-compat:
-	$(MAKE) --no-print-directory compat-run COMPAT_PYTHON=3.12 CORE='ansible-core>=2.20,<2.21' VENV=.venv-core2.20
-	$(MAKE) --no-print-directory compat-run COMPAT_PYTHON=3.11 CORE='ansible-core>=2.16,<2.17' VENV=.venv-core2.16
+	$(MAKE) --no-print-directory compat-run COMPAT_PYTHON=3.13 CORE='ansible-core>=2.21,<2.22' VENV=.venv-core2.21
 
 compat-run: collection-link
 	@interpreter=$$(ls $$HOME/.pyenv/versions/$(COMPAT_PYTHON).*/bin/python$(COMPAT_PYTHON) 2>/dev/null | tail -n 1); \
@@ -70,14 +85,38 @@ emulator-tests: venv
 integration: venv collection-link
 	$(BIN)/python -m pytest -q -n 2 tests/integration
 
+docs-test: venv collection-link
+	$(BIN)/python -m pytest -q tests/docs
+
+# The whole collection (roles, playbooks, plugins' EXAMPLES, inventories, changelogs, ...), .ansible-lint excludes.
 lint: venv collection-link
-	$(BIN)/ansible-lint --profile production --offline roles playbooks
+	$(BIN)/ansible-lint --profile production --offline
+
+# ansible-test sanity (no ignore file) and units from the repository laid out as ansible_collections/aep/platform,
+# antsibull-docs and antsibull-changelog lint, ansible-doc of the built tarball (tests/sanity_check.sh).
+release-checks: venv
+	bash tests/sanity_check.sh all
 
 sanity: venv
-	bash tests/sanity_check.sh
+	bash tests/sanity_check.sh sanity
+
+units-ansible-test: venv
+	bash tests/sanity_check.sh units
+
+docs-lint: venv collection-link
+	bash tests/sanity_check.sh docs
+
+# CHANGELOG.rst from changelogs/fragments for the version in galaxy.yml (rerun after adding fragments).
+changelog: venv collection-link
+	$(BIN)/antsibull-changelog release --version $$(sed -n 's/^version: *//p' galaxy.yml)
+
+# The emulator as a wheel for users of the collection: pip install dist/aep_emulator-*.whl puts aep-emulator on PATH.
+emulator-wheel: venv
+	$(BIN)/python -m pip wheel --no-deps --no-build-isolation -q -w dist ./emulator
+	@ls dist/aep_emulator-*.whl
 
 action-group: venv
 	$(BIN)/python scripts/gen_action_group.py --write
 
 clean:
-	rm -rf .collections tests/output artifacts .venv-core*
+	rm -rf .collections tests/output artifacts .venv-core* dist

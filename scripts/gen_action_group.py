@@ -12,7 +12,7 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RUNTIME = os.path.join(ROOT, 'meta', 'runtime.yml')
 MODULES = os.path.join(ROOT, 'plugins', 'modules')
-REQUIRES_ANSIBLE = '>=2.16.0'
+REQUIRES_ANSIBLE = '>=2.19.0'  # the non-EOL ansible-core releases; README "Supported ansible-core"
 
 
 def module_names(modules_dir=MODULES):

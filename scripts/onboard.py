@@ -1,23 +1,35 @@
-"""Driver behind `make onboard|offboard|smoke|emulator|emulator-stop`.
+"""Driver behind `make onboard|preview|offboard|smoke|emulator|emulator-stop`.
 
-Without AEP credentials in the environment (AEP_CLIENT_ID with AEP_CLIENT_SECRET, or AEP_ACCESS_TOKEN) the
-playbooks run against the bundled emulator: it is started in the background (detached, so it outlives
-`make`), keeps its state in .emulator/data and its pid/url in .emulator/, listens on port 8787 (or
-AEP_EMULATOR_PORT) and is reused by later runs while it is healthy.
+The target is always named. The default, ``--target emulator``, runs the playbooks against the bundled emulator:
+it is started in the background (detached, so it outlives `make`), keeps its state in .emulator/data and its
+pid/url/log in .emulator/, listens on 127.0.0.1:8787 (or AEP_EMULATOR_PORT) and is reused by later runs while it
+is healthy. AEP credentials in the environment (AEP_CLIENT_ID, AEP_CLIENT_SECRET, AEP_ACCESS_TOKEN, ...) never
+change the target: they are removed from the playbook's environment when the target is the emulator.
 
-    python scripts/onboard.py onboard         # start/reuse the emulator if needed, onboard, print webhook URLs
-    python scripts/onboard.py offboard        # remove what onboarding made
-    python scripts/onboard.py smoke           # post the sample event to each webhook URL and verify arrival
-    python scripts/onboard.py emulator-start  # only start (or reuse) the emulator
-    python scripts/onboard.py emulator-stop   # stop it (SIGTERM, wait, remove the pid file)
+``--target aep --inventory <inventory>`` runs against Adobe Experience Platform. Before anything is written the
+script lists the sandboxes the run will write to and asks for confirmation (or takes ``--yes``; without a
+terminal and without ``--yes`` it refuses). ``preview`` (``--check --diff``) writes nothing and asks nothing.
+
+    python scripts/onboard.py onboard                  # start/reuse the emulator, onboard, print webhook URLs
+    python scripts/onboard.py preview                  # the same with --check --diff: what onboard would change
+    python scripts/onboard.py offboard                 # remove what onboarding made
+    python scripts/onboard.py smoke                    # post the sample event to each webhook URL, verify arrival
+    python scripts/onboard.py onboard --target aep --inventory inventories/aep_example [--yes]
+    python scripts/onboard.py emulator-start           # only start (or reuse) the emulator; prints its URL
+    python scripts/onboard.py emulator-url             # print the URL the local inventory uses (no start)
+    python scripts/onboard.py emulator-stop            # stop it (SIGTERM, wait, remove the pid and url files)
     python scripts/onboard.py emulator-status
 
-Extra arguments after the command go to ansible-playbook (e.g. `onboard -- --check --diff`).
-Environment: AEP_INVENTORY (inventory for real AEP, default inventories/aep_example), AEP_EMULATOR_PORT,
-AEP_ARTIFACTS_FILE (default artifacts/inlet_urls.json), AEP_EMULATOR_DIR (default .emulator).
+Arguments after ``--`` go to ansible-playbook (e.g. ``onboard -- --limit dev``).
+Environment: AEP_EMULATOR_PORT, AEP_EMULATOR_DIR (default .emulator), AEP_ARTIFACTS_FILE (default
+artifacts/inlet_urls.json).
 """
+import argparse
+import importlib.util
 import json
 import os
+import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -27,17 +39,17 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-STATE_DIR = Path(os.environ.get("AEP_EMULATOR_DIR") or REPO / ".emulator").resolve()
-PID_FILE = STATE_DIR / "emulator.pid"
-URL_FILE = STATE_DIR / "emulator.url"
-LOG_FILE = STATE_DIR / "emulator.log"
-DATA_DIR = STATE_DIR / "data"
 DEFAULT_PORT = 8787
 PLAYBOOKS = {
-    "onboard": "playbooks/onboard_chatlio.yml",
-    "offboard": "playbooks/offboard_chatlio.yml",
-    "smoke": "playbooks/smoke_chatlio.yml",
+    "onboard": "onboard_chatlio.yml",
+    "preview": "onboard_chatlio.yml",
+    "offboard": "offboard_chatlio.yml",
+    "smoke": "smoke_chatlio.yml",
 }
+LOCAL_INVENTORY = "inventories/local"
+# Connection settings the emulator target must not inherit from the user's shell (the local inventory sets its own).
+AEP_CONNECTION_ENV = ("AEP_CLIENT_ID", "AEP_CLIENT_SECRET", "AEP_ORG_ID", "AEP_ACCESS_TOKEN", "AEP_SANDBOX",
+                      "AEP_SCOPES", "AEP_PLATFORM_URL", "AEP_IMS_URL", "AEP_VALIDATE_CERTS", "AEP_CA_PATH")
 
 
 class Failure(Exception):
@@ -48,11 +60,20 @@ def say(message):
     print("onboard.py: %s" % message, flush=True)
 
 
-# --- credentials / target -------------------------------------------------------------------------
+def state_dir():
+    return Path(os.environ.get("AEP_EMULATOR_DIR") or REPO / ".emulator").resolve()
 
-def has_aep_credentials(env=None):
-    env = os.environ if env is None else env
-    return bool((env.get("AEP_CLIENT_ID") and env.get("AEP_CLIENT_SECRET")) or env.get("AEP_ACCESS_TOKEN"))
+
+def pid_file():
+    return state_dir() / "emulator.pid"
+
+
+def url_file():
+    return state_dir() / "emulator.url"
+
+
+def log_file():
+    return state_dir() / "emulator.log"
 
 
 def artifacts_file():
@@ -61,8 +82,11 @@ def artifacts_file():
 
 # --- emulator --------------------------------------------------------------------------------------
 
-def emulator_port():
-    value = os.environ.get("AEP_EMULATOR_PORT") or str(DEFAULT_PORT)
+def emulator_port(env=None):
+    """The port from AEP_EMULATOR_PORT (None when unset). Raises Failure for a value that is not a port."""
+    value = (os.environ if env is None else env).get("AEP_EMULATOR_PORT")
+    if not value:
+        return None
     try:
         port = int(value)
     except ValueError:
@@ -82,7 +106,7 @@ def healthy(url, timeout=2.0):
 
 def read_pid():
     try:
-        return int(PID_FILE.read_text().strip())
+        return int(pid_file().read_text().strip())
     except (OSError, ValueError):
         return None
 
@@ -106,9 +130,18 @@ def pid_alive(pid):
 
 def recorded_url():
     try:
-        return URL_FILE.read_text().strip() or None
+        return url_file().read_text().strip() or None
     except OSError:
         return None
+
+
+def local_url():
+    """The emulator URL the local inventory uses: AEP_EMULATOR_PORT when set, else the URL file of the
+    emulator `make onboard` started, else port 8787. inventories/local/group_vars computes the same."""
+    port = emulator_port()
+    if port:
+        return "http://127.0.0.1:%d" % port
+    return recorded_url() or "http://127.0.0.1:%d" % DEFAULT_PORT
 
 
 def start_emulator(timeout=30.0):
@@ -116,49 +149,56 @@ def start_emulator(timeout=30.0):
     port = emulator_port()
     url = recorded_url()
     if url and healthy(url):
+        if port and url.rstrip("/") != "http://127.0.0.1:%d" % port:
+            raise Failure("the emulator of this checkout runs at %s, not on AEP_EMULATOR_PORT=%d: stop it with "
+                          "`make emulator-stop`, or unset AEP_EMULATOR_PORT" % (url, port))
         say("reusing the emulator at %s (pid %s)" % (url, read_pid() or "?"))
         return url
-    wanted = "http://127.0.0.1:%d" % port
+    wanted = "http://127.0.0.1:%d" % (port or DEFAULT_PORT)
     if healthy(wanted):
         say("reusing the emulator already listening at %s" % wanted)
-        URL_FILE.parent.mkdir(parents=True, exist_ok=True)
-        URL_FILE.write_text(wanted + "\n")
+        url_file().parent.mkdir(parents=True, exist_ok=True)
+        url_file().write_text(wanted + "\n")
         return wanted
     stale = read_pid()
     if stale and pid_alive(stale):
         raise Failure("an emulator process (pid %s) exists but does not answer at %s; stop it with "
                       "`make emulator-stop`" % (stale, url or wanted))
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
-    cmd = [sys.executable, "-m", "aep_emulator", "--host", "127.0.0.1", "--port", str(port),
-           "--data-dir", str(DATA_DIR)]
-    log = open(LOG_FILE, "ab")
+    if importlib.util.find_spec("aep_emulator") is None:
+        raise Failure("the emulator is not installed for %s: run `make emulator` (or `make onboard`), or "
+                      "`pip install ./emulator`" % sys.executable)
+    data_dir = state_dir() / "data"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    cmd = [sys.executable, "-m", "aep_emulator", "--host", "127.0.0.1", "--port", str(port or DEFAULT_PORT),
+           "--data-dir", str(data_dir)]
+    log = open(log_file(), "ab")
     try:
         proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                 cwd=str(REPO), start_new_session=True, close_fds=True)
     finally:
         log.close()
-    PID_FILE.write_text("%d\n" % proc.pid)
+    pid_file().write_text("%d\n" % proc.pid)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            PID_FILE.unlink(missing_ok=True)
+            pid_file().unlink(missing_ok=True)
             raise Failure("the emulator exited with status %s; see %s:\n%s"
-                          % (proc.returncode, LOG_FILE, tail(LOG_FILE)))
+                          % (proc.returncode, log_file(), tail(log_file())))
         if healthy(wanted, timeout=1.0):
-            URL_FILE.write_text(wanted + "\n")
+            url_file().write_text(wanted + "\n")
             say("started the emulator at %s (pid %d, state in %s, log %s)"
-                % (wanted, proc.pid, DATA_DIR, LOG_FILE))
+                % (wanted, proc.pid, data_dir, log_file()))
             return wanted
         time.sleep(0.2)
     os.kill(proc.pid, signal.SIGTERM)
-    raise Failure("the emulator did not become healthy at %s within %ss; see %s" % (wanted, timeout, LOG_FILE))
+    raise Failure("the emulator did not become healthy at %s within %ss; see %s" % (wanted, timeout, log_file()))
 
 
 def stop_emulator(timeout=15.0):
     pid = read_pid()
     if not pid or not pid_alive(pid):
-        PID_FILE.unlink(missing_ok=True)
-        URL_FILE.unlink(missing_ok=True)
+        pid_file().unlink(missing_ok=True)
+        url_file().unlink(missing_ok=True)
         say("no emulator running")
         return
     os.kill(pid, signal.SIGTERM)
@@ -168,9 +208,9 @@ def stop_emulator(timeout=15.0):
     if pid_alive(pid):
         say("the emulator (pid %d) ignored SIGTERM for %ss; sending SIGKILL" % (pid, timeout))
         os.kill(pid, signal.SIGKILL)
-    PID_FILE.unlink(missing_ok=True)
-    URL_FILE.unlink(missing_ok=True)
-    say("stopped the emulator (pid %d); its state stays in %s" % (pid, DATA_DIR))
+    pid_file().unlink(missing_ok=True)
+    url_file().unlink(missing_ok=True)
+    say("stopped the emulator (pid %d); its state stays in %s" % (pid, state_dir() / "data"))
 
 
 def tail(path, lines=20):
@@ -182,43 +222,113 @@ def tail(path, lines=20):
 
 # --- playbooks -------------------------------------------------------------------------------------
 
-def run_playbook(command, extra_args):
-    env = dict(os.environ)
-    env.setdefault("ANSIBLE_CONFIG", str(REPO / "ansible.cfg"))
-    env.setdefault("ANSIBLE_COLLECTIONS_PATH", str(REPO / ".collections"))
-    env["AEP_ARTIFACTS_FILE"] = str(artifacts_file())
-    bindir = Path(sys.executable).parent
-    env["PATH"] = "%s%s%s" % (bindir, os.pathsep, env.get("PATH", ""))
-    if has_aep_credentials(env):
-        inventory = env.get("AEP_INVENTORY") or "inventories/aep_example"
-        say("AEP credentials found in the environment: targeting Adobe Experience Platform (inventory %s)" % inventory)
-    else:
-        url = start_emulator()
-        inventory = "inventories/local"
-        env["AEP_PLATFORM_URL"] = url
-        env["AEP_IMS_URL"] = url
-        say("no AEP credentials in the environment: targeting the emulator at %s" % url)
-    link = REPO / ".collections" / "ansible_collections" / "aep" / "platform"
-    if not link.exists():
-        link.parent.mkdir(parents=True, exist_ok=True)
-        link.symlink_to(Path("../../.."), target_is_directory=True)
-    playbook = shutil_which("ansible-playbook", bindir)
-    cmd = [playbook, "-i", inventory, PLAYBOOKS[command]] + list(extra_args)
-    say("running: %s" % " ".join(cmd[1:]))
-    rc = subprocess.call(cmd, cwd=str(REPO), env=env)
-    if rc != 0:
-        raise Failure("ansible-playbook %s failed with exit status %d" % (PLAYBOOKS[command], rc))
-
-
-def shutil_which(name, bindir):
-    candidate = bindir / name
+def tool(name):
+    candidate = Path(sys.executable).parent / name
     if candidate.exists():
         return str(candidate)
-    import shutil
     found = shutil.which(name)
     if not found:
         raise Failure("%s not found; run `make venv`" % name)
     return found
+
+
+def ensure_collection_link():
+    link = REPO / ".collections" / "ansible_collections" / "aep" / "platform"
+    if not os.path.lexists(link):
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(Path("../../.."), target_is_directory=True)
+
+
+def playbook_env(target):
+    env = dict(os.environ)
+    env.setdefault("ANSIBLE_CONFIG", str(REPO / "ansible.cfg"))
+    env.setdefault("ANSIBLE_COLLECTIONS_PATH", str(REPO / ".collections"))
+    env["AEP_ARTIFACTS_FILE"] = str(artifacts_file())
+    env["PATH"] = "%s%s%s" % (Path(sys.executable).parent, os.pathsep, env.get("PATH", ""))
+    if target == "emulator":
+        for name in AEP_CONNECTION_ENV:
+            env.pop(name, None)
+    return env
+
+
+def is_check(extra):
+    return any(arg in ("--check", "-C") for arg in extra)
+
+
+def planned_sandboxes(inventory, playbook, extra, env):
+    """[(host, sandbox)] the playbook would run on: hosts from `ansible-playbook --list-hosts` (so --limit and
+    -e aep_hosts=... apply), sandboxes from the inventory's templated ``aep_sandbox`` of each host."""
+    passthrough = [arg for arg in extra if arg not in ("--check", "-C", "--diff", "-D")]
+    cmd = [tool("ansible-playbook"), "-i", inventory, playbook, "--list-hosts"] + passthrough
+    proc = subprocess.run(cmd, cwd=str(REPO), env=env, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise Failure("cannot list the hosts of %s with inventory %s:\n%s" % (playbook, inventory,
+                                                                              (proc.stderr or proc.stdout).strip()))
+    hosts = []
+    for block in re.split(r"\n\s*play #", proc.stdout):
+        match = re.search(r"hosts \(\d+\):\n((?:[ \t]+\S+\n?)*)", block)
+        for name in (match.group(1).split() if match else []):
+            if name not in hosts:
+                hosts.append(name)
+    if not hosts:
+        raise Failure("the inventory %s has no host for %s (check -i, --limit, aep_hosts)" % (inventory, playbook))
+    cmd = [tool("ansible-inventory"), "-i", inventory, "--list"]
+    proc = subprocess.run(cmd, cwd=str(REPO), env=env, capture_output=True, text=True, check=False)
+    try:
+        hostvars = json.loads(proc.stdout)["_meta"]["hostvars"]
+    except (ValueError, KeyError, TypeError):
+        raise Failure("cannot read the inventory %s:\n%s" % (inventory, proc.stderr.strip()))
+    default = "%s (AEP_SANDBOX)" % env["AEP_SANDBOX"] if env.get("AEP_SANDBOX") else "prod (the default)"
+    return [(host, hostvars.get(host, {}).get("aep_sandbox") or default) for host in hosts]
+
+
+def confirm(command, inventory, plan, assume_yes, stdin=None):
+    """List what the run will write to and ask; raises Failure unless confirmed."""
+    stdin = sys.stdin if stdin is None else stdin
+    print("\nonboard.py: `%s` will WRITE to these Adobe Experience Platform sandboxes (inventory %s):"
+          % (command, inventory), flush=True)
+    for host, sandbox in plan:
+        print("  - %s (host %s)" % (sandbox, host), flush=True)
+    if assume_yes:
+        say("confirmed by --yes")
+        return
+    if not stdin.isatty():
+        raise Failure("refusing to write to Adobe Experience Platform without confirmation: no terminal to ask. "
+                      "Preview with `make preview TARGET=aep INVENTORY=%s`, then rerun with --yes "
+                      "(make ... CONFIRM=yes)" % inventory)
+    print("Type 'yes' to continue: ", end="", flush=True)
+    answer = stdin.readline().strip().lower()
+    if answer != "yes":
+        raise Failure("not confirmed (answer %r); nothing was written" % answer)
+
+
+def run_playbook(command, target, inventory, extra, assume_yes=False):
+    extra = list(extra)
+    if command == "preview" and not is_check(extra):
+        extra += ["--check", "--diff"]
+    env = playbook_env(target)
+    ensure_collection_link()
+    playbook = PLAYBOOKS[command]
+    if target == "emulator":
+        if inventory:
+            raise Failure("--inventory is for --target aep; the emulator target always uses %s" % LOCAL_INVENTORY)
+        inventory = LOCAL_INVENTORY
+        url = start_emulator()
+        say("target: the emulator at %s (inventory %s)" % (url, inventory))
+    else:
+        if not inventory:
+            raise Failure("--target aep needs --inventory <your inventory> (make ... TARGET=aep INVENTORY=...), "
+                          "e.g. inventories/aep_example")
+        say("target: Adobe Experience Platform (inventory %s)" % inventory)
+        if not is_check(extra):
+            confirm(command, inventory, planned_sandboxes(inventory, playbook, extra, env), assume_yes)
+            # The root playbooks refuse to write to a non-emulator target without this variable.
+            extra += ["-e", "aep_confirm=true"]
+    cmd = [tool("ansible-playbook"), "-i", inventory, playbook] + extra
+    say("running: ansible-playbook %s" % " ".join(cmd[1:]))
+    rc = subprocess.call(cmd, cwd=str(REPO), env=env)
+    if rc != 0:
+        raise Failure("ansible-playbook %s failed with exit status %d" % (playbook, rc))
 
 
 def print_webhooks():
@@ -237,28 +347,48 @@ def print_webhooks():
     print("(details: %s)" % path)
 
 
+COMMANDS = tuple(PLAYBOOKS) + ("emulator-start", "emulator", "emulator-url", "emulator-stop", "emulator-status")
+
+
+def parse(argv):
+    parser = argparse.ArgumentParser(prog="onboard.py", description=__doc__.split("\n\n", maxsplit=1)[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    parser.add_argument("command", choices=COMMANDS)
+    parser.add_argument("--target", choices=("emulator", "aep"), default="emulator",
+                        help="where the playbook writes (default: emulator; never taken from the environment)")
+    parser.add_argument("--inventory", help="inventory for --target aep (required there)")
+    parser.add_argument("--yes", action="store_true", help="confirm writing to the listed AEP sandboxes")
+    if "--" in argv:
+        index = argv.index("--")
+        own, extra = argv[:index], argv[index + 1:]
+    else:
+        own, extra = argv, []
+    args, unknown = parser.parse_known_args(own)
+    args.extra = unknown + extra
+    return args
+
+
 def main(argv):
-    if not argv or argv[0] in ("-h", "--help"):
+    if not argv:
         print(__doc__)
-        return 0 if argv else 2
-    command, extra = argv[0], [a for a in argv[1:] if a != "--"]
+        return 2
+    args = parse(argv)
     try:
-        if command in PLAYBOOKS:
-            run_playbook(command, extra)
-            if command == "onboard" and "--check" not in extra and "-C" not in extra:
+        if args.command in PLAYBOOKS:
+            run_playbook(args.command, args.target, args.inventory, args.extra, args.yes)
+            if args.command == "onboard" and not is_check(args.extra):
                 print_webhooks()
-        elif command in ("emulator-start", "emulator"):
+        elif args.command in ("emulator-start", "emulator"):
             print(start_emulator())
-        elif command == "emulator-stop":
+        elif args.command == "emulator-url":
+            print(local_url())
+        elif args.command == "emulator-stop":
             stop_emulator()
-        elif command == "emulator-status":
+        else:
             url = recorded_url()
             ok = bool(url and healthy(url))
             say("emulator %s" % ("running at %s (pid %s)" % (url, read_pid()) if ok else "not running"))
             return 0 if ok else 1
-        else:
-            raise Failure("unknown command %r (onboard, offboard, smoke, emulator-start, emulator-stop, "
-                          "emulator-status)" % command)
     except Failure as err:
         print("onboard.py: error: %s" % err, file=sys.stderr, flush=True)
         return 1

@@ -158,7 +158,6 @@ def run_playbook(emulator, tasks, sandbox="prod", check=False, diff=False, extra
     return PlaybookRun(proc, results)
 
 
-
 CHATLIO_SPEC = "073127a3-26e3-496c-9d94-9f48fb93fba8"
 STREAMING_PROVIDER = "521eee4d-8cbe-4906-bb48-fb6bd4450033"
 DATA_LAKE_SPEC = "c604ff05-7f1a-43c0-8e18-33bf874cb11c"

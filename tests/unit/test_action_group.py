@@ -23,4 +23,4 @@ def test_action_group_matches_modules():
 
 def test_requires_ansible():
     with open(os.path.join(ROOT, 'meta', 'runtime.yml')) as handle:
-        assert yaml.safe_load(handle)['requires_ansible'] == '>=2.16.0'
+        assert yaml.safe_load(handle)['requires_ansible'] == '>=2.19.0'
