@@ -14,7 +14,7 @@ REQS ?= requirements-dev.txt
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.collections
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: test-compat compat-run onboard preview offboard smoke emulator emulator-stop emulator-wheel test units units-ansible-test emulator-tests integration docs-test sanity docs-lint release-checks lint changelog action-group venv collection-link clean
+.PHONY: test-compat compat-run onboard preview offboard smoke emulator emulator-stop emulator-wheel test units units-ansible-test emulator-tests integration docs-test sanity docs-lint release-checks lint changelog action-group bench-rollout bench-emulator venv collection-link clean
 
 $(STAMP): requirements.txt requirements-test.txt requirements-dev.txt emulator/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,13 @@ smoke: venv collection-link
 
 emulator: venv
 	$(BIN)/python scripts/onboard.py emulator-start
+
+# Benchmarks (side-by-side ratios, never timed tests): N sandboxes against Ansible's floor; the emulator itself.
+bench-rollout: venv collection-link
+	$(BIN)/python benchmarks/bench_rollout.py -n $(or $(N),100)
+
+bench-emulator: venv
+	$(BIN)/python benchmarks/bench_emulator.py
 
 emulator-stop:
 	@test -x $(BIN)/python && $(BIN)/python scripts/onboard.py emulator-stop || true
