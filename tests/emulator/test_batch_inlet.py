@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import requests
+import yaml
+from openapi_schema_validator import OAS30Validator
 
-from emulator_support import FS, create_chatlio_flow
+from emulator_support import FS, SHARED_MISSING, create_chatlio_flow, shared_dir
 from http_api_support import RAW_EVENT, create_http_api_flow, dcs_error, mapped_record, xdm_entity, xdm_message
 
 BATCH_ID = re.compile(r"^\d{13}:\d{1,4}:\d+$")
@@ -102,3 +105,25 @@ def test_whole_request_errors_are_not_207(aep):
     too_big = requests.post(_batch_url(scenario), timeout=10, data=b" " * 1_048_577)
     assert too_big.status_code == 413
     assert aep.records(scenario["dataset_id"]) == []
+
+
+def test_batch_request_and_answer_match_the_streaming_ingestion_spec(aep):
+    """The XDM messages the tests send are the spec's ``BatchMessage``; the 207 body is its ``BatchResponseDTO``."""
+    if shared_dir() is None:
+        pytest.skip(SHARED_MISSING)
+    spec = yaml.safe_load((shared_dir() / "aep-reference/specs/openapi/streaming-ingestion.yaml").read_text())
+    schemas = spec["components"]["schemas"]
+
+    def errors(name: str, document: dict) -> list[str]:
+        schema = {**schemas[name], "components": {"schemas": schemas}}  # the $refs resolve in this document
+        return [e.message for e in OAS30Validator(schema).iter_errors(document)]
+
+    scenario = create_http_api_flow(aep, "xdm")
+    message = xdm_message(scenario)
+    message["header"]["imsOrgId"] = aep.org
+    assert errors("BatchMessage", {"messages": [message]}) == []
+    assert errors("streamingMessage", message) == []
+    assert errors("BatchMessage", {"messages": [{"body": message["body"]}]}) == ["'header' is a required property"]
+    response = requests.post(_batch_url(scenario), json={"messages": [message]}, timeout=10)
+    assert response.status_code == 207
+    assert errors("BatchResponseDTO", response.json()) == []
