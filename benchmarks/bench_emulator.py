@@ -85,7 +85,7 @@ async def drive(url: str, request: bytes, connections: int, seconds: float, tota
     deadline = time.perf_counter() + seconds
     started = time.perf_counter()
     await asyncio.gather(*(connection_worker(parts.hostname, parts.port, request, deadline, latencies, statuses,
-                                             budget) for _ in range(connections)))
+                                             budget) for _conn in range(connections)))
     return time.perf_counter() - started, latencies, statuses
 
 
@@ -211,7 +211,7 @@ async def asgi_cpu(requests_count: int = 20000) -> dict:
         return messages[0]["status"], b"".join(m.get("body", b"") for m in messages[1:])
 
     form = f"grant_type=client_credentials&client_id={CLIENT_ID}&client_secret={CLIENT_SECRET}".encode()
-    _, token = await call("POST", "/ims/token/v3", {"content-type": "application/x-www-form-urlencoded"}, form)
+    status_ims, token = await call("POST", "/ims/token/v3", {"content-type": "application/x-www-form-urlencoded"}, form)
     headers = {"authorization": "Bearer " + json.loads(token)["access_token"], "x-api-key": CLIENT_ID,
                "x-gw-ims-org-id": ORG, "x-sandbox-name": "prod"}
     body = json.dumps({"name": "bench", "connectionSpec": {"id": CHATLIO_SPEC, "version": "1.0"}}).encode()
@@ -219,11 +219,11 @@ async def asgi_cpu(requests_count: int = 20000) -> dict:
                                  body)
     assert status == 201, created
     path = f"{FS}/sourceConnections/{json.loads(created)['id']}"
-    for _ in range(2000):
+    for _warm in range(2000):
         await call("GET", path, headers)
     started = time.process_time()
-    for _ in range(requests_count):
-        status, _ = await call("GET", path, headers)
+    for _req in range(requests_count):
+        status, _body = await call("GET", path, headers)
     cpu = time.process_time() - started
     assert status == 200
     app.emulator.close()

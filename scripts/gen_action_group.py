@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """Keep the ``aep`` action group in meta/runtime.yml equal to the modules in plugins/modules.
 
     python scripts/gen_action_group.py --check   # exit 1 and show the drift when out of date

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """Write (or --check) one in-process action plugin per module in plugins/modules.
 
 Each plugins/action/<module>.py is a two-line subclass of InProcessActionModule, so a module's logic

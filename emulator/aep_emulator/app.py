@@ -18,7 +18,7 @@ from aep_emulator.core.errors import ApiError, generic_error
 from aep_emulator.http.middleware import ApiMiddleware
 from aep_emulator.http.web import json_response
 from aep_emulator.routes import all_routes
-from aep_emulator.runtime import DB_FILE, Emulator  # noqa: F401  (DB_FILE re-exported)
+from aep_emulator.runtime import Emulator
 
 log = logging.getLogger("aep_emulator")
 

@@ -5,13 +5,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from aep_emulator.testing import AepTestClient
+from aep_emulator.testing import AepTestClient  # noqa: F401
 from aep_emulator.testing import AepTestClient as Aep
-from aep_emulator.testing import EmulatorProcess  # noqa: F401  pylint: disable=unused-import  (re-exported)
+from aep_emulator.testing import EmulatorProcess  # noqa: F401
 from aep_emulator.testing import DEFAULT_CLIENT_ID as CLIENT_ID  # noqa: F401
 from aep_emulator.testing import DEFAULT_CLIENT_SECRET as CLIENT_SECRET  # noqa: F401
 from aep_emulator.testing import DEFAULT_ORG as ORG  # noqa: F401
 from aep_emulator.testing import DEFAULT_TENANT as TENANT
+
+# Re-exported for the test modules (so pylint does not read them as unused imports).
+__all__ = ["AepTestClient", "EmulatorProcess", "CLIENT_ID", "CLIENT_SECRET", "ORG"]
 
 REPO = Path(__file__).resolve().parents[2]
 EXPERIENCE_EVENT = "https://ns.adobe.com/xdm/context/experienceevent"

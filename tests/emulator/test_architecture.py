@@ -22,7 +22,7 @@ STORE_METHODS = {"get", "list", "put", "delete", "items", "delete_many"}
 def test_import_linter_contracts_are_kept():
     lint_imports = Path(sys.executable).with_name("lint-imports")
     result = subprocess.run([str(lint_imports), "--no-cache", "pyproject.toml"], cwd=REPO / "emulator",
-                            capture_output=True, text=True)
+                            capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert "0 broken" in result.stdout and "5 kept" in result.stdout, result.stdout[-2000:]
 

@@ -17,7 +17,7 @@ def run_cli(tmp_path, text: str) -> subprocess.CompletedProcess:
     config = tmp_path / "emu.yaml"
     config.write_text(text)
     return subprocess.run([sys.executable, "-m", "aep_emulator", "--port", "0", "--config", str(config)],
-                          capture_output=True, text=True, timeout=30)
+                          capture_output=True, text=True, timeout=30, check=False)
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -28,7 +28,7 @@ def test_request_log_records_api_calls_only(aep):
 def test_fault_429_with_retry_after_then_recovers(aep):
     aep.hook("POST", "/faults", json={"method": "GET", "path": "/flows$", "count": 2, "status": 429,
                                       "retry_after": 3})
-    for _ in range(2):
+    for _attempt in range(2):
         response = aep.get(f"{FS}/flows")
         assert response.status_code == 429 and response.headers["Retry-After"] == "3"
     assert aep.get(f"{FS}/sourceConnections").status_code == 200  # path does not match

@@ -85,7 +85,7 @@ def test_missing_source_attributes_are_skipped():
 
 
 def test_static_mapping():
-    record, _ = mapper([{"sourceType": "STATIC", "source": "chat.message", "destination": "eventType"}]
+    record, _errors = mapper([{"sourceType": "STATIC", "source": "chat.message", "destination": "eventType"}]
                        + ID_AND_TIME).apply({})
     assert record["eventType"] == "chat.message"
 
@@ -193,6 +193,6 @@ def test_compile_uses_the_stored_schema_snapshot():
 def test_mapper_is_fast_enough_for_the_inlet():
     compiled = mapper(TUTORIAL_LEGACY + ID_AND_TIME)
     started = time.perf_counter()
-    for _ in range(10_000):
+    for _round in range(10_000):
         compiled.apply(CHATLIO)
     assert time.perf_counter() - started < 2.0  # >= 5,000 events/s even on a slow runner

@@ -40,9 +40,9 @@ def populated(aep):
     return aep, scenario
 
 
-@pytest.mark.parametrize("path, headers", LISTS, ids=[p.rsplit("/", 2)[-1] for p, _ in LISTS])
+@pytest.mark.parametrize("path, headers", LISTS, ids=[p.rsplit("/", 2)[-1] for p, _h in LISTS])
 def test_list_filters_never_answer_500(populated, path, headers):
-    aep, _ = populated
+    aep, _ids = populated
     failures = []
     for param in PARAMS:
         for value in NASTY:

@@ -135,7 +135,7 @@ def validation_results(store: Store, ctx: RequestContext, body: object) -> list[
     (:func:`mapping.meaning_errors`); a create still accepts those, and every record then fails at ingestion."""
     schema = _output_schema(store, ctx, body)
     mappings = _normalised_mappings(body, {"version": 0})
-    field_types, _ = schemaregistry.schema_fields(store, ctx.org, ctx.sandbox, schema)
+    field_types, _required = schemaregistry.schema_fields(store, ctx.org, ctx.sandbox, schema)
     results = []
     for stored, errors in zip(mappings, _validation(mappings, field_types)):
         errors = errors or mapping.meaning_errors(stored, field_types, ctx.tenant)

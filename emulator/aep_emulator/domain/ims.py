@@ -63,4 +63,4 @@ def hash_plain_tokens(store: Store) -> Any:
         return None
     for key, doc in plain:
         store.put(kinds.TOKENS, "", "", token_key(key), doc)
-    return store.delete_many(kinds.TOKENS, "", "", [key for key, _ in plain])
+    return store.delete_many(kinds.TOKENS, "", "", [key for key, _token in plain])

@@ -112,7 +112,7 @@ class Inlets:
         base = self.base_connection(inlet)
         if base is None or ((base.get("auth") or {}).get("params") or {}).get("authenticationRequired") is not True:
             return
-        scheme, _, token = (authorization or "").strip().partition(" ")
+        scheme, _sep, token = (authorization or "").strip().partition(" ")
         if not authorization or not authorization.strip():
             raise _auth_error(401, f"[{inlet_id}] Ims service token is empty")
         grant = ims.grant_of(self.store, token.strip()) if scheme.lower() == "bearer" else None

@@ -113,7 +113,7 @@ def authorize(emu: Emulator, request: Request, service: str, needs_sandbox: bool
 def _bearer_token(value: str | None) -> str:
     if not value:
         raise gateway_error(403, "403010", "Oauth token is missing.")
-    scheme, _, token = value.partition(" ")
+    scheme, _sep, token = value.partition(" ")
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
