@@ -8,6 +8,7 @@ of the way), and the next run changes nothing. Also with a create latency, which
 A sandbox that already holds duplicates (made through the API) is repaired with ``on_duplicates: keep_oldest``,
 or one object is chosen with ``id``.
 """
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -88,11 +89,10 @@ def test_concurrent_onboarding_converges_on_one_object_of_each_kind(emulator, tm
     for sandbox in SANDBOXES:
         assert_one_of_each(emulator, sandbox)
     urls = set()
-    for result in results:
-        for play in result.data["plays"]:
-            for task in play["tasks"]:
-                if task["task"]["name"].endswith("Register the inlet URL as host facts"):
-                    urls |= {(h, r["ansible_facts"]["aep_webhook_url"]) for h, r in task["hosts"].items()}
+    for i in range(runs):  # each run wrote its own artifacts file: sandbox -> {webhook_url, ...}
+        entries = json.loads((tmp_path / ("run%d" % i) / "inlet_urls.json").read_text())
+        assert sorted(entries) == sorted(SANDBOXES), entries
+        urls |= {(sandbox, entry["webhook_url"]) for sandbox, entry in entries.items()}
     assert len(urls) == len(SANDBOXES), "every run reports the same webhook URL per sandbox: %s" % sorted(urls)
 
     emulator.clear_log()

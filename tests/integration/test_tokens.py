@@ -16,7 +16,7 @@ import yaml
 from harness import CLIENT_SECRET, ORG, Emulator, ansible_env
 
 SANDBOXES = ["tok%02d" % i for i in range(1, 21)]
-LIFETIME = 6  # seconds: the emulator's token lifetime, shorter than the play
+LIFETIME = 15  # seconds: the emulator's token lifetime, shorter than the play; its last fifth (3 s) covers a forked module's start-up on a loaded machine
 
 
 @pytest.fixture(scope="module")
