@@ -71,9 +71,6 @@ def test_converged_onboarding_sends_no_write(emulator, inventory, tmp_path):
     assert len(tokens) == 1, tokens  # one token for the play, not one per sandbox or task
 
 
-@pytest.mark.xfail(strict=False, reason="module-level reads: each state module still finds its object with several GETs "
-                                        "(measured 30 per sandbox with the role's own lookups gone); the engine v2 branch "
-                                        "(issue 7) reads each object once")
 def test_converged_onboarding_reads_at_most_8_objects_per_sandbox(emulator, inventory, tmp_path):
     onboard(inventory, tmp_path)
     emulator.clear_log()
@@ -189,8 +186,6 @@ def test_on_duplicates_is_checked_by_the_role_before_any_request(emulator, inven
     assert api_requests(emulator) == []
 
 
-@pytest.mark.xfail(strict=False, reason="the state modules get the on_duplicates option in the engine v2 branch "
-                                        "(issue 7); until then keep_oldest is refused as an unsupported parameter")
 def test_on_duplicates_keep_oldest_reaches_every_state_module(emulator, inventory, tmp_path):
     run = run_playbook("onboard_chatlio.yml", inventory, "-l", "dev", "-e", "streaming_source_on_duplicates=keep_oldest",
                        "-e", "aep_artifacts_file=%s" % (tmp_path / "a.json"))
