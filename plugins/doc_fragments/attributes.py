@@ -6,23 +6,17 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-
-class ModuleDocFragment(object):
-    """The ``attributes`` of a state module that does not use ``aep.platform.state`` (which carries them too),
-    with their descriptions, so no ``ansible.builtin.action_common_attributes`` is needed. A module's own entry
-    (for example ``diff_mode.details``) is merged over these. Modules that only read use ``aep.platform.read_only``
-    or ``aep.platform.info``."""
-
-    DOCUMENTATION = r'''
+# Each attribute is described once here; the named fragments below are put together from these pieces.
+_CHECK_MODE = r'''
 attributes:
   check_mode:
     description: Can run in check_mode and return changed status prediction without modifying target, if not supported the
       action will be skipped.
     support: full
-    details: Check mode reads only and predicts the result (a placeholder id for an object that would be created).
+    details: %s
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: full
+    support: %s
   platform:
     description: Target OS/families that can be operated against.
     support: full
@@ -33,3 +27,105 @@ attributes:
     membership:
       - aep.platform.aep
 '''
+
+_IDENTITY = r'''
+options:
+  %(key)s:
+    description:
+      - Return only the objects with exactly this %(key)s (case, spaces and punctuation included). AEP does not make
+        %(key)ss unique, so there may be more than one.
+      - Mutually exclusive with O(id).
+    type: str
+  id:
+    description:
+      - Return only the object with this id (%(id_format)s). A missing id gives an empty list, not an error.
+      - Mutually exclusive with O(%(key)s).
+    type: str
+notes:
+  - Without O(%(key)s) and O(id), every object of the kind in the sandbox is returned; every page is read, so the
+    list is complete.
+'''
+
+
+_STATE_OPTIONS = r'''
+  state:
+    description:
+      - V(present) creates the object when it does not exist and updates the fields you set when they differ.
+        Fields you do not set are left as they are.
+      - V(absent) deletes the object when it exists.
+    type: str
+    choices: [present, absent]
+    default: present
+  on_duplicates:
+    description:
+      - What to do when more than one object in the sandbox carries the name (or title) you gave. AEP does not
+        make names unique, so duplicates come from concurrent runs of older versions or from objects made by hand.
+      - V(fail) stops with an error that lists their ids, oldest first; pass O(id) to choose one.
+      - V(keep_oldest) uses the oldest object and deletes the newer ones (in check mode it only says so). Where
+        AEP cannot delete (a mapping set has no DELETE) or refuses to (the object is in use), the newer object is
+        left in place and a warning names it.
+      - Concurrent runs of this collection never leave duplicates either way, whatever this option says; after
+        a create the module looks again, and when another run made the same object meanwhile, the oldest wins
+        and the run that lost deletes its own (a mapping set stays, with a warning).
+    type: str
+    choices: [fail, keep_oldest]
+    default: fail
+'''
+
+_FLOWSERVICE_OPTIONS = r'''
+  name:
+    description:
+      - Name of the object, its identity within the sandbox.
+      - Required unless O(id) is given. With O(id), a different O(name) renames the object.
+    type: str
+  id:
+    description:
+      - Id (UUID) of an existing object. When set, the object is looked up by id instead of name, and an unknown id
+        fails; the module never creates an object with a given id.
+    type: str
+  description:
+    description:
+      - Free-text description. Not compared when omitted.
+    type: str
+'''
+
+_CONNECTION_SPEC_OPTIONS = r'''
+  connection_spec_version:
+    description:
+      - Version of the connection spec (C(connectionSpec.version)).
+    type: str
+    default: '1.0'
+'''
+
+
+class ModuleDocFragment(object):
+    """The shared parts of every module's documentation, one named fragment each (use one of them, plus
+    ``aep.platform.connection``):
+
+    - ``aep.platform.attributes``: the ``attributes`` of a module that writes (check mode predicts, diff shown);
+    - ``aep.platform.attributes.read_only``: the ``attributes`` of a module that only reads;
+    - ``aep.platform.attributes.state``: ``state`` and ``on_duplicates`` with the ``attributes`` of a state module;
+    - ``aep.platform.attributes.flowservice``: that, plus the ``name``, ``id`` and ``description`` of every Flow
+      Service object; ``aep.platform.attributes.flowservice_connection`` adds ``connection_spec_version``;
+    - ``aep.platform.attributes.info`` / ``aep.platform.attributes.info_by_title``: ``name`` (or ``title``) and
+      ``id`` of every ``*_info`` module of an AEP object kind (one implementation, ``engine.info``), with the
+      read-only ``attributes``.
+
+    A module's own entry (for example ``attributes.diff_mode.details``) is merged over these."""
+
+    DOCUMENTATION = _CHECK_MODE % ('Check mode reads only and predicts the result (a placeholder id for an object that '
+                                   'would be created).', 'full')
+
+    READ_ONLY = _CHECK_MODE % ('The module only reads, so it runs normally in check mode.',
+                               "N/A\n    details: The module only reads; there is never a change to show.")
+
+    INFO = READ_ONLY + _IDENTITY % dict(key='name', id_format='in the format the matching state module takes for its O(id)')
+
+    INFO_BY_TITLE = READ_ONLY + _IDENTITY % dict(key='title',
+                                                 id_format='its C($id), for example C(https://ns.adobe.com/<tenant>/schemas/<hash>)')
+
+    STATE = DOCUMENTATION + '\noptions:' + _STATE_OPTIONS
+
+    FLOWSERVICE = STATE + _FLOWSERVICE_OPTIONS
+
+    FLOWSERVICE_CONNECTION = FLOWSERVICE + _CONNECTION_SPEC_OPTIONS

@@ -6,28 +6,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.aep.platform.plugins.doc_fragments.attributes import ModuleDocFragment as Shared
+
 
 class ModuleDocFragment(object):
-    """The ``attributes`` of every module that only reads, with their descriptions."""
+    """Former name of ``aep.platform.attributes.read_only`` (kept for modules not yet moved)."""
 
-    DOCUMENTATION = r'''
-attributes:
-  check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target, if not supported the
-      action will be skipped.
-    support: full
-    details: The module only reads, so it runs normally in check mode.
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: N/A
-    details: The module only reads; there is never a change to show.
-  platform:
-    description: Target OS/families that can be operated against.
-    support: full
-    platforms: all
-  action_group:
-    description: Action is part of action_group(s), for convenient setting of module_defaults.
-    support: full
-    membership:
-      - aep.platform.aep
-'''
+    DOCUMENTATION = Shared.READ_ONLY

@@ -28,34 +28,16 @@ author:
   - aep.platform maintainers (@aep-platform)
 extends_documentation_fragment:
   - aep.platform.connection
-  - aep.platform.state
+  - aep.platform.attributes.flowservice_connection
 attributes:
   diff_mode:
     support: full
     details: Credential values are never shown; a replaced credential appears as C(replaced).
 options:
-  name:
-    description:
-      - Name of the base connection, its identity within the sandbox.
-      - Required unless O(id) is given. With O(id), a different O(name) renames the connection.
-    type: str
-  id:
-    description:
-      - Id (UUID) of an existing base connection; looked up by id instead of name.
-    type: str
-  description:
-    description:
-      - Free-text description. Not compared when omitted.
-    type: str
   connection_spec_id:
     description:
       - Id of the source's connection spec. Required when the connection has to be created.
     type: str
-  connection_spec_version:
-    description:
-      - Version of the connection spec.
-    type: str
-    default: '1.0'
   auth:
     description:
       - Credentials of the account, sent as C(auth) (C({specName, params})).

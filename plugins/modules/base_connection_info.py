@@ -13,46 +13,40 @@ module: base_connection_info
 short_description: List Adobe Experience Platform base connections
 version_added: 0.1.0
 description:
-  - Read base connections (C(/connections)) of one sandbox, by O(name), by O(id), or all of them.
-  - Follows the Flow Service pagination, so large sandboxes are listed completely.
-  - Never changes anything.
-  - Credential values that AEP returns are removed from the result.
+  - Read base connections (source accounts, C(/connections)) of one sandbox, by O(name), by O(id), or all of them.
+  - Credential values that AEP returns are removed from the result, so it can be shown or stored safely.
 author:
   - aep.platform maintainers (@aep-platform)
 extends_documentation_fragment:
   - aep.platform.connection
-  - aep.platform.info
+  - aep.platform.attributes.info
 seealso:
   - module: aep.platform.base_connection
 """
 
 EXAMPLES = r"""
-- name: Find a base connection by name
+- name: Look up the partner account by id
   aep.platform.base_connection_info:
-    name: Partner streaming account
-  register: found
+    id: 69f188b6-af07-4587-8061-e94d34637b41
+  register: account
 
-- name: Use its id
-  ansible.builtin.debug:
-    msg: "{{ found.base_connections[0].id }}"
-  when: found.count == 1
-
-- name: All base connections of the sandbox
-  aep.platform.base_connection_info:
-  register: all_base_connections
+- name: Fail when the account is gone
+  ansible.builtin.assert:
+    that: account.count == 1
 """
 
 RETURN = r"""
 base_connections:
-  description: The matching base connections as AEP returns them, with credential values removed from C(auth.params).
+  description: The matching base connections, with credential values removed from C(auth.params).
   returned: always
   type: list
   elements: dict
+  sample: [{id: 69f188b6-af07-4587-8061-e94d34637b41, auth: {specName: Streaming Connection}}]
 count:
-  description: Number of matching base connections.
+  description: Number of matching base connections (accounts).
   returned: always
   type: int
-  sample: 1
+  sample: 0
 """
 
 from ansible_collections.aep.platform.plugins.module_utils.resources.base_connection import INFO_DEFINITION as DEFINITION

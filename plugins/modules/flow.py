@@ -32,22 +32,8 @@ author:
   - aep.platform maintainers (@aep-platform)
 extends_documentation_fragment:
   - aep.platform.connection
-  - aep.platform.state
+  - aep.platform.attributes.flowservice
 options:
-  name:
-    description:
-      - Name of the flow, its identity within the sandbox.
-      - Required unless O(id) is given. With O(id), a different O(name) renames the flow.
-    type: str
-  id:
-    description:
-      - Id (UUID) of an existing flow. When set, the flow is looked up by id instead of name, and an unknown id
-        fails; the module never creates a flow with a given id.
-    type: str
-  description:
-    description:
-      - Free-text description. Not compared when omitted.
-    type: str
   flow_spec_id:
     description:
       - Id of the flow spec of the dataflow. The default is the id of C(GenericStreamingAEP), the spec of webhook

@@ -16,12 +16,11 @@ description:
   - Read dataflows (C(/flows)) of one sandbox, by O(name), by O(id), or all of them, following the pagination.
   - Each returned flow carries C(inlet_url) and C(webhook_url). When exactly one flow matches, they are also returned
     at the top level, together with the flow as RV(flow).
-  - Never changes anything.
 author:
   - aep.platform maintainers (@aep-platform)
 extends_documentation_fragment:
   - aep.platform.connection
-  - aep.platform.info
+  - aep.platform.attributes.info
 seealso:
   - module: aep.platform.flow
   - module: aep.platform.flow_run_info

@@ -24,7 +24,7 @@ options:
     type: str
 extends_documentation_fragment:
   - aep.platform.connection
-  - aep.platform.read_only
+  - aep.platform.attributes.read_only
 '''
 
 EXAMPLES = r'''

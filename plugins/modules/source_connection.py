@@ -28,32 +28,13 @@ author:
   - aep.platform maintainers (@aep-platform)
 extends_documentation_fragment:
   - aep.platform.connection
-  - aep.platform.state
+  - aep.platform.attributes.flowservice_connection
 options:
-  name:
-    description:
-      - Name of the source connection, its identity within the sandbox.
-      - Required unless O(id) is given. With O(id), a different O(name) renames the connection.
-    type: str
-  id:
-    description:
-      - Id (UUID) of an existing source connection. When set, the connection is looked up by id instead of name, and
-        an unknown id fails; the module never creates a connection with a given id.
-    type: str
-  description:
-    description:
-      - Free-text description. Not compared when omitted.
-    type: str
   connection_spec_id:
     description:
       - Id of the source's connection spec, for example C(073127a3-26e3-496c-9d94-9f48fb93fba8) for Chatlio.
       - Required when the connection has to be created.
     type: str
-  connection_spec_version:
-    description:
-      - Version of the connection spec.
-    type: str
-    default: '1.0'
   provider_id:
     description:
       - Provider id of the source (C(providerId)), for example C(521eee4d-8cbe-4906-bb48-fb6bd4450033) for streaming

@@ -13,40 +13,36 @@ module: source_connection_info
 short_description: List Adobe Experience Platform source connections
 version_added: 0.1.0
 description:
-  - Read source connections (C(/sourceConnections)) of one sandbox, by O(name), by O(id), or all of them.
-  - Follows the Flow Service pagination, so large sandboxes are listed completely.
-  - Never changes anything.
+  - Read source connections (C(/sourceConnections)) of one sandbox, by O(name), by O(id), or all of them, following
+    the Flow Service pagination.
 author:
   - aep.platform maintainers (@aep-platform)
 extends_documentation_fragment:
   - aep.platform.connection
-  - aep.platform.info
+  - aep.platform.attributes.info
 seealso:
   - module: aep.platform.source_connection
 """
 
 EXAMPLES = r"""
-- name: Find a source connection by name
+- name: Find the Chatlio source connection by name
   aep.platform.source_connection_info:
     name: Streaming Source Connection for Chatlio
   register: found
 
-- name: Use its id
+- name: Show its connection spec
   ansible.builtin.debug:
-    msg: "{{ found.source_connections[0].id }}"
+    msg: "{{ found.source_connections[0].connectionSpec.id }}"
   when: found.count == 1
-
-- name: All source connections of the sandbox
-  aep.platform.source_connection_info:
-  register: all_source_connections
 """
 
 RETURN = r"""
 source_connections:
-  description: The matching source connections as AEP returns them.
+  description: The matching source connections as AEP returns them (C(connectionSpec), C(data.format), C(params), ...).
   returned: always
   type: list
   elements: dict
+  sample: [{id: 7689a40d-43eb-4f74-a3f1-092a55884f6c, name: Streaming Source Connection for Chatlio}]
 count:
   description: Number of matching source connections.
   returned: always

@@ -28,31 +28,13 @@ author:
   - aep.platform maintainers (@aep-platform)
 extends_documentation_fragment:
   - aep.platform.connection
-  - aep.platform.state
+  - aep.platform.attributes.flowservice_connection
 options:
-  name:
-    description:
-      - Name of the target connection, its identity within the sandbox.
-      - Required unless O(id) is given. With O(id), a different O(name) renames the connection.
-    type: str
-  id:
-    description:
-      - Id (UUID) of an existing target connection; looked up by id instead of name.
-    type: str
-  description:
-    description:
-      - Free-text description. Not compared when omitted.
-    type: str
   connection_spec_id:
     description:
       - Connection spec of the target. The default is the data lake.
     type: str
     default: c604ff05-7f1a-43c0-8e18-33bf874cb11c
-  connection_spec_version:
-    description:
-      - Version of the connection spec.
-    type: str
-    default: '1.0'
   dataset_id:
     description:
       - Id of the Catalog dataset that receives the data (C(params.dataSetId)), 24 hexadecimal characters.

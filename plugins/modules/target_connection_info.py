@@ -13,45 +13,39 @@ module: target_connection_info
 short_description: List Adobe Experience Platform target connections
 version_added: 0.1.0
 description:
-  - Read target connections (C(/targetConnections)) of one sandbox, by O(name), by O(id), or all of them.
-  - Follows the Flow Service pagination, so large sandboxes are listed completely.
-  - Never changes anything.
+  - Read target connections (C(/targetConnections)) of one sandbox, by O(name), by O(id), or all of them. Each
+    names the dataset it writes to in C(params.dataSetId). Every page is read.
 author:
   - aep.platform maintainers (@aep-platform)
 extends_documentation_fragment:
   - aep.platform.connection
-  - aep.platform.info
+  - aep.platform.attributes.info
 seealso:
   - module: aep.platform.target_connection
 """
 
 EXAMPLES = r"""
-- name: Find a target connection by name
+- name: Every target connection of the sandbox
   aep.platform.target_connection_info:
-    name: Streaming Target Connection for Chatlio
-  register: found
+  register: targets
 
-- name: Use its id
+- name: Datasets that receive streamed data
   ansible.builtin.debug:
-    msg: "{{ found.target_connections[0].id }}"
-  when: found.count == 1
-
-- name: All target connections of the sandbox
-  aep.platform.target_connection_info:
-  register: all_target_connections
+    msg: "{{ targets.target_connections | map(attribute='params.dataSetId') | list }}"
 """
 
 RETURN = r"""
 target_connections:
-  description: The matching target connections as AEP returns them.
+  description: The matching target connections as AEP returns them; C(params.dataSetId) is the dataset written to.
   returned: always
   type: list
   elements: dict
+  sample: [{id: f7be8ab6-e5ea-4405-83b9-200cdfb2a9e5, params: {dataSetId: 63ef7df781f14a1bd02a7e49}}]
 count:
-  description: Number of matching target connections.
+  description: How many target connections match.
   returned: always
   type: int
-  sample: 1
+  sample: 2
 """
 
 from ansible_collections.aep.platform.plugins.module_utils.resources.target_connection import INFO_DEFINITION as DEFINITION
