@@ -20,12 +20,15 @@ description:
   - Every host is in the group named by O(group); O(compose), O(groups) and O(keyed_groups) add more.
   - The configuration file must be named C(aep.sandboxes.yml), C(aep.sandboxes.yaml), C(aep_sandboxes.yml)
     or C(aep_sandboxes.yaml) (any prefix before it, for example C(dev.aep.sandboxes.yml)).
+  - The connection options are those of the modules (the C(aep.platform.connection) fragment and the module
+    utilities' C(CONNECTION_SPEC)). An option that the file does not set takes its C(AEP_*) environment variable,
+    then its default. O(client_id) and O(org_id) are required, from the file or the environment. O(sandbox) is
+    not used; the plugin lists every sandbox of the organization.
   - String options may be Jinja2 templates, for example one that reads a secret with the C(ansible.builtin.env) lookup.
 author:
   - aep.platform contributors (@aep-platform)
-requirements:
-  - requests
 extends_documentation_fragment:
+  - aep.platform.connection
   - ansible.builtin.constructed
   - ansible.builtin.inventory_cache
 options:
@@ -34,66 +37,10 @@ options:
     type: str
     required: true
     choices: [aep.platform.sandboxes]
-  platform_url:
-    description: Base URL of the platform APIs.
-    type: str
-    default: https://platform.adobe.io
-    env:
-      - name: AEP_PLATFORM_URL
-  ims_url:
-    description: Base URL of Adobe IMS (the token endpoint is C(/ims/token/v3) below it).
-    type: str
-    default: https://ims-na1.adobelogin.com
-    env:
-      - name: AEP_IMS_URL
   client_id:
-    description: Client id of the OAuth server-to-server credential; also sent as C(x-api-key).
-    type: str
-    required: true
-    env:
-      - name: AEP_CLIENT_ID
-  client_secret:
-    description:
-      - Client secret of the OAuth server-to-server credential. Needed unless O(access_token) is set.
-      - Prefer the environment variable or an ansible-vault encrypted value.
-    type: str
-    env:
-      - name: AEP_CLIENT_SECRET
+    required: false
   org_id:
-    description: IMS organization id (C(x-gw-ims-org-id)).
-    type: str
-    required: true
-    env:
-      - name: AEP_ORG_ID
-  access_token:
-    description: A ready access token; when set no token is fetched.
-    type: str
-    env:
-      - name: AEP_ACCESS_TOKEN
-  scopes:
-    description: OAuth scopes requested with the token.
-    type: list
-    elements: str
-    default: [openid, session, AdobeID, read_organizations, additional_info.projectedProductContext]
-    env:
-      - name: AEP_SCOPES
-  validate_certs:
-    description: Verify TLS certificates.
-    type: bool
-    default: true
-    env:
-      - name: AEP_VALIDATE_CERTS
-  ca_path:
-    description: CA bundle used to verify TLS certificates.
-    type: path
-    env:
-      - name: AEP_CA_PATH
-  timeout:
-    description: HTTP timeout in seconds.
-    type: int
-    default: 30
-    env:
-      - name: AEP_TIMEOUT
+    required: false
   types:
     description: Only sandboxes of these types. Empty means every type.
     type: list
@@ -153,6 +100,7 @@ import re
 import sys
 
 from ansible.errors import AnsibleError, AnsibleParserError
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
@@ -162,10 +110,11 @@ from ansible_collections.aep.platform.plugins.module_utils.client import (
     AepClient,
     AepError,
 )
+from ansible_collections.aep.platform.plugins.module_utils.errors import InputError
+from ansible_collections.aep.platform.plugins.module_utils.args import CONNECTION_RULES, CONNECTION_SPEC
 from ansible_collections.aep.platform.plugins.module_utils.resources.sandbox import list_sandboxes
 
 FILE_SUFFIXES = ('aep.sandboxes.yml', 'aep.sandboxes.yaml', 'aep_sandboxes.yml', 'aep_sandboxes.yaml')
-TEMPLATED_OPTIONS = ('platform_url', 'ims_url', 'client_id', 'client_secret', 'org_id', 'access_token', 'ca_path')
 
 
 def select_sandboxes(sandboxes, types=None, name_pattern=None, exclude=None, states=None):
@@ -209,33 +158,34 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             return False
         return path.endswith(FILE_SUFFIXES)
 
-    def _option(self, name):
-        value = self.get_option(name)
-        if name in TEMPLATED_OPTIONS and isinstance(value, str) and self.templar.is_possibly_template(value):
-            value = self.templar.template(value)
-        return value
+    def connection_params(self):
+        """The connection options, resolved as a module resolves them from ``args.CONNECTION_SPEC``: the value
+        set in the file (templated), else the ``AEP_*`` environment variable, else the default; checked for
+        type, ``required`` and ``CONNECTION_RULES``. Raises AnsibleParserError naming the option."""
+        given = {}
+        for name in CONNECTION_SPEC:
+            value, origin = self.get_option_and_origin(name)
+            if origin == 'default':
+                continue  # the spec's fallback (the environment) comes before the default
+            if isinstance(value, str) and self.templar.is_possibly_template(value):
+                value = self.templar.template(value)
+            given[name] = value
+        result = ArgumentSpecValidator(CONNECTION_SPEC, **CONNECTION_RULES).validate(given)
+        if result.error_messages:
+            raise AnsibleParserError('aep.platform.sandboxes: %s (set them in the file or as AEP_* environment variables)'
+                                     % '; '.join(result.error_messages))
+        return result.validated_parameters
 
     def _fetch(self):
         if not HAS_REQUESTS:
             raise AnsibleError('The aep.platform.sandboxes inventory plugin needs the Python library requests: %s'
                                % to_native(REQUESTS_IMPORT_ERROR))
-        client_id = self._option('client_id')
-        org_id = self._option('org_id')
-        secret = self._option('client_secret')
-        token = self._option('access_token')
-        if not client_id or not org_id:
-            raise AnsibleParserError('aep.platform.sandboxes: client_id and org_id are required '
-                                     '(options or AEP_CLIENT_ID / AEP_ORG_ID)')
-        if not secret and not token:
-            raise AnsibleParserError('aep.platform.sandboxes: set client_secret (or AEP_CLIENT_SECRET) or '
-                                     'access_token (or AEP_ACCESS_TOKEN)')
-        client = AepClient(
-            client_id=client_id, org_id=org_id, client_secret=secret, access_token=token,
-            scopes=self.get_option('scopes'), platform_url=self._option('platform_url'),
-            ims_url=self._option('ims_url'), validate_certs=self.get_option('validate_certs'),
-            ca_path=self._option('ca_path'), timeout=self.get_option('timeout'))
+        params = self.connection_params()
         try:
-            return list_sandboxes(client)
+            # the token is used for this listing only, so the play's shared token store is not involved
+            return list_sandboxes(AepClient.from_params(params, token_store=None))
+        except InputError as err:
+            raise AnsibleParserError('aep.platform.sandboxes: %s' % to_native(err))
         except AepError as err:
             # AepError text is already redacted by the client.
             raise AnsibleParserError('aep.platform.sandboxes: cannot list the sandboxes: %s' % to_native(err))
