@@ -114,17 +114,16 @@ base_connection:
     state: enabled
     etag: '"6802064a-0000-0200-0000-6387c6b90000"'
 id:
-  description: Id of the base connection (a placeholder when it would be created in check mode).
+  description: Id of the base connection; pass it to M(aep.platform.source_connection) as
+    O(aep.platform.source_connection#module:base_connection_id). A placeholder in check mode for a new connection.
   returned: when the connection exists or would be created
   type: str
-  sample: 69f188b6-af07-4587-8061-e94d34637b41
 etag:
-  description: Current etag of the base connection.
+  description: Etag of the base connection after the task.
   returned: when the connection exists
   type: str
-  sample: '"6802064a-0000-0200-0000-6387c6b90000"'
 diff:
-  description: The user-owned fields before and after the change (credentials hidden).
+  description: Name, description and credentials before and after; a credential value shows as C(replaced), never in clear.
   returned: always
   type: dict
 """

@@ -144,15 +144,13 @@ flow:
       inletUrl: https://dcs.adobedc.net/collection/e71b6a6cd7270388674f8ab68ee438da58ba4434dea63cc547ee21547275923c
     etag: '"9b012541-0000-0200-0000-63f316430000"'
 id:
-  description: Id of the flow (a placeholder when it would be created in check mode).
+  description: Id of the dataflow, also the C(x-adobe-flow-id) of RV(webhook_url); a placeholder in check mode for a new flow.
   returned: when the flow exists or would be created
   type: str
-  sample: d947e6a9-ea53-42c4-985c-c9379265491f
 etag:
-  description: Current etag of the flow.
+  description: Etag of the dataflow after the task.
   returned: when the flow exists
   type: str
-  sample: '"9b012541-0000-0200-0000-63f316430000"'
 inlet_url:
   description: Streaming inlet URL of the flow (C(options.inletUrl)); null when the flow does not exist yet (check mode).
   returned: when state is present
@@ -164,14 +162,10 @@ webhook_url:
   type: str
   sample: https://dcs.adobedc.net/collection/e71b6a6c...923c?x-adobe-flow-id=d947e6a9-ea53-42c4-985c-c9379265491f
 diff:
-  description: The user-owned fields before and after the change.
+  description: Spec, connections, mapping and enabled state before and after.
   returned: always
   type: dict
-  sample:
-    before:
-      enabled: true
-    after:
-      enabled: false
+  sample: {before: {enabled: true}, after: {enabled: false}}
 """
 
 from ansible_collections.aep.platform.plugins.module_utils.resources.flow import DEFINITION

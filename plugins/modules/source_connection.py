@@ -106,24 +106,19 @@ source_connection:
     state: enabled
     etag: '"01013ed0-0000-0200-0000-63f314d00000"'
 id:
-  description: Id of the source connection (a placeholder when it would be created in check mode).
+  description: Id of the source connection; pass it to M(aep.platform.flow) in O(aep.platform.flow#module:source_connection_ids).
+    In check mode a placeholder stands for a connection that would be created.
   returned: when the connection exists or would be created
   type: str
-  sample: 7689a40d-43eb-4f74-a3f1-092a55884f6c
 etag:
-  description: Current etag of the source connection.
+  description: Etag of the source connection after the task.
   returned: when the connection exists
   type: str
-  sample: '"01013ed0-0000-0200-0000-63f314d00000"'
 diff:
-  description: The user-owned fields before and after the change.
+  description: Name, description, provider, data format and params before and after.
   returned: always
   type: dict
-  sample:
-    before:
-      description: old
-    after:
-      description: new
+  sample: {before: {description: old}, after: {description: new}}
 """
 
 from ansible_collections.aep.platform.plugins.module_utils.resources.source_connection import DEFINITION

@@ -101,19 +101,19 @@ target_connection:
       dataSetId: 63ef7df781f14a1bd02a7e49
     etag: '"7f0072bc-0000-0200-0000-63f314a50000"'
 id:
-  description: Id of the target connection (a placeholder when it would be created in check mode).
+  description: Id of the target connection; pass it to M(aep.platform.flow) in O(aep.platform.flow#module:target_connection_ids).
+    A placeholder in check mode when the connection would be created.
   returned: when the connection exists or would be created
   type: str
-  sample: f7be8ab6-e5ea-4405-83b9-200cdfb2a9e5
 etag:
-  description: Current etag of the target connection.
+  description: Etag of the target connection after the task.
   returned: when the connection exists
   type: str
-  sample: '"7f0072bc-0000-0200-0000-63f314a50000"'
 diff:
-  description: The user-owned fields before and after the change.
+  description: Name, description, dataset, schema and data format before and after.
   returned: always
   type: dict
+  sample: {before: {dataset_id: 63ef7df781f14a1bd02a7e49}, after: {dataset_id: 63ef7e0e5bd26b1bd0e3d9bc}}
 """
 
 from ansible_collections.aep.platform.plugins.module_utils.resources.target_connection import DEFINITION

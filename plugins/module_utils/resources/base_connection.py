@@ -16,37 +16,32 @@ __metaclass__ = type
 from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition
 from ansible_collections.aep.platform.plugins.module_utils.engine import (
     Field,
-    FieldTable,
     InputError,
     find_selected,
     info,
     info_options,
     info_rules,
-    state_options,
 )
 from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice_common import (
+    MODULE_KWARGS,
     ConnectionResource,
     absent,
     check_spec,
     ensure,
+    flowservice_fields,
+    flowservice_options,
     require_identity,
 )
 
 HIDDEN = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
 
-ARGUMENT_SPEC = state_options(dict(
-    name=dict(type='str'),
-    id=dict(type='str'),
-    description=dict(type='str'),
-    connection_spec_id=dict(type='str'),
-    connection_spec_version=dict(type='str', default='1.0'),
+ARGUMENT_SPEC = flowservice_options(dict(
     auth=dict(type='dict', no_log=True, options=dict(
         spec_name=dict(type='str', required=True, aliases=['specName']),
         params=dict(type='dict', required=True, no_log=True),
     )),
     update_auth=dict(type='str', choices=['always', 'on_create'], default='on_create'),
-))
-MODULE_KWARGS = dict(required_one_of=[('name', 'id')])
+), connection_spec_id=True)
 
 INFO_ARGUMENT_SPEC = info_options('name')
 INFO_KWARGS = info_rules('name')
@@ -66,11 +61,8 @@ class BaseConnection(ConnectionResource):
     kind = 'base_connection'
     path = '/connections'
     # ``auth`` (write-only credentials) is the quirk: sent on create (or always), never compared or shown.
-    fields = FieldTable(
-        Field('name', '/name'),
-        Field('description', '/description'),
-        Field('connection_spec_id', '/connectionSpec/id', immutable=True, required=True, id_kind='uuid'),
-        Field('connection_spec_version', '/connectionSpec/version', immutable=True, requires='connection_spec_id'),
+    fields = flowservice_fields(
+        connection_spec=dict(required=True),
     )
 
     def __init__(self, client, update_auth='on_create'):

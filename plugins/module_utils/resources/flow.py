@@ -25,7 +25,6 @@ from ansible_collections.aep.platform.plugins.module_utils.client import (
 )
 from ansible_collections.aep.platform.plugins.module_utils.engine import (
     Field,
-    FieldTable,
     InputError,
     compare_owned,
     find_selected,
@@ -36,25 +35,24 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     is_placeholder,
     json_patch,
     same,
-    state_options,
     validate_id,
 )
 from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice_common import (
+    MODULE_KWARGS as FLOWSERVICE_KWARGS,
     ConnectionResource,
     absent,
     check_reference,
     check_spec,
     ensure,
+    flowservice_fields,
+    flowservice_options,
     require_identity,
 )
 
 GENERIC_STREAMING_SPEC = 'e77fde5a-22a8-11ed-861d-0242ac120002'
 MAPPING = 'Mapping'
 
-ARGUMENT_SPEC = state_options(dict(
-    name=dict(type='str'),
-    id=dict(type='str'),
-    description=dict(type='str'),
+ARGUMENT_SPEC = flowservice_options(dict(
     flow_spec_id=dict(type='str', default=GENERIC_STREAMING_SPEC),
     flow_spec_version=dict(type='str', default='1.0'),
     source_connection_ids=dict(type='list', elements='str'),
@@ -64,7 +62,7 @@ ARGUMENT_SPEC = state_options(dict(
     enabled=dict(type='bool'),
     recreate=dict(type='bool', default=False),
 ))
-MODULE_KWARGS = dict(required_one_of=[('name', 'id')], required_by={'mapping_version': 'mapping_id'})
+MODULE_KWARGS = dict(FLOWSERVICE_KWARGS, required_by={'mapping_version': 'mapping_id'})
 
 INFO_ARGUMENT_SPEC = info_options('name')
 INFO_KWARGS = info_rules('name')
@@ -193,9 +191,7 @@ class Flow(ConnectionResource):
     path = '/flows'
     # The mapping (``mapping_id``/``mapping_version``, the Mapping transformation) and ``enabled`` (a flow
     # action) are the flow's quirks, handled below.
-    fields = FieldTable(
-        Field('name', '/name'),
-        Field('description', '/description'),
+    fields = flowservice_fields(
         Field('flow_spec_id', '/flowSpec/id', immutable=True, id_kind='uuid'),
         Field('flow_spec_version', '/flowSpec/version', immutable=True),
         Field('source_connection_ids', '/sourceConnectionIds', required=True, id_kind='uuid'),

@@ -8,6 +8,9 @@
   (the ``property`` filter treats a comma as OR) and whose diff is shown in the module's option names.
 * spec checks (``connection_spec``/``flow_spec``) that turn an unknown id into an ``InputError``.
 * ``ensure``: ``engine.ensure_present`` plus fields AEP cannot change (``recreate`` or a clear error).
+* ``flowservice_options``/``flowservice_fields``: the options and fields every Flow Service object has (``name``,
+  ``id``, ``description``; a connection also its connection spec), declared once here and documented once by
+  the ``aep.platform.attributes.flowservice`` and ``.flowservice_connection`` doc fragments.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -16,6 +19,7 @@ __metaclass__ = type
 
 from ansible_collections.aep.platform.plugins.module_utils.client import FLOW_SERVICE, NotFoundError
 from ansible_collections.aep.platform.plugins.module_utils.engine import (
+    Field,
     FieldTable,
     FlowServiceResource,
     InputError,
@@ -25,8 +29,39 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     ensure_present,
     is_placeholder,
     prepare,
+    state_options,
     validate_id,
 )
+
+# Every Flow Service state module is selected by name or by id (``aep.platform.attributes.flowservice``).
+MODULE_KWARGS = dict(required_one_of=[('name', 'id')])
+
+
+def flowservice_options(options, connection_spec_id=None):
+    """The argument spec of a Flow Service state module: ``state``/``on_duplicates``, ``name``, ``id`` and
+    ``description``, then the module's own ``options``. With ``connection_spec_id`` (``True`` for no default,
+    else the default id) a connection's ``connection_spec_id`` and ``connection_spec_version`` too."""
+    spec = dict(name=dict(type='str'), id=dict(type='str'), description=dict(type='str'))
+    if connection_spec_id is not None:
+        spec['connection_spec_id'] = dict(type='str')
+        if connection_spec_id is not True:
+            spec['connection_spec_id']['default'] = connection_spec_id
+        spec['connection_spec_version'] = dict(type='str', default='1.0')
+    spec.update(options)
+    return state_options(spec)
+
+
+def flowservice_fields(*fields, **kwargs):
+    """The field table of a Flow Service object: ``name`` and ``description``, with
+    ``connection_spec=dict(required=...)`` the connection spec (immutable), then the object's own ``fields``."""
+    connection_spec = kwargs.get('connection_spec')
+    common = [Field('name', '/name'), Field('description', '/description')]
+    if connection_spec:
+        common += [
+            Field('connection_spec_id', '/connectionSpec/id', immutable=True, required=connection_spec['required'], id_kind='uuid'),
+            Field('connection_spec_version', '/connectionSpec/version', immutable=True, requires='connection_spec_id'),
+        ]
+    return FieldTable(*(common + list(fields)))
 
 
 class ConnectionResource(FlowServiceResource):

@@ -11,36 +11,31 @@ __metaclass__ = type
 from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition
 from ansible_collections.aep.platform.plugins.module_utils.engine import (
     Field,
-    FieldTable,
     find_selected,
     in_sync,
     info,
     info_options,
     info_rules,
-    state_options,
 )
 from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice_common import (
+    MODULE_KWARGS,
     ConnectionResource,
     absent,
     check_reference,
     check_spec,
     ensure,
+    flowservice_fields,
+    flowservice_options,
     require_identity,
 )
 
-ARGUMENT_SPEC = state_options(dict(
-    name=dict(type='str'),
-    id=dict(type='str'),
-    description=dict(type='str'),
-    connection_spec_id=dict(type='str'),
-    connection_spec_version=dict(type='str', default='1.0'),
+ARGUMENT_SPEC = flowservice_options(dict(
     provider_id=dict(type='str'),
     data_format=dict(type='str', default='json'),
     base_connection_id=dict(type='str'),
     params=dict(type='dict'),
     recreate=dict(type='bool', default=False),
-))
-MODULE_KWARGS = dict(required_one_of=[('name', 'id')])
+), connection_spec_id=True)
 
 INFO_ARGUMENT_SPEC = info_options('name')
 INFO_KWARGS = info_rules('name')
@@ -49,15 +44,12 @@ INFO_KWARGS = info_rules('name')
 class SourceConnection(ConnectionResource):
     kind = 'source_connection'
     path = '/sourceConnections'
-    fields = FieldTable(
-        Field('name', '/name'),
-        Field('description', '/description'),
-        Field('connection_spec_id', '/connectionSpec/id', immutable=True, required=True, id_kind='uuid'),
-        Field('connection_spec_version', '/connectionSpec/version', immutable=True, requires='connection_spec_id'),
+    fields = flowservice_fields(
         Field('provider_id', '/providerId', id_kind='uuid'),
         Field('data_format', '/data/format'),
         Field('base_connection_id', '/baseConnectionId', id_kind='uuid'),
         Field('params', '/params'),
+        connection_spec=dict(required=True),
     )
 
 

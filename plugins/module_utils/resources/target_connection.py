@@ -12,7 +12,6 @@ from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleD
 from ansible_collections.aep.platform.plugins.module_utils.client import CATALOG
 from ansible_collections.aep.platform.plugins.module_utils.engine import (
     Field,
-    FieldTable,
     InputError,
     find_selected,
     get_pointer,
@@ -21,33 +20,29 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     info_options,
     info_rules,
     is_placeholder,
-    state_options,
     validate_id,
 )
 from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice_common import (
+    MODULE_KWARGS,
     ConnectionResource,
     absent,
     check_spec,
     ensure,
+    flowservice_fields,
+    flowservice_options,
     require_identity,
 )
 
 DATA_LAKE_SPEC = 'c604ff05-7f1a-43c0-8e18-33bf874cb11c'
 FULL_SCHEMA = 'application/vnd.adobe.xed-full+json;version=1'
 
-ARGUMENT_SPEC = state_options(dict(
-    name=dict(type='str'),
-    id=dict(type='str'),
-    description=dict(type='str'),
-    connection_spec_id=dict(type='str', default=DATA_LAKE_SPEC),
-    connection_spec_version=dict(type='str', default='1.0'),
+ARGUMENT_SPEC = flowservice_options(dict(
     dataset_id=dict(type='str'),
     schema_id=dict(type='str'),
     schema_version=dict(type='str', default=FULL_SCHEMA),
     data_format=dict(type='str', default='json'),
     recreate=dict(type='bool', default=False),
-))
-MODULE_KWARGS = dict(required_one_of=[('name', 'id')])
+), connection_spec_id=DATA_LAKE_SPEC)
 
 INFO_ARGUMENT_SPEC = info_options('name')
 INFO_KWARGS = info_rules('name')
@@ -56,15 +51,12 @@ INFO_KWARGS = info_rules('name')
 class TargetConnection(ConnectionResource):
     kind = 'target_connection'
     path = '/targetConnections'
-    fields = FieldTable(
-        Field('name', '/name'),
-        Field('description', '/description'),
-        Field('connection_spec_id', '/connectionSpec/id', immutable=True, id_kind='uuid'),
-        Field('connection_spec_version', '/connectionSpec/version', immutable=True),
+    fields = flowservice_fields(
         Field('dataset_id', '/params/dataSetId', required=True, id_kind='catalog'),
         Field('schema_id', '/data/schema/id', id_kind='xdm'),
         Field('schema_version', '/data/schema/version', requires='schema_id'),
         Field('data_format', '/data/format'),
+        connection_spec=dict(required=False),
     )
 
 
