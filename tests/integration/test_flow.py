@@ -61,8 +61,8 @@ def test_lifecycle(emulator, fx):
     emulator.clear_log()
     updated = one(emulator, fx, diff=True, description="new", enabled=False)
     assert updated.changed and updated.diff["after"] == preview.diff["after"]
-    assert [(w["method"], w["path"].rsplit("/", 1)[-1]) for w in emulator.writes()] == [("PATCH", fid),
-                                                                                         ("POST", "action")]
+    writes = [(w["method"], w["path"].rsplit("/", 1)[-1]) for w in emulator.writes()]
+    assert writes == [("PATCH", fid), ("POST", "action")]
     stored = flow_object(emulator, "/flows", fid)
     assert stored["description"] == "new" and stored["state"] == "disabled"
 

@@ -108,7 +108,7 @@ def test_duplicates_are_reported(emulator):
     body = {"name": NAME, "providerId": STREAMING_PROVIDER, "connectionSpec": {"id": CHATLIO_SPEC, "version": "1.0"},
             "data": {"format": "json"}}
     ids = [emulator.api("POST", "/data/foundation/flowservice/sourceConnections", json=body).json()["id"]
-           for _ in range(2)]
+           for _copy in range(2)]
     emulator.clear_log()
     res = one(emulator)
     assert res.failed and all(i in res["msg"] for i in ids), res

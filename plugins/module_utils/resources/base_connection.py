@@ -15,7 +15,6 @@ __metaclass__ = type
 
 from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition
 from ansible_collections.aep.platform.plugins.module_utils.engine import (
-    Field,
     InputError,
     find_selected,
     info,

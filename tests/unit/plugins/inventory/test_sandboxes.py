@@ -54,8 +54,8 @@ def test_documented_options_are_the_connection_spec_plus_its_own():
 
 def test_options_from_the_file_list_and_filter_sandboxes(tmp_path, mocked):
     mocked.post(TOKEN_URL, json={'access_token': 'tok', 'expires_in': 86400})
-    mocked.get(SANDBOXES, json=LISTING, match=[matchers.header_matcher({'Authorization': 'Bearer tok',
-                                                                         'x-gw-ims-org-id': ORG_ID})])
+    headers = {'Authorization': 'Bearer tok', 'x-gw-ims-org-id': ORG_ID}
+    mocked.get(SANDBOXES, json=LISTING, match=[matchers.header_matcher(headers)])
     inventory = parse(tmp_path, platform_url=PLATFORM, ims_url=IMS, client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
                       org_id=ORG_ID, types=['development'])
     assert [h.name for h in inventory.groups['aep_sandboxes'].get_hosts()] == ['dev-a']
@@ -69,8 +69,8 @@ def test_environment_fallbacks_come_from_the_connection_spec(tmp_path, mocked, m
     monkeypatch.setenv('AEP_CLIENT_ID', CLIENT_ID)
     monkeypatch.setenv('AEP_ORG_ID', ORG_ID)
     monkeypatch.setenv('AEP_ACCESS_TOKEN', 'env-token')
-    mocked.get(SANDBOXES, json=LISTING, match=[matchers.header_matcher({'Authorization': 'Bearer env-token',
-                                                                         'x-api-key': CLIENT_ID})])
+    headers = {'Authorization': 'Bearer env-token', 'x-api-key': CLIENT_ID}
+    mocked.get(SANDBOXES, json=LISTING, match=[matchers.header_matcher(headers)])
     inventory = parse(tmp_path, states=[])
     assert sorted(h.name for h in inventory.groups['aep_sandboxes'].get_hosts()) == ['dev-a', 'dev-old', 'prod']
     assert not [c for c in mocked.calls if c.request.url == TOKEN_URL], 'a given access token is used as is'
