@@ -55,9 +55,8 @@ options:
     elements: str
   target_connection_ids:
     description:
-      - Ids of the target connections of the flow, for example RV(aep.platform.target_connection#module:id). Order does
-        not matter. Each must exist in the sandbox; the module checks before writing.
-      - Required when the flow has to be created.
+      - Ids of the target connections (RV(aep.platform.target_connection#module:id)), where the data goes; checked and
+        compared like O(source_connection_ids), and required with them on create.
     type: list
     elements: str
   mapping_id:
