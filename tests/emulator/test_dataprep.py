@@ -4,7 +4,7 @@ from datetime import datetime
 
 import pytest
 
-from test_schemaregistry import aep, server  # noqa: F401  pylint: disable=unused-import  (pytest fixtures)
+from test_schemaregistry import aep, server  # noqa: F401  pylint: disable=unused-import
 
 DP = "/data/foundation/conversion/mappingSets"
 CHATLIO = {"visitor": {"email": "test@example.com", "UUID": "2d3f4260-2235-903b-0a82-a23d326cc257"},

@@ -21,9 +21,10 @@ TUTORIAL_LEGACY = [
 ]
 
 
-def mapper(mappings, field_types=FIELD_TYPES, required=REQUIRED):
+def mapper(mappings, field_types=None, required=None):
     stored = [mapping.normalise(m, {"version": 0}) for m in mappings]
-    return mapping.compile_mapping_set({"mappings": stored}, field_types, required)
+    return mapping.compile_mapping_set({"mappings": stored}, FIELD_TYPES if field_types is None else field_types,
+                                       REQUIRED if required is None else required)
 
 
 def expr(source, destination="_emulated.message"):
@@ -86,7 +87,7 @@ def test_missing_source_attributes_are_skipped():
 
 def test_static_mapping():
     record, _errors = mapper([{"sourceType": "STATIC", "source": "chat.message", "destination": "eventType"}]
-                       + ID_AND_TIME).apply({})
+                             + ID_AND_TIME).apply({})
     assert record["eventType"] == "chat.message"
 
 

@@ -72,7 +72,7 @@ def test_an_object_destination_fails_every_record_and_the_run_says_why(aep):
     target = create_target_connection(aep, dataset_id, schema_id)
     flow = aep.post(f"{FS}/flows", json=flow_body(create_source_connection(aep), target, created.json()["id"]))
     flow_doc = aep.get(f"{FS}/flows/{flow.json()['id']}").json()["items"][0]
-    for _ in range(2):
+    for _attempt in range(2):
         assert requests.post(flow_doc["options"]["inletUrl"], json=CHATLIO_PAYLOAD).status_code == 200
     (run,) = aep.get(f"{FS}/runs", params={"property": f"flowId=={flow_doc['id']}"}).json()["items"]
     assert run["metrics"]["recordSummary"] == {"inputRecordCount": 2, "outputRecordCount": 0, "createdRecordCount": 0,

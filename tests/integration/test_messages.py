@@ -140,7 +140,7 @@ def test_bad_options_fail_with_the_field_and_the_fix(emulator, objects):
         case("wrong platform path", "sandbox_info", {"platform_url": emulator.url + "/nope"},
              "404", "check platform_url"),
     ]
-    run = run_playbook(emulator, [task for task, _ in tasks])
+    run = run_playbook(emulator, [task for task, _needles in tasks])
     _check(tasks, run, secrets=(CLIENT_SECRET, WRONG_SECRET))
     assert emulator.writes() == []
 
@@ -155,6 +155,6 @@ def test_credential_messages_without_environment(emulator):
         case("rejected token, wrong secret", "flow_info", dict(conn, access_token=BOGUS_TOKEN, client_secret=WRONG_SECRET),
              "IMS", "check client_id, client_secret and org_id"),
     ]
-    run = run_playbook(emulator, [task for task, _ in tasks], module_defaults=False)
+    run = run_playbook(emulator, [task for task, _needles in tasks], module_defaults=False)
     _check(tasks, run, secrets=(BOGUS_TOKEN, WRONG_SECRET, CLIENT_SECRET))
     assert emulator.writes() == []

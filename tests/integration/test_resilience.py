@@ -198,9 +198,9 @@ def _create_cases(emulator, fx):
             "mappings": [{"source": "message", "destination": "_emulated.message"},
                          {"source": "uuid()", "source_type": "EXPRESSION", "destination": "_id"},
                          {"source": "now()", "source_type": "EXPRESSION", "destination": "timestamp"}]}},
-            r"/conversion/mappingSets$", "mappingSets", "Resilient mapping (it)"),
+                        r"/conversion/mappingSets$", "mappingSets", "Resilient mapping (it)"),
         "field_group": ({"name": "group", "aep.platform.field_group": {"title": "Resilient fields (it)",
-                                                                      "fields": group_fields}},
+                                                                       "fields": group_fields}},
                         r"/tenant/fieldgroups$", "fieldgroups", "Resilient fields (it)"),
     }
 

@@ -228,7 +228,7 @@ _OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
 def _order(docs: list[dict], order_by: str | None) -> list[dict]:
     if not order_by:
         return docs
-    direction, _, field = order_by.partition(":")
+    direction, _sep, field = order_by.partition(":")
     if direction not in ("asc", "desc") or not field:
         raise bad_request("orderBy must look like asc:<field> or desc:<field>")
 

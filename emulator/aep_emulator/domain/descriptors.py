@@ -57,7 +57,7 @@ def validated(store: Store, ctx: RequestContext, body: Any, own_id: str | None =
     pointer = body.get("xdm:sourceProperty")
     if not isinstance(pointer, str) or not pointer.startswith("/"):
         raise _bad("'xdm:sourceProperty' must be a JSON pointer to a field of the schema, e.g. '/_tenant/email'")
-    fields, _ = schemaregistry.schema_fields(store, ctx.org, ctx.sandbox, schema)
+    fields, _required = schemaregistry.schema_fields(store, ctx.org, ctx.sandbox, schema)
     path = pointer_to_path(pointer)
     if path not in fields:
         raise _bad(f"'xdm:sourceProperty' {pointer} is not a field of schema {schema['$id']}")

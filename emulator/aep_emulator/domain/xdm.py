@@ -187,7 +187,7 @@ def _stamp(resource: dict, ctx: Context, created: dict | None) -> dict:
 
 
 def _bump(version: str) -> str:
-    major, _, minor = version.partition(".")
+    major, _sep, minor = version.partition(".")
     return f"{major}.{int(minor or 0) + 1}"
 
 
@@ -502,7 +502,7 @@ def _parse_clause(clause: str) -> Callable[[dict], bool]:
         except re.error as exc:
             raise bad_request(f"Invalid regular expression in property filter '{clause}': {exc}") from None
 
-        def compare(text: str, _: str) -> bool:
+        def compare(text: str, _value: str) -> bool:
             return pattern.search(text) is not None
     else:
         compare = _TEXT_OPS[op]
