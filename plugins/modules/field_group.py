@@ -193,6 +193,16 @@ tenant_id:
   returned: always
   type: str
   sample: acme
+field_paths:
+  description:
+    - Every field of the field group as C({name, type}) with its full schema path below C(_<tenant_id>), as it is
+      after the task, or would be in check mode. Fields of array items appear as C(list[].field).
+    - Pass it to O(aep.platform.mapping_set#module:predicted_fields), so that a check-mode run checks mappings
+      against the fields this task would add.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{name: _acme.message, type: string}]
 diff:
   description: Before and after, in the module's terms (title, description, class_ids, fields).
   returned: with C(--diff)

@@ -261,6 +261,10 @@ def _result(resource, result, tenant):
     result['alt_id'] = obj.get('meta:altId')
     result['version'] = obj.get('version')
     result['tenant_id'] = tenant
+    # The schema paths of its fields, as they are (or, in check mode, would be) after this task: what a later
+    # check-mode aep.platform.mapping_set takes as predicted_fields.
+    result['field_paths'] = [{'name': '_%s.%s' % (tenant, f['name']), 'type': f['type']}
+                             for f in fields_of(obj, tenant)] if obj and tenant else []
     return result
 
 
