@@ -480,19 +480,19 @@ class Resource:
                       'again; %s (the oldest) is used' % (why, self.label, extra_id, self.retired_name(obj), keep))
             return
         if self.check_mode:
-            self.warn('would delete %s %s %s (%s); %s (the oldest) is kept' % (why, self.label, extra_id,
-                                                                              obj.get(self.identity), keep))
+            self.warn('would delete %s %s %s (%s); %s (the oldest) is kept'
+                      % (why, self.label, extra_id, obj.get(self.identity), keep))
             return
         try:
             self.delete(obj)
         except NotFoundError:
             return
         except AepError as err:
-            self.warn('%s %s %s could not be deleted (%s); %s (the oldest) is used' % (why, self.label, extra_id,
-                                                                                      err, keep))
+            self.warn('%s %s %s could not be deleted (%s); %s (the oldest) is used'
+                      % (why, self.label, extra_id, err, keep))
             return
-        self.warn('deleted %s %s %s (%r); %s (the oldest) is kept' % (why, self.label, extra_id,
-                                                                     obj.get(self.identity), keep))
+        self.warn('deleted %s %s %s (%r); %s (the oldest) is kept'
+                  % (why, self.label, extra_id, obj.get(self.identity), keep))
 
     def retired_name(self, obj):
         """The name an undeletable duplicate gets, so that it no longer shares the identity."""

@@ -36,8 +36,6 @@ author:
 extends_documentation_fragment:
   - aep.platform.connection
   - aep.platform.attributes
-  - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.actiongroups
 attributes:
   diff_mode:
     support: full

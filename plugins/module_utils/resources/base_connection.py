@@ -21,6 +21,7 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     info,
     info_options,
     info_rules,
+    state_options,
 )
 from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice_common import (
     ConnectionResource,
@@ -28,7 +29,6 @@ from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice
     check_spec,
     ensure,
     require_identity,
-    state_options,
 )
 
 HIDDEN = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'

@@ -36,6 +36,7 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     is_placeholder,
     json_patch,
     same,
+    state_options,
     validate_id,
 )
 from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice_common import (
@@ -45,7 +46,6 @@ from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice
     check_spec,
     ensure,
     require_identity,
-    state_options,
 )
 
 GENERIC_STREAMING_SPEC = 'e77fde5a-22a8-11ed-861d-0242ac120002'

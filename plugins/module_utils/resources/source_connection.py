@@ -17,7 +17,7 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     info,
     info_options,
     info_rules,
-    validate_id,
+    state_options,
 )
 from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice_common import (
     ConnectionResource,
@@ -26,7 +26,6 @@ from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice
     check_spec,
     ensure,
     require_identity,
-    state_options,
 )
 
 ARGUMENT_SPEC = state_options(dict(

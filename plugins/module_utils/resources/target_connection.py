@@ -20,6 +20,7 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     info_options,
     info_rules,
     is_placeholder,
+    state_options,
     validate_id,
 )
 from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice_common import (
@@ -28,7 +29,6 @@ from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice
     check_spec,
     ensure,
     require_identity,
-    state_options,
 )
 
 DATA_LAKE_SPEC = 'c604ff05-7f1a-43c0-8e18-33bf874cb11c'
