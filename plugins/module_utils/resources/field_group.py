@@ -293,7 +293,23 @@ def run(params, client, check_mode):
     if current is None or sorted(params.get('class_ids') or []) != sorted(current.get('meta:intendedToExtend') or []):
         for index, class_id in enumerate(params.get('class_ids') or []):  # read only on create or change
             xdm_common.check_class(client, class_id, 'class_ids[%d]' % index)
+    if current is not None and params.get('fields') is not None:
+        check_evolution(client, current, body, tenant)
     return _result(resource, ensure_present(resource, body, check_mode, object_id=params.get('id')), tenant)
+
+
+def check_evolution(client, current, body, tenant):
+    """InputError, before any write (check mode too), when ``body`` changes the fields of ``current`` in a way AEP
+    refuses while a schema using the field group is in use (data ingested, or enabled for Profile). Reads are made
+    only when the change is a breaking one."""
+    changes = xdm_common.breaking_changes(fields_of(current, tenant), fields_of(body, tenant), tenant)
+    if not changes:
+        return
+    for schema in xdm_common.schemas_using(client, current.get('$id')):
+        reason = xdm_common.schema_in_use(client, schema)
+        if reason:
+            xdm_common.refuse_breaking('field group', current.get('title'), 'used by schema %r: %s'
+                                       % (schema.get('title'), reason), changes, 'fields')
 
 
 def run_info(params, client, check_mode):

@@ -145,6 +145,23 @@ def check_references(client, params, current=None):
                              field='field_groups')
 
 
+def check_evolution(client, current, body):
+    """InputError, before any write (check mode too), when ``body`` drops a field group from ``current`` while the
+    schema is in use (data ingested, or enabled for Profile): its fields would be removed, which AEP refuses."""
+    dropped = [ref for ref in _refs(current) if ref not in _refs(body) and ref != user_view(current).get('class_id')]
+    if not dropped:
+        return
+    reason = xdm_common.schema_in_use(client, current)
+    if not reason:
+        return
+    changes = []
+    for ref in dropped:
+        group = xdm_common.lookup(client, 'fieldgroups', ref) or {}
+        changes.append((ref, 'removed', 'field group %r (%s) cannot be removed from the schema: its fields would be '
+                        'removed' % (group.get('title'), ref)))
+    xdm_common.refuse_breaking('schema', current.get('title'), reason, changes, 'field_groups')
+
+
 def _result(result):
     obj = result.get('schema') or {}
     result['alt_id'] = obj.get('meta:altId')
@@ -165,6 +182,8 @@ def run(params, client, check_mode):
     body = build_body(dict(params, title=title))
     if not in_sync(resource, current, body):  # the class and field groups are read only on create or change
         check_references(client, params, current)
+        if current is not None and params.get('field_groups') is not None:
+            check_evolution(client, current, body)
     return _result(ensure_present(resource, body, check_mode, object_id=params.get('id')))
 
 

@@ -20,7 +20,7 @@ try:
 except ImportError:  # pragma: no cover
     from urllib import quote  # type: ignore
 
-from ansible_collections.aep.platform.plugins.module_utils.client import SCHEMA_REGISTRY
+from ansible_collections.aep.platform.plugins.module_utils.client import CATALOG, SCHEMA_REGISTRY
 from ansible_collections.aep.platform.plugins.module_utils.engine import InputError, is_placeholder, validate_id
 
 EXPERIENCE_EVENT = 'https://ns.adobe.com/xdm/context/experienceevent'
@@ -192,3 +192,95 @@ def mapping_problem(paths, mapping, tenant=None):
                 'map it to a field of a compatible type' % (destination, kind, result, mapping['source_type'],
                                                               mapping['source']))
     return None
+
+
+# ---------------------------------------------------------------------------------------------------
+# Schema evolution (AEP "Update schemas" guide and the Profile enablement guide): once a schema's data has been
+# ingested, or it is enabled for Profile, fields may be added and required fields made optional; a field may not be
+# removed, renamed, moved or retyped, made required, or have its allowed values narrowed.
+# ---------------------------------------------------------------------------------------------------
+
+WAY_FORWARD = ('Add a new field instead (for example %s_v2) and map to it, or create a new field group and schema '
+               '("<title> v2") and switch the dataflow to them (docs/onboarding.md, "Changing a schema after data '
+               'landed")')
+UNION_TAG = 'union'
+
+
+def _type_of(field):
+    return field.get('type') or 'string'
+
+
+def breaking_changes(before, after, tenant=None):
+    """The changes AEP refuses on a schema in use, from ``before`` to ``after`` (flat field lists in the
+    module's terms: ``{name, type, required, enum}``), as ``[(path, kind, message)]``; kinds: removed, renamed,
+    moved, retyped, required, enumNarrowed (the emulator's ``sub-errors[].change``)."""
+    prefix = '_%s.' % tenant if tenant else ''
+    old = dict((f['name'], f) for f in before or [])
+    new = dict((f['name'], f) for f in after or [])
+    changes = []
+    gone = sorted(name for name in old if name not in new)
+    added = [name for name in new if name not in old]
+    for name in gone:
+        if any(name.startswith(parent + '.') for parent in gone):
+            continue  # a removed object is reported once, not its children
+        parent, dummy, leaf = name.rpartition('.')
+        moved = [a for a in added if a.rpartition('.')[2] == leaf and _type_of(new[a]) == _type_of(old[name])]
+        renamed = [a for a in added if a.rpartition('.')[0] == parent and _type_of(new[a]) == _type_of(old[name])]
+        if moved:
+            changes.append((prefix + name, 'moved', 'field %r cannot be moved (to %r)' % (prefix + name, prefix + moved[0])))
+        elif renamed:
+            changes.append((prefix + name, 'renamed',
+                            'field %r cannot be renamed (to %r)' % (prefix + name, prefix + renamed[0])))
+        else:
+            changes.append((prefix + name, 'removed', 'field %r cannot be removed' % (prefix + name)))
+    for name in sorted(new):
+        path = prefix + name
+        if name not in old:
+            if new[name].get('required'):
+                changes.append((path, 'required', 'new field %r cannot be added as required; add it as optional' % path))
+            continue
+        have, want = old[name], new[name]
+        if (_type_of(have), have.get('format')) != (_type_of(want), want.get('format')):
+            changes.append((path, 'retyped', 'field %r cannot change its type from %s to %s'
+                            % (path, _type_of(have), _type_of(want))))
+        if want.get('required') and not have.get('required'):
+            changes.append((path, 'required', 'optional field %r cannot be made required' % path))
+        if want.get('enum'):
+            lost = sorted(set(str(v) for v in have.get('enum') or []) - set(str(v) for v in want['enum']))
+            if not have.get('enum') or lost:
+                changes.append((path, 'enumNarrowed', 'the allowed values of field %r cannot be narrowed%s'
+                                % (path, ' (values no longer allowed: %s)' % ', '.join(lost) if lost else '')))
+    return changes
+
+
+def schema_in_use(client, schema):
+    """Why the schema ``schema`` (a Schema Registry resource) is in use, or None: it is enabled for Profile (the
+    ``union`` tag in ``meta:immutableTags``), or a dataset of it has data (Catalog ``lastBatchId``, set by the
+    first batch that lands: the emulator's docs, "Has data")."""
+    if UNION_TAG in (schema.get('meta:immutableTags') or []):
+        return 'schema %r is enabled for Profile' % schema.get('title')
+    schema_id = schema.get('$id')
+    for dataset in client.list(CATALOG, '/dataSets', params={'properties': 'name,schemaRef,lastBatchId'}):
+        if ((dataset.get('schemaRef') or {}).get('id')) == schema_id and dataset.get('lastBatchId'):
+            return 'data has been ingested into dataset %r (%s) of schema %r' % (dataset.get('name'), dataset.get('id'),
+                                                                               schema.get('title'))
+    return None
+
+
+def schemas_using(client, group_id):
+    """The tenant schemas whose ``allOf`` references the field group ``group_id`` (whole objects)."""
+    found = []
+    for schema in client.list(SCHEMA_REGISTRY, '/tenant/schemas', accept=ACCEPT_LIST_FULL):
+        refs = [e.get('$ref') for e in schema.get('allOf') or [] if isinstance(e, dict)]
+        if group_id in refs or group_id in (schema.get('meta:extends') or []):
+            found.append(schema)
+    return found
+
+
+def refuse_breaking(what, title, reason, changes, field):
+    """InputError for breaking ``changes`` (``breaking_changes``) of an object in use."""
+    first = changes[0][0].rsplit('.', 1)[-1] if '/' not in changes[0][0] else '<field>'
+    raise InputError('%s: %s %r is in use (%s), so AEP only accepts non-destructive changes (new optional fields, '
+                     'required fields made optional): %s. %s.'
+                     % (field, what, title, reason, '; '.join('%s (%s)' % (m, k) for dummy, k, m in changes),
+                        WAY_FORWARD % first), field=field)

@@ -1,0 +1,79 @@
+"""Schema evolution through the role (issue 8): after data landed, breaking changes of the field group or the
+schema fail before any write, in check mode too, naming the field, the kind of change and the way forward; the same
+changes before any data are accepted; adding an optional field is always accepted."""
+import json
+
+import pytest
+
+from onboard_helpers import post_event, run_playbook, write_static_inventory
+from test_check_mode_chain import (CHATLIO_FIELDS, CHATLIO_MAPPINGS, SANDBOX, check_then_real, changed_objects,
+                                   failed_task, overrides)
+
+SAMPLE = {"visitor": {"email": "test@example.com", "UUID": "2d3f4260"}, "message": "Hi", "channelId": "C04J7M7LCMQ"}
+
+
+@pytest.fixture
+def inventory(emulator, tmp_path):
+    return write_static_inventory(tmp_path / "inventory", emulator, sandboxes=(SANDBOX,))
+
+
+def onboard_with_data(emulator, inventory, tmp_path):
+    artifacts = tmp_path / "artifacts" / "inlet_urls.json"
+    run = run_playbook("onboard_chatlio.yml", inventory, "-e", "aep_artifacts_file=%s" % artifacts)
+    assert run.rc == 0, run
+    entry = json.loads(artifacts.read_text())[SANDBOX]
+    post_event(entry["webhook_url"], SAMPLE)
+    assert len(emulator.records(entry["dataset_id"], SANDBOX)) == 1
+    return entry
+
+
+def retyped(kind):
+    return [dict(f, type=kind) if f["name"] == "message" else f for f in CHATLIO_FIELDS]
+
+
+def test_retype_after_data_fails_before_any_write_in_check_and_real(emulator, inventory, tmp_path):
+    onboard_with_data(emulator, inventory, tmp_path)
+    emulator.clear_log()
+    check, real = check_then_real(emulator, inventory, tmp_path, *overrides(fields=retyped("integer")))
+    assert real.rc != 0
+    task, msg = failed_task(real)
+    assert task == "Ensure the field group"
+    assert "'_emulated.message' cannot change its type from string to integer (retyped)" in msg, msg
+    assert "data has been ingested into dataset" in msg and "message_v2" in msg and "v2" in msg
+    assert emulator.writes() == []
+
+
+def test_remove_rename_and_make_required_after_data_fail(emulator, inventory, tmp_path):
+    onboard_with_data(emulator, inventory, tmp_path)
+    emulator.clear_log()
+    removed = [f for f in CHATLIO_FIELDS if f["name"] != "channel_ID"]
+    mappings = [m for m in CHATLIO_MAPPINGS if m["source"] != "channelId"]
+    check, real = check_then_real(emulator, inventory, tmp_path, *overrides(removed, mappings))
+    assert "'_emulated.channel_ID' cannot be removed (removed)" in failed_task(real)[1]
+    renamed = [dict(f, name="channel_id") if f["name"] == "channel_ID" else f for f in CHATLIO_FIELDS]
+    mappings = [dict(m, destination="{tenant}.channel_id") if m["source"] == "channelId" else m
+                for m in CHATLIO_MAPPINGS]
+    check, real = check_then_real(emulator, inventory, tmp_path, *overrides(renamed, mappings))
+    assert "'_emulated.channel_ID' cannot be renamed (to '_emulated.channel_id') (renamed)" in failed_task(real)[1]
+    required = [dict(f, required=True) if f["name"] == "message" else f for f in CHATLIO_FIELDS]
+    check, real = check_then_real(emulator, inventory, tmp_path, *overrides(required))
+    assert "optional field '_emulated.message' cannot be made required (required)" in failed_task(real)[1]
+    assert emulator.writes() == []
+
+
+def test_adding_an_optional_field_after_data_is_accepted(emulator, inventory, tmp_path):
+    onboard_with_data(emulator, inventory, tmp_path)
+    fields = CHATLIO_FIELDS + [{"name": "message_v2", "type": "integer"}]
+    check, real = check_then_real(emulator, inventory, tmp_path, *overrides(fields))
+    assert real.rc == 0 and changed_objects(real) == {"Ensure the field group"}
+
+
+def test_the_same_changes_before_any_data_are_accepted(emulator, inventory, tmp_path):
+    assert run_playbook("onboard_chatlio.yml", inventory, "-e",
+                        "aep_artifacts_file=%s" % (tmp_path / "a.json")).rc == 0
+    check, real = check_then_real(emulator, inventory, tmp_path, *overrides(fields=retyped("integer")))
+    assert real.rc == 0 and "Ensure the field group" in changed_objects(real)
+    removed = [f for f in CHATLIO_FIELDS if f["name"] != "channel_ID"]
+    mappings = [m for m in CHATLIO_MAPPINGS if m["source"] != "channelId"]
+    check, real = check_then_real(emulator, inventory, tmp_path, *overrides(removed, mappings))
+    assert real.rc == 0 and "Ensure the field group" in changed_objects(real)
