@@ -170,8 +170,24 @@ def webhook_url(flow):
 
 
 def run_summary(runs):
-    """Record counts summed over ``runs`` (``metrics.recordSummary``)."""
-    totals = {'input_records': 0, 'output_records': 0, 'failed_records': 0}
+    """Record counts summed over ``runs`` (``metrics.recordSummary``) and ``errors``: the distinct record errors of
+    the runs (``metrics.statusSummary.errors``, each ``{code, message, record_count}``), so that a record that failed
+    mapping or validation (the inlet still answered 200) shows why."""
+    totals = {'input_records': 0, 'output_records': 0, 'failed_records': 0, 'errors': []}
+    seen = {}
+    for run_doc in runs:
+        status = ((run_doc or {}).get('metrics') or {}).get('statusSummary') or {}
+        for error in status.get('errors') or []:
+            if not isinstance(error, dict):
+                continue
+            key = (error.get('code'), error.get('message'))
+            if key not in seen:
+                seen[key] = {'code': error.get('code'), 'message': error.get('message'), 'record_count': 0}
+                totals['errors'].append(seen[key])
+            try:
+                seen[key]['record_count'] += int(error.get('recordCount') or 0)
+            except (TypeError, ValueError):
+                pass
     keys = (('input_records', 'inputRecordCount'), ('output_records', 'outputRecordCount'),
             ('failed_records', 'failedRecordCount'))
     for run_doc in runs:
