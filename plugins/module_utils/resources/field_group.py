@@ -32,9 +32,12 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
 )
 from ansible_collections.aep.platform.plugins.module_utils.resources import xdm_common
 
-FIELD_TYPES = ['string', 'integer', 'number', 'boolean', 'date', 'date-time', 'object']
+FIELD_TYPES = ['string', 'integer', 'number', 'boolean', 'date', 'date-time', 'object', 'array', 'map']
+SCALAR_TYPES = ['string', 'integer', 'number', 'boolean', 'date', 'date-time']
+ITEM_TYPES = SCALAR_TYPES + ['object']
 XDM_DEFINITION = 'customFields'
-_SEGMENT = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_-]*$')
+# A path segment; ``[]`` after a segment stands for the items of that array (``messages[].text``).
+_SEGMENT = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_-]*(\[\])?$')
 
 FIELD_SPEC = dict(
     name=dict(type='str', required=True),
@@ -43,6 +46,7 @@ FIELD_SPEC = dict(
     description=dict(type='str'),
     format=dict(type='str'),
     required=dict(type='bool', default=False),
+    items=dict(type='str', choices=ITEM_TYPES),
 )
 
 ARGUMENT_SPEC = state_options(dict(
@@ -79,15 +83,23 @@ def _field_name(field, index, tenant):
     return name, label
 
 
+def _scalar_node(kind):
+    if kind in ('date', 'date-time'):
+        return {'type': 'string', 'format': kind}
+    if kind == 'object':
+        return {'type': 'object', 'properties': {}}
+    return {'type': kind}
+
+
 def _node(field):
     kind = field.get('type') or 'string'
-    if kind in ('date', 'date-time'):
-        node = {'type': 'string', 'format': kind}
-    elif kind == 'object':
-        node = {'type': 'object', 'properties': {}}
+    if kind == 'array':  # items: a scalar type, or object (its fields are listed as <name>[].<field>)
+        node = {'type': 'array', 'items': _scalar_node(field.get('items') or 'string')}
+    elif kind == 'map':  # a map of scalars: XDM's object with additionalProperties
+        node = {'type': 'object', 'additionalProperties': _scalar_node(field.get('items') or 'string')}
     else:
-        node = {'type': kind}
-        if field.get('format'):
+        node = _scalar_node(kind)
+        if kind == 'string' and field.get('format'):
             node['format'] = field['format']
     node['title'] = field.get('title') or field['name'].rsplit('.', 1)[-1]
     if field.get('description'):
@@ -110,6 +122,15 @@ def normalize_fields(fields, tenant):
         if name in seen:
             raise InputError('%s: the field %r is listed twice (also fields[%d])' % (label, name, seen[name]),
                              field='fields')
+        if name.endswith('[]'):
+            raise InputError('%s: %r: "[]" stands for the items of an array inside a path (messages[].text); name the '
+                             'array itself without it' % (label, field.get('name')), field='fields')
+        if field.get('items') and kind not in ('array', 'map'):
+            raise InputError('%s: items (%s) only applies to type array or map, not %r' % (label, field['items'], kind),
+                             field='fields')
+        if kind == 'map' and (field.get('items') or 'string') not in SCALAR_TYPES:
+            raise InputError('%s: a map holds scalar values (items one of %s), not %r'
+                             % (label, ', '.join(SCALAR_TYPES), field['items']), field='fields')
         seen[name] = index
         result.append(dict(field, name=name, type=kind, format=fmt, _label=label))
     return result
@@ -130,6 +151,8 @@ def build_tenant_node(fields, tenant):
             node['properties'] = parent['properties'][leaf]['properties']
         parent['properties'][leaf] = node
         nodes[field['name']] = node
+        if field['type'] == 'array' and node['items'].get('type') == 'object':
+            nodes[field['name'] + '[]'] = node['items']
         if field.get('required'):
             parent.setdefault('required', []).append(leaf)
     return root
@@ -138,10 +161,13 @@ def build_tenant_node(fields, tenant):
 def _ensure_parent(nodes, path, field):
     if path in nodes:
         node = nodes[path]
-        if node.get('type') != 'object':
+        if node.get('type') != 'object' or 'additionalProperties' in node:
             raise InputError('%s: its parent %r is declared with type %r; a field with sub-fields must have type '
                              'object' % (field['_label'], path, node.get('type')), field='fields')
         return node
+    if path.endswith('[]'):
+        raise InputError('%s: %r is not declared as an array of objects; list it with type: array and items: object'
+                         % (field['_label'], path[:-2]), field='fields')
     grand_path, dummy, leaf = path.rpartition('.')
     grand = _ensure_parent(nodes, grand_path, field)
     node = {'type': 'object', 'title': leaf, 'properties': {}}
@@ -193,9 +219,14 @@ def _walk(node, prefix, out):
             entry['description'] = child['description']
         if kind == 'string' and child.get('format'):
             entry['format'] = child['format']
+        inner = child.get('items') if kind == 'array' else child.get('additionalProperties') if kind == 'map' else None
+        if isinstance(inner, dict):
+            entry['items'] = xdm_common.field_type(inner)
         out[path] = entry
         if isinstance(child.get('properties'), dict):
             _walk(child, path + '.', out)
+        elif kind == 'array' and isinstance((inner or {}).get('properties'), dict):
+            _walk(inner, path + '[].', out)
 
 
 def user_view(resource, tenant):

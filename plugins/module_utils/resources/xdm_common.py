@@ -210,6 +210,11 @@ def _type_of(field):
     return field.get('type') or 'string'
 
 
+def _describe(field):
+    kind = _type_of(field)
+    return '%s of %s' % (kind, field['items']) if field.get('items') else kind
+
+
 def breaking_changes(before, after, tenant=None):
     """The changes AEP refuses on a schema in use, from ``before`` to ``after`` (flat field lists in the
     module's terms: ``{name, type, required, enum}``), as ``[(path, kind, message)]``; kinds: removed, renamed,
@@ -240,9 +245,9 @@ def breaking_changes(before, after, tenant=None):
                 changes.append((path, 'required', 'new field %r cannot be added as required; add it as optional' % path))
             continue
         have, want = old[name], new[name]
-        if (_type_of(have), have.get('format')) != (_type_of(want), want.get('format')):
+        if (_type_of(have), have.get('format'), have.get('items')) != (_type_of(want), want.get('format'), want.get('items')):
             changes.append((path, 'retyped', 'field %r cannot change its type from %s to %s'
-                            % (path, _type_of(have), _type_of(want))))
+                            % (path, _describe(have), _describe(want))))
         if want.get('required') and not have.get('required'):
             changes.append((path, 'required', 'optional field %r cannot be made required' % path))
         if want.get('enum'):
