@@ -122,13 +122,13 @@ notes:
   - Destinations are checked for meaning before any write, in check mode too. A destination must be a field of
     the schema (array items as C(items[0].sku) or C(items[*].sku) for every item, map keys as
     C(identityMap.Email)). The tenant namespace object C(_<tenant>) itself is refused, and so is a value of a
-    known type that can never fit the field (a constant or a C(concat(\)) into an object, map or array field, a
+    known type that can never fit the field (a constant or a C(concat) expression into an object, map or array field, a
     boolean into a number, an array into a string). Such a mapping would make every record fail mapping. An
     V(ATTRIBUTE) source may be an object or an array mapped as a whole onto an object or array field.
   - Arrays use Data Prep's path syntax. C(messages[*].text) as source and C(_acme.messages[*].text) as destination
     fill the destination item by item from the source.
-  - An XDM ExperienceEvent schema requires C(_id) and C(timestamp); map them, for example from the expressions
-    C(uuid(\)) and C(now(\)).
+  - An XDM ExperienceEvent schema requires C(_id) and C(timestamp); map them, for example with EXPRESSION sources that
+    call the Data Prep functions C(uuid) and C(now), as in the examples.
 seealso:
   - module: aep.platform.mapping_set_info
   - module: aep.platform.flow
