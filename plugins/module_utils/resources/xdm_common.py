@@ -25,6 +25,8 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import InputEr
 
 EXPERIENCE_EVENT = 'https://ns.adobe.com/xdm/context/experienceevent'
 PROFILE = 'https://ns.adobe.com/xdm/context/profile'
+# The $id a schema gets in check mode when it would be created (engine.SchemaRegistryResource.predict_create).
+PLACEHOLDER_SCHEMA = 'https://ns.adobe.com/schemas/' + '0' * 48
 
 ACCEPT_RAW = 'application/vnd.adobe.xed+json; version=1'
 ACCEPT_FULL = 'application/vnd.adobe.xed-full+json; version=1'
