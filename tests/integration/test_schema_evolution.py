@@ -77,3 +77,21 @@ def test_the_same_changes_before_any_data_are_accepted(emulator, inventory, tmp_
     mappings = [m for m in CHATLIO_MAPPINGS if m["source"] != "channelId"]
     check, real = check_then_real(emulator, inventory, tmp_path, *overrides(removed, mappings))
     assert real.rc == 0 and "Ensure the field group" in changed_objects(real)
+
+
+def test_the_v2_object_set_switches_the_dataflow(emulator, inventory, tmp_path):
+    """The documented way forward for a breaking change: new names for every object but the dataflow."""
+    first = onboard_with_data(emulator, inventory, tmp_path)
+    names = {"field_group": "Ansible Chatlio Fields v2", "schema": "Ansible Chatlio Events v2",
+             "dataset": "Ansible Chatlio Dataset v2", "target_connection": "Ansible Chatlio Target Connection v2",
+             "mapping_set": "Ansible Chatlio Mapping v2"}
+    args = overrides(fields=retyped("integer")) + ["-e", json.dumps({"streaming_source_names": names})]
+    check, real = check_then_real(emulator, inventory, tmp_path, *args)
+    assert real.rc == 0, real
+    assert changed_objects(real) == {"Ensure the field group", "Ensure the schema", "Ensure the dataset",
+                                     "Ensure the target connection", "Ensure the mapping set", "Ensure the dataflow"}
+    second = json.loads((tmp_path / "artifacts" / "inlet_urls.json").read_text())[SANDBOX]
+    assert second["flow_id"] == first["flow_id"] and second["dataset_id"] != first["dataset_id"]
+    post_event(second["webhook_url"], dict(SAMPLE, message="42"))
+    records = emulator.records(second["dataset_id"], SANDBOX)
+    assert [r["_emulated"]["message"] for r in records] == [42]

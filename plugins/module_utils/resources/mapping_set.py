@@ -195,9 +195,8 @@ def check_destinations(client, schema_id, mappings, predicted_fields=None, check
             continue
         problem = xdm_common.mapping_problem(paths, mapping)
         if problem:
-            raise InputError('mappings[%d] (%s -> %s): destination %s' % (index, mapping['source'],
-                                                                         mapping['destination'], problem),
-                             field='mappings')
+            raise InputError('mappings[%d] (%s -> %s): destination %s'
+                             % (index, mapping['source'], mapping['destination'], problem), field='mappings')
     if missing and complete:
         raise InputError('mappings: destination%s %s %s not in schema %r (%s); add the field%s to a field group of the '
                          'schema or fix the path'

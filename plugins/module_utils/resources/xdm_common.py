@@ -191,8 +191,8 @@ def mapping_problem(paths, mapping, tenant=None):
     result = value_type(mapping['source_type'], mapping['source'])
     if result is not None and result in NEVER_FITS.get(kind, ()):
         return ('%r is of type %s and cannot hold the %s value of %s source %r (every record would fail mapping); '
-                'map it to a field of a compatible type' % (destination, kind, result, mapping['source_type'],
-                                                              mapping['source']))
+                'map it to a field of a compatible type'
+                % (destination, kind, result, mapping['source_type'], mapping['source']))
     return None
 
 
@@ -269,8 +269,8 @@ def schema_in_use(client, schema):
     schema_id = schema.get('$id')
     for dataset in client.list(CATALOG, '/dataSets', params={'properties': 'name,schemaRef,lastBatchId'}):
         if ((dataset.get('schemaRef') or {}).get('id')) == schema_id and dataset.get('lastBatchId'):
-            return 'data has been ingested into dataset %r (%s) of schema %r' % (dataset.get('name'), dataset.get('id'),
-                                                                               schema.get('title'))
+            return ('data has been ingested into dataset %r (%s) of schema %r'
+                    % (dataset.get('name'), dataset.get('id'), schema.get('title')))
     return None
 
 

@@ -181,10 +181,10 @@ def test_omitted_fields_and_classes_are_neither_compared_nor_changed():
 def test_breaking_changes_name_the_field_and_the_kind():
     from ansible_collections.aep.platform.plugins.module_utils.resources import xdm_common
     before = [{'name': 'a', 'type': 'string'}, {'name': 'o', 'type': 'object'}, {'name': 'o.x', 'type': 'string'},
-              {'name': 'b', 'type': 'string'}, {'name': 'c', 'type': 'string'}, {'name': 'e', 'type': 'string',
-                                                                               'enum': ['x', 'y']}]
-    after = [{'name': 'a', 'type': 'integer'}, {'name': 'b2', 'type': 'string'}, {'name': 'c', 'type': 'string',
-                                                                                  'required': True},
+              {'name': 'b', 'type': 'string'}, {'name': 'c', 'type': 'string'},
+              {'name': 'e', 'type': 'string', 'enum': ['x', 'y']}]
+    after = [{'name': 'a', 'type': 'integer'}, {'name': 'b2', 'type': 'string'},
+             {'name': 'c', 'type': 'string', 'required': True},
              {'name': 'e', 'type': 'string', 'enum': ['x']}, {'name': 'n', 'type': 'string', 'required': True}]
     changes = dict(((path, kind) for path, kind, dummy in xdm_common.breaking_changes(before, after, 'acme')))
     assert changes == {'_acme.a': 'retyped', '_acme.o': 'removed', '_acme.b': 'renamed', '_acme.c': 'required',
