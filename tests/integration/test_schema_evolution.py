@@ -95,3 +95,22 @@ def test_the_v2_object_set_switches_the_dataflow(emulator, inventory, tmp_path):
     post_event(second["webhook_url"], dict(SAMPLE, message="42"))
     records = emulator.records(second["dataset_id"], SANDBOX)
     assert [r["_emulated"]["message"] for r in records] == [42]
+
+
+def test_a_record_that_fails_at_the_inlet_shows_in_flow_run_info_with_its_error(emulator, inventory, tmp_path):
+    """message retyped to integer before any data (accepted); a chat message "Hi" then fails conversion: the inlet
+    answers 200, and flow_run_info reports the failed record and its error."""
+    from harness import run_playbook as run_tasks
+    artifacts = tmp_path / "artifacts" / "inlet_urls.json"
+    run = run_playbook("onboard_chatlio.yml", inventory, "-e", "aep_artifacts_file=%s" % artifacts,
+                       *overrides(fields=retyped("integer")))
+    assert run.rc == 0, run
+    entry = json.loads(artifacts.read_text())[SANDBOX]
+    post_event(entry["webhook_url"], SAMPLE)
+    assert emulator.records(entry["dataset_id"], SANDBOX) == []
+    runs = run_tasks(emulator, [{"aep.platform.flow_run_info": {"flow_id": entry["flow_id"], "wait_for_run": True,
+                                                                "wait_timeout": 30, "wait_sleep": 1}}])
+    result = runs[0]
+    assert result["failed_records"] == 1 and result["output_records"] == 0, result
+    messages = [e["message"] for e in result["errors"]]
+    assert any("_emulated.message" in m for m in messages), result["errors"]
