@@ -109,6 +109,12 @@ options:
           - With O(fields[].type=map), the type of its values (a scalar type, default V(string)).
         type: str
         choices: [string, integer, number, boolean, date, date-time, object]
+      enum:
+        description:
+          - The allowed values of a V(string) field, compared as a set. Once the schema is in use, values may be
+            added but not removed (see notes).
+        type: list
+        elements: str
 notes:
   - Schema evolution as AEP enforces it. Once data has landed in a dataset of a schema that uses the field group, or
     the schema is enabled for Profile, only non-destructive changes are allowed. You may add optional fields and make

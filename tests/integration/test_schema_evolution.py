@@ -114,3 +114,32 @@ def test_a_record_that_fails_at_the_inlet_shows_in_flow_run_info_with_its_error(
     assert result["failed_records"] == 1 and result["output_records"] == 0, result
     messages = [e["message"] for e in result["errors"]]
     assert any("_emulated.message" in m for m in messages), result["errors"]
+
+
+def test_enum_narrowed_and_field_group_dropped_after_data_fail_widening_passes(emulator, inventory, tmp_path):
+    from harness import run_playbook as run_tasks
+    with_enum = [dict(f, enum=["C04J7M7LCMQ", "C0OTHER"]) if f["name"] == "channel_ID" else f for f in CHATLIO_FIELDS]
+    artifacts = tmp_path / "artifacts" / "inlet_urls.json"
+    assert run_playbook("onboard_chatlio.yml", inventory, "-e", "aep_artifacts_file=%s" % artifacts,
+                        *overrides(fields=with_enum)).rc == 0
+    entry = json.loads(artifacts.read_text())[SANDBOX]
+    post_event(entry["webhook_url"], SAMPLE)
+    assert len(emulator.records(entry["dataset_id"], SANDBOX)) == 1
+    narrowed = [dict(f, enum=["C04J7M7LCMQ"]) if f["name"] == "channel_ID" else f for f in CHATLIO_FIELDS]
+    emulator.clear_log()
+    check, real = check_then_real(emulator, inventory, tmp_path, *overrides(fields=narrowed))
+    assert "the allowed values of field '_emulated.channel_ID' cannot be narrowed (values no longer allowed: C0OTHER)" \
+        in failed_task(real)[1]
+    assert emulator.writes() == []
+    widened = [dict(f, enum=["C04J7M7LCMQ", "C0OTHER", "C0THIRD"]) if f["name"] == "channel_ID" else f
+               for f in CHATLIO_FIELDS]
+    check, real = check_then_real(emulator, inventory, tmp_path, *overrides(fields=widened))
+    assert real.rc == 0 and changed_objects(real) == {"Ensure the field group"}
+    # the schema task: dropping the field group of a schema with data fails before any write, check mode too
+    emulator.clear_log()
+    task = {"aep.platform.schema": {"title": "Ansible Chatlio Events", "field_groups": []}}
+    for check_mode in (True, False):
+        result = run_tasks(emulator, [task], check=check_mode)[0]
+        assert result.failed and "cannot be removed from the schema" in result["msg"], result
+        assert "data has been ingested" in result["msg"] and "v2" in result["msg"]
+    assert emulator.writes() == []

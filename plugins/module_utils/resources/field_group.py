@@ -47,6 +47,7 @@ FIELD_SPEC = dict(
     format=dict(type='str'),
     required=dict(type='bool', default=False),
     items=dict(type='str', choices=ITEM_TYPES),
+    enum=dict(type='list', elements='str'),
 )
 
 ARGUMENT_SPEC = state_options(dict(
@@ -102,6 +103,8 @@ def _node(field):
         if kind == 'string' and field.get('format'):
             node['format'] = field['format']
     node['title'] = field.get('title') or field['name'].rsplit('.', 1)[-1]
+    if field.get('enum'):
+        node['enum'] = sorted(set(field['enum']))
     if field.get('description'):
         node['description'] = field['description']
     return node
@@ -125,6 +128,9 @@ def normalize_fields(fields, tenant):
         if name.endswith('[]'):
             raise InputError('%s: %r: "[]" stands for the items of an array inside a path (messages[].text); name the '
                              'array itself without it' % (label, field.get('name')), field='fields')
+        if field.get('enum') and kind != 'string':
+            raise InputError('%s: enum (allowed values) only applies to type string, not %r' % (label, kind),
+                             field='fields')
         if field.get('items') and kind not in ('array', 'map'):
             raise InputError('%s: items (%s) only applies to type array or map, not %r' % (label, field['items'], kind),
                              field='fields')
@@ -219,6 +225,8 @@ def _walk(node, prefix, out):
             entry['description'] = child['description']
         if kind == 'string' and child.get('format'):
             entry['format'] = child['format']
+        if child.get('enum'):
+            entry['enum'] = sorted(str(v) for v in child['enum'])
         inner = child.get('items') if kind == 'array' else child.get('additionalProperties') if kind == 'map' else None
         if isinstance(inner, dict):
             entry['items'] = xdm_common.field_type(inner)
