@@ -180,3 +180,11 @@ def test_mapping_into_the_tenant_object_fails_in_check_and_real_alike(emulator, 
     assert task == "Ensure the mapping set"
     assert "tenant namespace object" in msg and "mappings[8]" in msg, msg
     assert mapping_set(emulator)["version"] in (0, "0")
+
+
+def test_a_bad_mapping_in_a_brand_new_sandbox_fails_in_check_and_real_alike(emulator, inventory, tmp_path):
+    mappings = CHATLIO_MAPPINGS + [{"source": "visitor", "destination": "{tenant}"}]
+    check, real = check_then_real(emulator, inventory, tmp_path, *overrides(mappings=mappings))
+    assert real.rc != 0
+    assert failed_task(check)[0] == failed_task(real)[0] == "Ensure the mapping set"
+    assert "tenant namespace object" in failed_task(check)[1]

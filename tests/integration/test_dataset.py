@@ -79,8 +79,8 @@ def test_lifecycle(emulator, schemas):
 
     # info by name, id, unknown name, unknown id
     run = run_playbook(emulator, [module_task("dataset_info", {"name": NAME}), module_task("dataset_info", {"id": did}),
-                               module_task("dataset_info", {"name": "nope"}),
-                               module_task("dataset_info", {"id": "0123456789abcdef01234567"})])
+                                  module_task("dataset_info", {"name": "nope"}),
+                                  module_task("dataset_info", {"id": "0123456789abcdef01234567"})])
     assert [r["count"] for r in run.results] == [1, 1, 0, 0], run.stdout
     assert run[0]["datasets"][0]["id"] == did and run[1]["datasets"][0]["name"] == NAME
 

@@ -88,9 +88,9 @@ def test_lifecycle(emulator):
 
     # info by title, by id, and an unknown title
     run = run_playbook(emulator, [module_task("field_group_info", {"title": TITLE}),
-                               module_task("field_group_info", {"id": gid}),
-                               module_task("field_group_info", {"title": "nope"}),
-                               module_task("field_group_info", {})])
+                                  module_task("field_group_info", {"id": gid}),
+                                  module_task("field_group_info", {"title": "nope"}),
+                                  module_task("field_group_info", {})])
     assert [r["count"] for r in run.results] == [1, 1, 0, 1], run.stdout
     assert run[0]["field_groups"][0]["$id"] == gid and run[1]["field_groups"][0]["title"] == TITLE
     assert not any(r.changed for r in run.results)

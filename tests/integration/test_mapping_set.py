@@ -83,8 +83,8 @@ def test_lifecycle(emulator, schema_id):
 
     # info by name, by id, unknown name
     run = run_playbook(emulator, [module_task("mapping_set_info", {"name": NAME}),
-                               module_task("mapping_set_info", {"id": mid}),
-                               module_task("mapping_set_info", {"name": "nope"})])
+                                  module_task("mapping_set_info", {"id": mid}),
+                                  module_task("mapping_set_info", {"name": "nope"})])
     assert [r["count"] for r in run.results] == [1, 1, 0], run.stdout
     assert run[0]["mapping_sets"][0]["id"] == mid and run[1]["mapping_sets"][0]["version"] == 3
 

@@ -82,7 +82,7 @@ def test_lifecycle(emulator, groups):
 
     # info by title, by id, unknown
     run = run_playbook(emulator, [module_task("schema_info", {"title": TITLE}), module_task("schema_info", {"id": sid}),
-                               module_task("schema_info", {"title": "nope"})])
+                                  module_task("schema_info", {"title": "nope"})])
     assert [r["count"] for r in run.results] == [1, 1, 0], run.stdout
     assert run[0]["schemas"][0]["$id"] == sid and run[1]["schemas"][0]["title"] == TITLE
 
@@ -134,7 +134,7 @@ def test_bad_inputs_fail_before_any_write(emulator, groups):
         (dict(field_groups=[profile_only]), ["field_groups[0]", "profile only", PROFILE, EXPERIENCE_EVENT]),
     ]
     run = run_playbook(emulator, [dict(module_task("schema", dict({"title": TITLE}, **args)), ignore_errors=True)
-                               for args, dummy in cases])
+                                  for args, dummy in cases])
     assert len(run) == len(cases), run.stdout
     for result, (args, needles) in zip(run.results, cases):
         assert result.failed, (args, result)

@@ -137,7 +137,14 @@ def destination_known(paths, destination):
 def paths_of_fields(fields):
     """Dotted path -> type for a list of ``{name, type}`` (a field group's fields as its module returns them in
     ``field_paths``, or as the ``predicted_fields`` option of aep.platform.mapping_set takes them)."""
-    return dict((f['name'], f.get('type') or 'string') for f in fields or [] if isinstance(f, dict) and f.get('name'))
+    paths = dict((f['name'], f.get('type') or 'string') for f in fields or [] if isinstance(f, dict) and f.get('name'))
+    for name in list(paths):  # their parents (the tenant namespace object _<tenant> first) are objects
+        parts = name.split('.')
+        for end in range(1, len(parts)):
+            parent = '.'.join(parts[:end])
+            if not parent.endswith('[]'):
+                paths.setdefault(parent, 'object')
+    return paths
 
 
 # What the outermost Data Prep function of an expression returns, when that is known before any event arrives
