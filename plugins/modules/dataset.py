@@ -57,6 +57,14 @@ options:
         C([enabled:true]). A single string is taken as a list of one.
       - Only the keys you set are compared and written; the order of the values does not matter.
     type: dict
+  profile:
+    description:
+      - V(true) enables the dataset for Real-Time Customer Profile and Identity Service (the Catalog tags
+        C(unifiedProfile) and C(unifiedIdentity) with C(enabled:true)). Enable its schema first
+        (M(aep.platform.schema) O(aep.platform.schema#module:profile=true)).
+      - One-way. V(false) on an enabled dataset fails clearly before any write. V(false) on a dataset that is not
+        enabled changes nothing. Not managed when omitted; do not set those two tags in O(tags) as well.
+    type: bool
 notes:
   - Deleting a dataset also deletes the data in it. The Schema Registry then lets you delete its schema.
 seealso:
@@ -74,6 +82,7 @@ EXAMPLES = r'''
     tags:
       team:
         - marketing
+    profile: true
   register: chatlio_dataset
 
 - name: Target connection writing to it
@@ -105,6 +114,10 @@ dataset:
       team:
         - marketing
     version: 1.0.0
+profile:
+  description: Whether the dataset is enabled for Profile after the task (predicted in check mode).
+  returned: with O(state=present)
+  type: bool
 id:
   description: Id of the dataset (a placeholder of zeros when it would be created in check mode).
   returned: when the dataset exists or would be created

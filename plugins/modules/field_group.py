@@ -78,8 +78,13 @@ options:
       type:
         description:
           - XDM type of the field. V(date) and V(date-time) are strings with that format.
+          - V(array) is a list whose items have the type O(fields[].items); with O(fields[].items=object) the fields
+            of each item are listed as C(<name>[].<field>), for example C(messages[].text), and nest further
+            (C(orders[].lines[].sku)).
+          - V(map) is an object with free keys whose values have the scalar type O(fields[].items) (XDM's
+            C(additionalProperties)), for example visitor attributes.
         type: str
-        choices: [string, integer, number, boolean, date, date-time, object]
+        choices: [string, integer, number, boolean, date, date-time, object, array, map]
         default: string
       title:
         description:
@@ -98,7 +103,28 @@ options:
           - Whether records must carry the field (listed in the C(required) array of its parent object).
         type: bool
         default: false
+      items:
+        description:
+          - With O(fields[].type=array), the type of its items (default V(string)); V(object) for items with fields.
+          - With O(fields[].type=map), the type of its values (a scalar type, default V(string)).
+        type: str
+        choices: [string, integer, number, boolean, date, date-time, object]
+      enum:
+        description:
+          - The allowed values of a V(string) field, compared as a set. Once the schema is in use, values may be
+            added but not removed (see notes).
+        type: list
+        elements: str
 notes:
+  - Schema evolution as AEP enforces it. Once data has landed in a dataset of a schema that uses the field group, or
+    the schema is enabled for Profile, only non-destructive changes are allowed. You may add optional fields and make
+    required fields optional. Removing, renaming, moving or retyping a field, making it required or adding it as
+    required, and narrowing its allowed values fail before any write, in check mode too. The message names each
+    field, the kind of change, and the way forward. Add a new field (for example C(message_v2)) and map to it, or
+    create a new field group and schema (C(<title> v2)) and switch the dataflow to them.
+    Before any data landed the same changes are accepted.
+  - The module tells whether a schema has data from Catalog, the C(lastBatchId) of its datasets. Those reads are
+    made only when the change would be a breaking one.
   - The Schema Registry refuses to delete a field group that a schema still uses; remove it from the schema first.
 seealso:
   - module: aep.platform.field_group_info
@@ -127,6 +153,23 @@ EXAMPLES = r'''
       - name: visitor.createdAt
         type: date-time
   register: chatlio_fields
+
+- name: Arrays and maps (a chat transcript)
+  aep.platform.field_group:
+    title: Chatlio Transcript Fields
+    fields:
+      - name: messages
+        type: array
+        items: object
+      - name: messages[].text
+      - name: messages[].sent_at
+        type: date-time
+      - name: tags
+        type: array
+        items: string
+      - name: visitor_attributes
+        type: map
+        items: string
 
 - name: Use its id in a schema
   aep.platform.schema:
@@ -190,6 +233,16 @@ tenant_id:
   returned: always
   type: str
   sample: acme
+field_paths:
+  description:
+    - Every field of the field group as C({name, type}) with its full schema path below C(_<tenant_id>), as it is
+      after the task, or would be in check mode. Fields of array items appear as C(list[].field).
+    - Pass it to O(aep.platform.mapping_set#module:predicted_fields), so that a check-mode run checks mappings
+      against the fields this task would add.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{name: _acme.message, type: string}]
 diff:
   description: Before and after, in the module's terms (title, description, class_ids, fields).
   returned: with C(--diff)

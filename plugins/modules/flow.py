@@ -70,6 +70,9 @@ options:
       - Version of the mapping set.
       - When omitted, an existing flow that already uses O(mapping_id) keeps its version; otherwise the mapping set's
         latest version is used.
+      - In check mode the version after the latest is accepted too. It is the version an earlier check-mode
+        M(aep.platform.mapping_set) task predicted (RV(aep.platform.mapping_set#module:version)) and the real run
+        makes before this task.
     type: int
   enabled:
     description:

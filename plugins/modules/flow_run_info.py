@@ -102,6 +102,15 @@ failed_records:
   returned: always
   type: int
   sample: 0
+errors:
+  description:
+    - The distinct record errors of the runs (C(metrics.statusSummary.errors)), each with C(code), C(message) and
+      C(record_count) summed over the runs. A record that fails mapping or validation is answered 200 by the inlet;
+      this is where its error shows, for example C(Mapping to '_acme' failed; expected an object, got a string).
+  returned: always
+  type: list
+  elements: dict
+  sample: [{code: MAPPER-3701-400, message: "Mapping to '_acme.count' failed, 'abc' is not an integer", record_count: 1}]
 duration:
   description: Seconds spent waiting.
   returned: always

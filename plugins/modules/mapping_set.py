@@ -106,9 +106,27 @@ options:
         description:
           - Description of the mapping. Compared only when set.
         type: str
+  predicted_fields:
+    description:
+      - Check mode only (ignored otherwise). Fields the output schema will have when an earlier task of the play
+        adds them, each a dict with C(name), the dotted schema path such as C(_acme.message), and C(type), such as
+        C(string). Pass RV(aep.platform.field_group#module:field_paths) of the field group task.
+      - In check mode the destinations are checked against the live schema plus these, so a preview that adds a
+        field and maps it passes exactly as the real run will. For a schema that would be created in the same
+        check-mode run only these fields can be checked.
+    type: list
+    elements: dict
 notes:
   - The legacy keys of the AEP tutorials, C(sourceAttribute) and C(destinationXdmPath), are accepted as aliases.
     Their C(identity) and C(version) keys are not options; remove them.
+  - Destinations are checked for meaning before any write, in check mode too. A destination must be a field of
+    the schema (array items as C(items[0].sku) or C(items[*].sku) for every item, map keys as
+    C(identityMap.Email)). The tenant namespace object C(_<tenant>) itself is refused, and so is a value of a
+    known type that can never fit the field (a constant or a C(concat) expression into an object, map or array field, a
+    boolean into a number, an array into a string). Such a mapping would make every record fail mapping. An
+    V(ATTRIBUTE) source may be an object or an array mapped as a whole onto an object or array field.
+  - Arrays use Data Prep's path syntax. C(messages[*].text) as source and C(_acme.messages[*].text) as destination
+    fill the destination item by item from the source.
   - An XDM ExperienceEvent schema requires C(_id) and C(timestamp); map them, for example with EXPRESSION sources that
     call the Data Prep functions C(uuid) and C(now), as in the examples.
 seealso:
@@ -142,6 +160,15 @@ EXAMPLES = r'''
     target_connection_ids: ["{{ target.id }}"]
     mapping_id: "{{ chatlio_mapping.id }}"
     mapping_version: "{{ chatlio_mapping.version }}"
+
+- name: A preview (--check) that adds a field and maps it passes as the real run will
+  aep.platform.mapping_set:
+    name: Chatlio mappings
+    schema_id: "{{ chatlio_schema.id }}"
+    predicted_fields: "{{ chatlio_fields.field_paths }}"
+    mappings:
+      - source: messages[*].text
+        destination: "_{{ chatlio_fields.tenant_id }}.messages[*].text"
 
 - name: Tutorial-style mappings are accepted as they are
   aep.platform.mapping_set:

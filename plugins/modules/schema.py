@@ -60,7 +60,53 @@ options:
         schema has none and the field groups of an existing one are neither compared nor changed.
     type: list
     elements: str
+  identities:
+    description:
+      - Identity descriptors (C(xdm:descriptorIdentity)) on fields of the schema, one per field. Each listed field
+        gets its descriptor; descriptors of fields not listed are left alone. Not managed when omitted.
+      - Checked before any write. The field must be a string field of the schema, or of its field groups when the
+        schema is new, and at most one identity is primary.
+    type: list
+    elements: dict
+    suboptions:
+      field:
+        description:
+          - Dotted schema path of the field, for example C(_acme.chatlio_email).
+        type: str
+        required: true
+      namespace:
+        description:
+          - Identity namespace code, a standard one such as V(Email), V(Phone), V(ECID), or a custom one of the
+            sandbox. The Schema Registry checks it against Identity Service when the descriptor is written.
+        type: str
+        required: true
+      primary:
+        description:
+          - Whether this is the schema's primary identity. Profile enablement of an ExperienceEvent or Individual
+            Profile schema needs one.
+        type: bool
+        default: false
+  profile:
+    description:
+      - V(true) enables the schema for Real-Time Customer Profile (the C(union) tag in C(meta:immutableTags)), after
+        the identities are written. A schema of class ExperienceEvent or Individual Profile needs a primary identity
+        first; the module fails before any write without one.
+      - One-way. AEP never disables Profile on a schema, so V(false) on an enabled schema fails clearly before any
+        write. V(false) on a schema that is not enabled changes nothing. Not managed when omitted.
+      - A Profile-enabled schema is in use, so only non-destructive changes are allowed from then on (see notes).
+    type: bool
+  predicted_fields:
+    description:
+      - Check mode only (ignored otherwise). Fields an earlier check-mode task would add to the schema's field
+        groups (RV(aep.platform.field_group#module:field_paths)), so that O(identities) on a new field are checked
+        as the real run checks them.
+    type: list
+    elements: dict
 notes:
+  - Schema evolution as AEP enforces it. Once data has landed in a dataset of the schema (Catalog C(lastBatchId)), or
+    the schema is enabled for Profile, dropping a field group from O(field_groups) fails before any write, in check
+    mode too, because its fields would be removed. The way forward is a new schema (C(<title> v2)) that the
+    dataflow is switched to (docs/onboarding.md).
   - The Schema Registry refuses to delete a schema that a dataset still uses; delete the dataset first.
 seealso:
   - module: aep.platform.schema_info
@@ -77,6 +123,17 @@ EXAMPLES = r'''
     field_groups:
       - "{{ chatlio_fields.id }}"
   register: chatlio_schema
+
+- name: The visitor email as primary identity, and the schema enabled for Profile (one-way)
+  aep.platform.schema:
+    title: Chatlio Events
+    field_groups:
+      - "{{ chatlio_fields.id }}"
+    identities:
+      - field: "_{{ chatlio_fields.tenant_id }}.chatlio_email"
+        namespace: Email
+        primary: true
+    profile: true
 
 - name: Dataset of that schema
   aep.platform.dataset:
@@ -125,8 +182,20 @@ etag:
   description: C(meta:registryMetadata.eTag) of the schema.
   returned: when the schema exists
   type: str
+identities:
+  description: The identity descriptors of the schema in the module's terms, after the task (predicted in check mode).
+  returned: when O(identities) is set
+  type: list
+  elements: dict
+  sample: [{field: _acme.chatlio_email, namespace: Email, primary: true}]
+profile:
+  description: Whether the schema is enabled for Profile after the task (predicted in check mode).
+  returned: with O(state=present)
+  type: bool
 diff:
-  description: Before and after, in the module's terms (title, description, class_id, field_groups).
+  description:
+    - Before and after, in the module's terms (title, description, class_id, field_groups), plus C(identities) and
+      C(profile) when they are managed and change.
   returned: with C(--diff)
   type: dict
 '''

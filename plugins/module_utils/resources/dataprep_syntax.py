@@ -54,11 +54,11 @@ _TOKEN = re.compile(r'''\s*(?:
     | (?P<number>-?\d+(?:\.\d+)?)
     | (?P<escaped>\$\{[^}]*\})
     | (?P<ident>[A-Za-z_$@][A-Za-z0-9_$@-]*)
-    | (?P<op>==|!=|<=|>=|&&|\|\||[<>!(),.\[\]])
+    | (?P<op>==|!=|<=|>=|&&|\|\||\[\*\]|[<>!(),.\[\]])
     )''', re.VERBOSE)
 _KEYWORDS = {'and': '&&', 'or': '||', 'not': '!', 'eq': '==', 'ne': '!='}
 _COMPARE = ('==', '!=', '<=', '>=', '<', '>')
-_DESTINATION = re.compile(r'^[A-Za-z_][A-Za-z0-9_-]*(\[\d*\])?(\.[A-Za-z_][A-Za-z0-9_-]*(\[\d*\])?)*$')
+_DESTINATION = re.compile(r'^[A-Za-z_][A-Za-z0-9_-]*(\[(\d*|\*)\])*(\.[A-Za-z_][A-Za-z0-9_-]*(\[(\d*|\*)\])*)*$')
 
 
 class _Invalid(Exception):
@@ -155,10 +155,12 @@ class _Parser:
                 if self.pos >= len(self.tokens) or self.tokens[self.pos][0] not in ('ident', 'escaped', 'number'):
                     raise _Invalid("expected a field name after '.'")
                 self.pos += 1
+            elif self.peek('[*]'):  # every item of an array
+                self.pos += 1
             elif self.peek('['):
                 self.pos += 1
                 if self.pos >= len(self.tokens) or self.tokens[self.pos][0] != 'number':
-                    raise _Invalid("expected an array index after '['")
+                    raise _Invalid("expected an array index (0, 1 ...) or * (every item) after '['")
                 self.pos += 1
                 self.expect(']')
             else:
@@ -212,5 +214,5 @@ def check_destination(path):
     """None when ``path`` is a valid XDM destination path, else what is wrong."""
     if not _DESTINATION.match(path or ''):
         return ('it is not an XDM field path (names of letters, digits, "_" or "-" joined by ".", such as '
-                '_tenant.chatlio.email, with array indexes as [0])')
+                '_tenant.chatlio.email, with array indexes as [0], or [*] for every item)')
     return None

@@ -39,7 +39,11 @@ ARGUMENT_SPEC = state_options(dict(
     description=dict(type='str'),
     schema_id=dict(type='str'),
     tags=dict(type='dict'),
+    profile=dict(type='bool'),
 ))
+# Catalog tags of a dataset enabled for Real-Time Customer Profile and Identity Service (AEP's "enable a dataset for
+# Profile" guide); the enablement is one-way.
+PROFILE_TAGS = {'unifiedProfile': ['enabled:true'], 'unifiedIdentity': ['enabled:true']}
 MODULE_KWARGS = dict(required_one_of=[('name', 'id')])
 
 INFO_ARGUMENT_SPEC = info_options('name')
@@ -127,12 +131,31 @@ class Dataset(CatalogResource):
         return user_view(obj)
 
 
+def profile_enabled(obj):
+    tags = (obj or {}).get('tags') or {}
+    return any('enabled:true' in (tags.get(key) or []) for key in PROFILE_TAGS)
+
+
 def run(params, client, check_mode):
     validate_id(params.get('schema_id'), 'xdm', 'schema_id')
     resource = prepare(Dataset(client), params, check_mode)
     if params['state'] == 'absent':
         return ensure_absent(resource, check_mode, identity=params.get('name'), object_id=params.get('id'))
-    return ensure_present(resource, desired_body(params), check_mode, object_id=params.get('id'))
+    body = desired_body(params)
+    if params.get('profile') is not None:
+        current = resource.find(identity=params.get('name'), object_id=params.get('id'))
+        for key in PROFILE_TAGS:
+            if (body.get('tags') or {}).get(key) is not None:
+                raise InputError('tags.%s: set profile instead of this tag' % key, field='tags')
+        if params['profile'] is False and profile_enabled(current):
+            raise InputError('profile: dataset %r (%s) is enabled for Profile, which cannot be undone; remove profile: '
+                             'false (or set it to true). For data that must not reach Profile, create a new dataset'
+                             % (current.get('name'), current.get('id')), field='profile')
+        if params['profile']:
+            body['tags'] = dict(body.get('tags') or {}, **PROFILE_TAGS)
+    result = ensure_present(resource, body, check_mode, object_id=params.get('id'))
+    result['profile'] = profile_enabled(result.get('dataset') or (body if check_mode else None))
+    return result
 
 
 def run_info(params, client, check_mode):

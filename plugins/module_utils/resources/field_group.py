@@ -32,9 +32,12 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
 )
 from ansible_collections.aep.platform.plugins.module_utils.resources import xdm_common
 
-FIELD_TYPES = ['string', 'integer', 'number', 'boolean', 'date', 'date-time', 'object']
+FIELD_TYPES = ['string', 'integer', 'number', 'boolean', 'date', 'date-time', 'object', 'array', 'map']
+SCALAR_TYPES = ['string', 'integer', 'number', 'boolean', 'date', 'date-time']
+ITEM_TYPES = SCALAR_TYPES + ['object']
 XDM_DEFINITION = 'customFields'
-_SEGMENT = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_-]*$')
+# A path segment; ``[]`` after a segment stands for the items of that array (``messages[].text``).
+_SEGMENT = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_-]*(\[\])?$')
 
 FIELD_SPEC = dict(
     name=dict(type='str', required=True),
@@ -43,6 +46,8 @@ FIELD_SPEC = dict(
     description=dict(type='str'),
     format=dict(type='str'),
     required=dict(type='bool', default=False),
+    items=dict(type='str', choices=ITEM_TYPES),
+    enum=dict(type='list', elements='str'),
 )
 
 ARGUMENT_SPEC = state_options(dict(
@@ -79,17 +84,27 @@ def _field_name(field, index, tenant):
     return name, label
 
 
+def _scalar_node(kind):
+    if kind in ('date', 'date-time'):
+        return {'type': 'string', 'format': kind}
+    if kind == 'object':
+        return {'type': 'object', 'properties': {}}
+    return {'type': kind}
+
+
 def _node(field):
     kind = field.get('type') or 'string'
-    if kind in ('date', 'date-time'):
-        node = {'type': 'string', 'format': kind}
-    elif kind == 'object':
-        node = {'type': 'object', 'properties': {}}
+    if kind == 'array':  # items: a scalar type, or object (its fields are listed as <name>[].<field>)
+        node = {'type': 'array', 'items': _scalar_node(field.get('items') or 'string')}
+    elif kind == 'map':  # a map of scalars: XDM's object with additionalProperties
+        node = {'type': 'object', 'additionalProperties': _scalar_node(field.get('items') or 'string')}
     else:
-        node = {'type': kind}
-        if field.get('format'):
+        node = _scalar_node(kind)
+        if kind == 'string' and field.get('format'):
             node['format'] = field['format']
     node['title'] = field.get('title') or field['name'].rsplit('.', 1)[-1]
+    if field.get('enum'):
+        node['enum'] = sorted(set(field['enum']))
     if field.get('description'):
         node['description'] = field['description']
     return node
@@ -110,6 +125,18 @@ def normalize_fields(fields, tenant):
         if name in seen:
             raise InputError('%s: the field %r is listed twice (also fields[%d])' % (label, name, seen[name]),
                              field='fields')
+        if name.endswith('[]'):
+            raise InputError('%s: %r: "[]" stands for the items of an array inside a path (messages[].text); name the '
+                             'array itself without it' % (label, field.get('name')), field='fields')
+        if field.get('enum') and kind != 'string':
+            raise InputError('%s: enum (allowed values) only applies to type string, not %r' % (label, kind),
+                             field='fields')
+        if field.get('items') and kind not in ('array', 'map'):
+            raise InputError('%s: items (%s) only applies to type array or map, not %r' % (label, field['items'], kind),
+                             field='fields')
+        if kind == 'map' and (field.get('items') or 'string') not in SCALAR_TYPES:
+            raise InputError('%s: a map holds scalar values (items one of %s), not %r'
+                             % (label, ', '.join(SCALAR_TYPES), field['items']), field='fields')
         seen[name] = index
         result.append(dict(field, name=name, type=kind, format=fmt, _label=label))
     return result
@@ -130,6 +157,8 @@ def build_tenant_node(fields, tenant):
             node['properties'] = parent['properties'][leaf]['properties']
         parent['properties'][leaf] = node
         nodes[field['name']] = node
+        if field['type'] == 'array' and node['items'].get('type') == 'object':
+            nodes[field['name'] + '[]'] = node['items']
         if field.get('required'):
             parent.setdefault('required', []).append(leaf)
     return root
@@ -138,10 +167,13 @@ def build_tenant_node(fields, tenant):
 def _ensure_parent(nodes, path, field):
     if path in nodes:
         node = nodes[path]
-        if node.get('type') != 'object':
+        if node.get('type') != 'object' or 'additionalProperties' in node:
             raise InputError('%s: its parent %r is declared with type %r; a field with sub-fields must have type '
                              'object' % (field['_label'], path, node.get('type')), field='fields')
         return node
+    if path.endswith('[]'):
+        raise InputError('%s: %r is not declared as an array of objects; list it with type: array and items: object'
+                         % (field['_label'], path[:-2]), field='fields')
     grand_path, dummy, leaf = path.rpartition('.')
     grand = _ensure_parent(nodes, grand_path, field)
     node = {'type': 'object', 'title': leaf, 'properties': {}}
@@ -193,9 +225,16 @@ def _walk(node, prefix, out):
             entry['description'] = child['description']
         if kind == 'string' and child.get('format'):
             entry['format'] = child['format']
+        if child.get('enum'):
+            entry['enum'] = sorted(str(v) for v in child['enum'])
+        inner = child.get('items') if kind == 'array' else child.get('additionalProperties') if kind == 'map' else None
+        if isinstance(inner, dict):
+            entry['items'] = xdm_common.field_type(inner)
         out[path] = entry
         if isinstance(child.get('properties'), dict):
             _walk(child, path + '.', out)
+        elif kind == 'array' and isinstance((inner or {}).get('properties'), dict):
+            _walk(inner, path + '[].', out)
 
 
 def user_view(resource, tenant):
@@ -261,6 +300,10 @@ def _result(resource, result, tenant):
     result['alt_id'] = obj.get('meta:altId')
     result['version'] = obj.get('version')
     result['tenant_id'] = tenant
+    # The schema paths of its fields, as they are (or, in check mode, would be) after this task: what a later
+    # check-mode aep.platform.mapping_set takes as predicted_fields.
+    result['field_paths'] = [{'name': '_%s.%s' % (tenant, f['name']), 'type': f['type']}
+                             for f in fields_of(obj, tenant)] if obj and tenant else []
     return result
 
 
@@ -289,7 +332,23 @@ def run(params, client, check_mode):
     if current is None or sorted(params.get('class_ids') or []) != sorted(current.get('meta:intendedToExtend') or []):
         for index, class_id in enumerate(params.get('class_ids') or []):  # read only on create or change
             xdm_common.check_class(client, class_id, 'class_ids[%d]' % index)
+    if current is not None and params.get('fields') is not None:
+        check_evolution(client, current, body, tenant)
     return _result(resource, ensure_present(resource, body, check_mode, object_id=params.get('id')), tenant)
+
+
+def check_evolution(client, current, body, tenant):
+    """InputError, before any write (check mode too), when ``body`` changes the fields of ``current`` in a way AEP
+    refuses while a schema using the field group is in use (data ingested, or enabled for Profile). Reads are made
+    only when the change is a breaking one."""
+    changes = xdm_common.breaking_changes(fields_of(current, tenant), fields_of(body, tenant), tenant)
+    if not changes:
+        return
+    for schema in xdm_common.schemas_using(client, current.get('$id')):
+        reason = xdm_common.schema_in_use(client, schema)
+        if reason:
+            xdm_common.refuse_breaking('field group', current.get('title'), 'used by schema %r: %s'
+                                       % (schema.get('title'), reason), changes, 'fields')
 
 
 def run_info(params, client, check_mode):

@@ -27,7 +27,6 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     info,
     info_options,
     info_rules,
-    is_placeholder,
     prepare,
     state_options,
     validate_id,
@@ -55,6 +54,7 @@ ARGUMENT_SPEC = state_options(dict(
     id=dict(type='str'),
     schema_id=dict(type='str'),
     mappings=dict(type='list', elements='dict', options=MAPPING_SPEC),
+    predicted_fields=dict(type='list', elements='dict'),
 ))
 MODULE_KWARGS = dict(required_one_of=[('name', 'id')])
 
@@ -170,18 +170,38 @@ def user_view(obj):
     return dict((k, v) for k, v in view.items() if v is not None)
 
 
-def check_destinations(client, schema_id, mappings):
-    """Every destination is a field of the output schema (fetched resolved, ``xed-full``)."""
+def check_destinations(client, schema_id, mappings, predicted_fields=None, check_mode=False):
+    """Every destination is a field of the output schema (fetched resolved, ``xed-full``) that can hold the
+    mapped value (``xdm_common.mapping_problem``); InputError naming the mapping and the destination's type.
+
+    In check mode the fields an earlier task of the play predicted (``predicted_fields``: dotted path -> type)
+    count as fields of the schema: the real run adds them before this task. A check-mode placeholder schema (it
+    would be created earlier in the play) has only those fields to check against, so destinations outside them are
+    not refused then.
+    """
     schema = xdm_common.require_schema(client, schema_id, accept=xdm_common.ACCEPT_FULL)
+    predicted = xdm_common.paths_of_fields(predicted_fields) if check_mode else {}
     if schema is None:  # a check-mode placeholder: the schema does not exist yet
-        return
-    paths = xdm_common.schema_field_paths(schema)
-    missing = [m['destination'] for m in mappings if not xdm_common.destination_known(paths, m['destination'])]
-    if missing:
+        paths, complete = predicted, False
+        title = 'to be created'
+    else:
+        paths = xdm_common.schema_field_paths(schema)
+        paths.update(predicted)
+        complete, title = True, schema.get('title')
+    missing = []
+    for index, mapping in enumerate(mappings):
+        if not xdm_common.destination_known(paths, mapping['destination']):
+            missing.append(mapping['destination'])
+            continue
+        problem = xdm_common.mapping_problem(paths, mapping)
+        if problem:
+            raise InputError('mappings[%d] (%s -> %s): destination %s'
+                             % (index, mapping['source'], mapping['destination'], problem), field='mappings')
+    if missing and complete:
         raise InputError('mappings: destination%s %s %s not in schema %r (%s); add the field%s to a field group of the '
                          'schema or fix the path'
                          % ('s' if len(missing) > 1 else '', ', '.join(repr(d) for d in missing),
-                            'are' if len(missing) > 1 else 'is', schema.get('title'), schema_id,
+                            'are' if len(missing) > 1 else 'is', title, schema_id,
                             's' if len(missing) > 1 else ''), field='mappings')
 
 
@@ -268,9 +288,8 @@ def run(params, client, check_mode):
             raise InputError('schema_id and mappings are required to create mapping set %r' % params.get('name'),
                              field='schema_id' if not params.get('schema_id') else 'mappings')
     schema_id = params.get('schema_id') or schema_id_of(current)
-    if mappings is not None and schema_id and not is_placeholder(schema_id) and \
-            not in_sync(resource, current, desired_body(params, mappings)):
-        check_destinations(client, schema_id, mappings)
+    if mappings is not None and schema_id and not in_sync(resource, current, desired_body(params, mappings)):
+        check_destinations(client, schema_id, mappings, params.get('predicted_fields'), check_mode)
     return _result(ensure_present(resource, desired_body(params, mappings), check_mode, object_id=params.get('id')))
 
 

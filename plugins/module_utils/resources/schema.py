@@ -14,7 +14,13 @@ __metaclass__ = type
 
 import copy
 
+try:
+    from urllib.parse import quote
+except ImportError:  # pragma: no cover
+    from urllib import quote  # type: ignore
+
 from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition
+from ansible_collections.aep.platform.plugins.module_utils.client import SCHEMA_REGISTRY
 from ansible_collections.aep.platform.plugins.module_utils.engine import (
     InputError,
     SchemaRegistryResource,
@@ -29,7 +35,7 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     state_options,
     validate_id,
 )
-from ansible_collections.aep.platform.plugins.module_utils.resources import xdm_common
+from ansible_collections.aep.platform.plugins.module_utils.resources import field_group, xdm_common
 
 ARGUMENT_SPEC = state_options(dict(
     title=dict(type='str'),
@@ -37,6 +43,13 @@ ARGUMENT_SPEC = state_options(dict(
     description=dict(type='str'),
     class_id=dict(type='str'),
     field_groups=dict(type='list', elements='str'),
+    identities=dict(type='list', elements='dict', options=dict(
+        field=dict(type='str', required=True),
+        namespace=dict(type='str', required=True),
+        primary=dict(type='bool', default=False),
+    )),
+    profile=dict(type='bool'),
+    predicted_fields=dict(type='list', elements='dict'),
 ))
 MODULE_KWARGS = dict(required_one_of=[('title', 'id')])
 
@@ -106,6 +119,8 @@ class Schema(SchemaRegistryResource):
         group_class = user_view(group_source).get('class_id')
         ordered = [ref for ref in _refs(group_source) if ref != group_class]
         body['allOf'] = [{'$ref': ref} for ref in [class_id] + ordered if ref]
+        if current.get('meta:immutableTags'):  # Profile enablement is one-way: a PUT keeps it
+            body['meta:immutableTags'] = copy.deepcopy(current['meta:immutableTags'])
         return body
 
     def create(self, body):
@@ -145,11 +160,168 @@ def check_references(client, params, current=None):
                              field='field_groups')
 
 
+def check_evolution(client, current, body):
+    """InputError, before any write (check mode too), when ``body`` drops a field group from ``current`` while the
+    schema is in use (data ingested, or enabled for Profile): its fields would be removed, which AEP refuses."""
+    dropped = [ref for ref in _refs(current) if ref not in _refs(body) and ref != user_view(current).get('class_id')]
+    if not dropped:
+        return
+    reason = xdm_common.schema_in_use(client, current)
+    if not reason:
+        return
+    changes = []
+    for ref in dropped:
+        group = xdm_common.lookup(client, 'fieldgroups', ref) or {}
+        changes.append((ref, 'removed', 'field group %r (%s) cannot be removed from the schema: its fields would be '
+                        'removed' % (group.get('title'), ref)))
+    xdm_common.refuse_breaking('schema', current.get('title'), reason, changes, 'field_groups')
+
+
 def _result(result):
     obj = result.get('schema') or {}
     result['alt_id'] = obj.get('meta:altId')
     result['version'] = obj.get('version')
     return result
+
+
+# ---------------------------------------------------------------------------------------------------
+# Identity descriptors and Profile enablement (Schema Registry /tenant/descriptors, meta:immutableTags "union")
+# ---------------------------------------------------------------------------------------------------
+
+IDENTITY = 'xdm:descriptorIdentity'
+DESCRIPTORS = '/tenant/descriptors'
+DESCRIPTOR_ACCEPT = 'application/vnd.adobe.xdm+json'
+PROFILE_CLASSES = (xdm_common.EXPERIENCE_EVENT, xdm_common.PROFILE)
+
+
+def _pointer(field):
+    return '/' + field.replace('.', '/')
+
+
+def _field_of(pointer):
+    return (pointer or '').lstrip('/').replace('/', '.')
+
+
+def check_identities(identities):
+    """The user's identities, validated before any request: one per field, at most one primary."""
+    seen, primary = {}, None
+    for index, identity in enumerate(identities or []):
+        label = 'identities[%d]' % index
+        field = (identity.get('field') or '').strip()
+        if not field or not identity.get('namespace', '').strip():
+            raise InputError('%s: field and namespace must not be empty' % label, field='identities')
+        if field in seen:
+            raise InputError('%s: field %r already has an identity (identities[%d]); a field has one identity '
+                             'descriptor' % (label, field, seen[field]), field='identities')
+        seen[field] = index
+        if identity.get('primary'):
+            if primary is not None:
+                raise InputError('%s: a schema has one primary identity; identities[%d] is primary already'
+                                 % (label, primary), field='identities')
+            primary = index
+    return identities or []
+
+
+def descriptors_of(client, schema_id):
+    """The identity descriptors whose source schema is ``schema_id``."""
+    body = client.get(SCHEMA_REGISTRY, DESCRIPTORS, accept=DESCRIPTOR_ACCEPT,
+                      params={'property': 'xdm:sourceSchema==%s' % schema_id}) or {}
+    found = body.get(IDENTITY) if isinstance(body, dict) else None
+    return [d for d in found or [] if isinstance(d, dict) and d.get('xdm:sourceSchema') == schema_id]
+
+
+def identity_view(descriptor):
+    return {'field': _field_of(descriptor.get('xdm:sourceProperty')), 'namespace': descriptor.get('xdm:namespace'),
+            'primary': bool(descriptor.get('xdm:isPrimary'))}
+
+
+def check_identity_fields(client, schema_id, identities, predicted_fields, check_mode, field_groups=()):
+    """Every identity field is a string field of the schema (resolved; for a schema still to be created, a field of
+    its field groups), or one an earlier check-mode task predicted."""
+    if not identities:
+        return
+    schema = None if is_placeholder(schema_id) else xdm_common.require_schema(client, schema_id,
+                                                                              accept=xdm_common.ACCEPT_FULL)
+    paths = xdm_common.schema_field_paths(schema) if schema else {}
+    if schema is None:
+        for group_id in field_groups or []:
+            group = None if is_placeholder(group_id) else xdm_common.lookup(client, 'fieldgroups', group_id)
+            tenant = field_group.tenant_of(group)
+            if group and tenant:
+                paths.update(('_%s.%s' % (tenant, f['name']), f['type']) for f in field_group.fields_of(group, tenant))
+    if check_mode:
+        paths.update(xdm_common.paths_of_fields(predicted_fields))
+    if schema is None and not paths:
+        return
+    for index, identity in enumerate(identities):
+        kind = paths.get(identity['field'])
+        if kind != 'string':
+            raise InputError('identities[%d]: %r %s; an identity must be a string field of the schema, such as '
+                             '_<tenant>.email' % (index, identity['field'],
+                                                  'is not a field of the schema' if kind is None else 'is of type %s'
+                                                  % kind), field='identities')
+
+
+def ensure_identities(client, schema_id, identities, check_mode):
+    """Create or update one identity descriptor per listed field; descriptors of other fields are left alone.
+    Returns (changed, before, after) in the module's terms."""
+    current = [] if is_placeholder(schema_id) else descriptors_of(client, schema_id)
+    by_field = dict((identity_view(d)['field'], d) for d in current)
+    before = sorted((identity_view(d) for d in current), key=lambda v: v['field'])
+    changed = False
+    # a primary that moves: the old primary is updated first, so that there is never a second primary
+    ordered = sorted(identities, key=lambda i: bool(i.get('primary')))
+    for identity in ordered:
+        want = {'field': identity['field'], 'namespace': identity['namespace'], 'primary': bool(identity.get('primary'))}
+        have = by_field.get(identity['field'])
+        if have is not None and identity_view(have)['namespace'].lower() == want['namespace'].lower() and \
+                identity_view(have)['primary'] == want['primary']:
+            continue
+        changed = True
+        if check_mode:
+            continue
+        body = {'@type': IDENTITY, 'xdm:sourceSchema': schema_id, 'xdm:sourceVersion': 1,
+                'xdm:sourceProperty': _pointer(identity['field']), 'xdm:namespace': identity['namespace'],
+                'xdm:property': 'xdm:code', 'xdm:isPrimary': want['primary']}
+        if have is None:
+            client.post(SCHEMA_REGISTRY, DESCRIPTORS, json=body, accept='application/json')
+        else:
+            client.put(SCHEMA_REGISTRY, '%s/%s' % (DESCRIPTORS, quote(have['@id'], safe='')), json=body,
+                       accept='application/json')
+    after = dict((v['field'], v) for v in before)
+    for identity in identities:
+        after[identity['field']] = {'field': identity['field'], 'namespace': identity['namespace'],
+                                    'primary': bool(identity.get('primary'))}
+    return changed, before, [after[k] for k in sorted(after)]
+
+
+def profile_enabled(obj):
+    return xdm_common.UNION_TAG in ((obj or {}).get('meta:immutableTags') or [])
+
+
+def check_profile(current, params, identities):
+    """InputError before any write: Profile cannot be disabled (one-way), and a schema of class ExperienceEvent
+    or Profile needs a primary identity before it can be enabled."""
+    wanted = params.get('profile')
+    if wanted is False and profile_enabled(current):
+        raise InputError('profile: schema %r (%s) is enabled for Profile, which AEP can never undo, with or without '
+                         'data; remove profile: false (or set it to true). For data that must not reach Profile, use a '
+                         'new schema and dataset' % (current.get('title'), current.get('$id')), field='profile')
+    if wanted and not profile_enabled(current):
+        class_id = params.get('class_id') or user_view(current).get('class_id') or xdm_common.EXPERIENCE_EVENT
+        has_primary = any(i.get('primary') for i in identities) or any(
+            d.get('xdm:isPrimary') for d in (current or {}).get('_descriptors', []))
+        if class_id in PROFILE_CLASSES and not has_primary:
+            raise InputError('profile: a schema of class %s needs a primary identity before it can be enabled for '
+                             'Profile; add one to identities with primary: true (for example the email field with '
+                             'namespace Email)' % class_id, field='profile')
+
+
+def ensure_profile(client, schema_id, check_mode):
+    """Enable the schema for Profile (PATCH ``meta:immutableTags`` with ``union``)."""
+    if not check_mode:
+        client.patch(SCHEMA_REGISTRY, '/tenant/schemas/%s' % quote(schema_id, safe=''), accept='application/json',
+                     json=[{'op': 'add', 'path': '/meta:immutableTags', 'value': [xdm_common.UNION_TAG]}])
 
 
 def run(params, client, check_mode):
@@ -163,9 +335,34 @@ def run(params, client, check_mode):
     current = resource.find(identity=params.get('title'), object_id=params.get('id'))
     title = params.get('title') or (current or {}).get('title')
     body = build_body(dict(params, title=title))
+    identities = check_identities(params.get('identities'))
+    if current is not None and params.get('profile') and not profile_enabled(current):
+        current['_descriptors'] = descriptors_of(client, current['$id'])
+    check_profile(current, params, identities)
+    if current is not None:
+        current.pop('_descriptors', None)
     if not in_sync(resource, current, body):  # the class and field groups are read only on create or change
         check_references(client, params, current)
-    return _result(ensure_present(resource, body, check_mode, object_id=params.get('id')))
+        if current is not None and params.get('field_groups') is not None:
+            check_evolution(client, current, body)
+    if identities:
+        check_identity_fields(client, current['$id'] if current else xdm_common.PLACEHOLDER_SCHEMA, identities,
+                              params.get('predicted_fields'), check_mode, params.get('field_groups'))
+    result = _result(ensure_present(resource, body, check_mode, object_id=params.get('id')))
+    schema_id = result['id']
+    if identities:
+        changed, before, after = ensure_identities(client, schema_id, identities, check_mode)
+        result['changed'] = result['changed'] or changed
+        result['diff']['before']['identities'], result['diff']['after']['identities'] = before, after
+        result['identities'] = after
+    enabled = profile_enabled(current) if current is not None else False
+    if params.get('profile') and not enabled:
+        ensure_profile(client, schema_id, check_mode)
+        result['changed'] = True
+        result['diff']['before']['profile'], result['diff']['after']['profile'] = enabled, True
+        enabled = True
+    result['profile'] = enabled
+    return result
 
 
 def run_info(params, client, check_mode):

@@ -20,18 +20,20 @@ try:
 except ImportError:  # pragma: no cover
     from urllib import quote  # type: ignore
 
-from ansible_collections.aep.platform.plugins.module_utils.client import SCHEMA_REGISTRY
+from ansible_collections.aep.platform.plugins.module_utils.client import CATALOG, SCHEMA_REGISTRY
 from ansible_collections.aep.platform.plugins.module_utils.engine import InputError, is_placeholder, validate_id
 
 EXPERIENCE_EVENT = 'https://ns.adobe.com/xdm/context/experienceevent'
 PROFILE = 'https://ns.adobe.com/xdm/context/profile'
+# The $id a schema gets in check mode when it would be created (engine.SchemaRegistryResource.predict_create).
+PLACEHOLDER_SCHEMA = 'https://ns.adobe.com/schemas/' + '0' * 48
 
 ACCEPT_RAW = 'application/vnd.adobe.xed+json; version=1'
 ACCEPT_FULL = 'application/vnd.adobe.xed-full+json; version=1'
 ACCEPT_LIST_FULL = 'application/vnd.adobe.xed+json'
 ACCEPT_LIST_IDS = 'application/vnd.adobe.xed-id+json'
 
-_INDEX = re.compile(r'\[\d*\]')
+_INDEX = re.compile(r'\[(\d*|\*)\]')
 
 
 def tenant_id(client):
@@ -114,13 +116,185 @@ def _collect(props, prefix, out):
             _collect(node['items']['properties'], path + '[].', out)
 
 
-def destination_known(paths, destination):
-    """True when ``destination`` (array indexes allowed) is a field of the schema or lies below a map field."""
+def destination_type(paths, destination):
+    """The XDM type of ``destination`` (array indexes ``[0]`` and ``[*]`` allowed): a type of ``field_type``,
+    ``any`` below a map field (a map key), or None when it is not a field of the schema."""
     normalized = _INDEX.sub('[]', destination)
     if normalized in paths:
-        return True
+        return paths[normalized]
     parts = normalized.split('.')
     for end in range(len(parts) - 1, 0, -1):
         if paths.get('.'.join(parts[:end])) == 'map':
-            return True
-    return False
+            return 'any'
+    return None
+
+
+def destination_known(paths, destination):
+    """True when ``destination`` (array indexes allowed) is a field of the schema or lies below a map field."""
+    return destination_type(paths, destination) is not None
+
+
+def paths_of_fields(fields):
+    """Dotted path -> type for a list of ``{name, type}`` (a field group's fields as its module returns them in
+    ``field_paths``, or as the ``predicted_fields`` option of aep.platform.mapping_set takes them)."""
+    paths = dict((f['name'], f.get('type') or 'string') for f in fields or [] if isinstance(f, dict) and f.get('name'))
+    for name in list(paths):  # their parents (the tenant namespace object _<tenant> first) are objects
+        parts = name.split('.')
+        for end in range(1, len(parts)):
+            parent = '.'.join(parts[:end])
+            if not parent.endswith('[]'):
+                paths.setdefault(parent, 'object')
+    return paths
+
+
+# What the outermost Data Prep function of an expression returns, when that is known before any event arrives
+# (Data Prep's function reference: string functions, now() a date-time, timestamp()/length() numbers, the
+# comparisons booleans, split() an array).
+RESULT_TYPES = dict(
+    [(name, 'string') for name in ('uuid', 'guid', 'concat', 'lower', 'lcase', 'upper', 'ucase', 'trim', 'ltrim',
+                                   'rtrim', 'substr', 'join', 'replacestr', 'sha1', 'sha256', 'md5')]
+    + [('now', 'date-time')]
+    + [(name, 'number') for name in ('timestamp', 'length', 'len', 'size_of', 'to_integer', 'to_bigint', 'to_float',
+                                     'to_decimal')]
+    + [(name, 'boolean') for name in ('equals', 'equalsIgnoreCase', 'matches_regex', 'is_empty', 'is_set')]
+    + [(name, 'array') for name in ('split', 'explode')])
+# destination type -> value types that never convert to it (every record would fail mapping)
+NEVER_FITS = {
+    'object': ('string', 'date-time', 'number', 'boolean', 'array'),
+    'map': ('string', 'date-time', 'number', 'boolean', 'array'),
+    'array': ('string', 'date-time', 'number', 'boolean'),
+    'string': ('array',), 'integer': ('array', 'boolean', 'date-time'), 'number': ('array', 'boolean', 'date-time'),
+    'boolean': ('array', 'number', 'date-time'), 'date': ('array', 'boolean'), 'date-time': ('array', 'boolean'),
+}
+_CALL = re.compile(r'^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\(.*\)\s*$', re.S)
+
+
+def value_type(source_type, source):
+    """The type a STATIC or EXPRESSION source yields when known before any event (None: only known at run time,
+    as for every ATTRIBUTE source)."""
+    if source_type == 'STATIC':
+        return 'string'
+    if source_type == 'EXPRESSION':
+        match = _CALL.match(source or '')
+        return RESULT_TYPES.get(match.group(1)) if match else None
+    return None
+
+
+def mapping_problem(paths, mapping, tenant=None):
+    """Why ``mapping`` (``{source_type, source, destination}``) can never fill its destination, or None.
+
+    Refused: the tenant namespace object ``_<tenant>`` itself (it only groups the tenant's fields), and a value of
+    a known type into a field that can never hold it (a text into an object, map or array, a boolean into a number,
+    an array into a string ...). An ATTRIBUTE source may be an object or an array mapped as a whole, so it is only
+    refused for the tenant namespace."""
+    destination = mapping['destination']
+    kind = destination_type(paths, destination)
+    if kind is None or kind == 'any':
+        return None
+    top = destination.split('.', 1)[0]
+    if '.' not in destination and kind == 'object' and (top == '_%s' % tenant if tenant else top.startswith('_')):
+        return ('%r is the tenant namespace object, which can never hold a mapped value (every record would fail '
+                'mapping); map the source to one of its fields, such as %s.<field>' % (destination, destination))
+    result = value_type(mapping['source_type'], mapping['source'])
+    if result is not None and result in NEVER_FITS.get(kind, ()):
+        return ('%r is of type %s and cannot hold the %s value of %s source %r (every record would fail mapping); '
+                'map it to a field of a compatible type'
+                % (destination, kind, result, mapping['source_type'], mapping['source']))
+    return None
+
+
+# ---------------------------------------------------------------------------------------------------
+# Schema evolution (AEP "Update schemas" guide and the Profile enablement guide): once a schema's data has been
+# ingested, or it is enabled for Profile, fields may be added and required fields made optional; a field may not be
+# removed, renamed, moved or retyped, made required, or have its allowed values narrowed.
+# ---------------------------------------------------------------------------------------------------
+
+WAY_FORWARD = ('Add a new field instead (for example %s_v2) and map to it, or create a new field group and schema '
+               '("<title> v2") and switch the dataflow to them (docs/onboarding.md, "Changing a schema after data '
+               'landed")')
+UNION_TAG = 'union'
+
+
+def _type_of(field):
+    return field.get('type') or 'string'
+
+
+def _describe(field):
+    kind = _type_of(field)
+    return '%s of %s' % (kind, field['items']) if field.get('items') else kind
+
+
+def breaking_changes(before, after, tenant=None):
+    """The changes AEP refuses on a schema in use, from ``before`` to ``after`` (flat field lists in the
+    module's terms: ``{name, type, required, enum}``), as ``[(path, kind, message)]``; kinds: removed, renamed,
+    moved, retyped, required, enumNarrowed (the emulator's ``sub-errors[].change``)."""
+    prefix = '_%s.' % tenant if tenant else ''
+    old = dict((f['name'], f) for f in before or [])
+    new = dict((f['name'], f) for f in after or [])
+    changes = []
+    gone = sorted(name for name in old if name not in new)
+    added = [name for name in new if name not in old]
+    for name in gone:
+        if any(name.startswith(parent + '.') for parent in gone):
+            continue  # a removed object is reported once, not its children
+        parent, dummy, leaf = name.rpartition('.')
+        moved = [a for a in added if a.rpartition('.')[2] == leaf and _type_of(new[a]) == _type_of(old[name])]
+        renamed = [a for a in added if a.rpartition('.')[0] == parent and _type_of(new[a]) == _type_of(old[name])]
+        if moved:
+            changes.append((prefix + name, 'moved', 'field %r cannot be moved (to %r)' % (prefix + name, prefix + moved[0])))
+        elif renamed:
+            changes.append((prefix + name, 'renamed',
+                            'field %r cannot be renamed (to %r)' % (prefix + name, prefix + renamed[0])))
+        else:
+            changes.append((prefix + name, 'removed', 'field %r cannot be removed' % (prefix + name)))
+    for name in sorted(new):
+        path = prefix + name
+        if name not in old:
+            if new[name].get('required'):
+                changes.append((path, 'required', 'new field %r cannot be added as required; add it as optional' % path))
+            continue
+        have, want = old[name], new[name]
+        if (_type_of(have), have.get('format'), have.get('items')) != (_type_of(want), want.get('format'), want.get('items')):
+            changes.append((path, 'retyped', 'field %r cannot change its type from %s to %s'
+                            % (path, _describe(have), _describe(want))))
+        if want.get('required') and not have.get('required'):
+            changes.append((path, 'required', 'optional field %r cannot be made required' % path))
+        if want.get('enum'):
+            lost = sorted(set(str(v) for v in have.get('enum') or []) - set(str(v) for v in want['enum']))
+            if not have.get('enum') or lost:
+                changes.append((path, 'enumNarrowed', 'the allowed values of field %r cannot be narrowed%s'
+                                % (path, ' (values no longer allowed: %s)' % ', '.join(lost) if lost else '')))
+    return changes
+
+
+def schema_in_use(client, schema):
+    """Why the schema ``schema`` (a Schema Registry resource) is in use, or None: it is enabled for Profile (the
+    ``union`` tag in ``meta:immutableTags``), or a dataset of it has data (Catalog ``lastBatchId``, set by the
+    first batch that lands: the emulator's docs, "Has data")."""
+    if UNION_TAG in (schema.get('meta:immutableTags') or []):
+        return 'schema %r is enabled for Profile' % schema.get('title')
+    schema_id = schema.get('$id')
+    for dataset in client.list(CATALOG, '/dataSets', params={'properties': 'name,schemaRef,lastBatchId'}):
+        if ((dataset.get('schemaRef') or {}).get('id')) == schema_id and dataset.get('lastBatchId'):
+            return ('data has been ingested into dataset %r (%s) of schema %r'
+                    % (dataset.get('name'), dataset.get('id'), schema.get('title')))
+    return None
+
+
+def schemas_using(client, group_id):
+    """The tenant schemas whose ``allOf`` references the field group ``group_id`` (whole objects)."""
+    found = []
+    for schema in client.list(SCHEMA_REGISTRY, '/tenant/schemas', accept=ACCEPT_LIST_FULL):
+        refs = [e.get('$ref') for e in schema.get('allOf') or [] if isinstance(e, dict)]
+        if group_id in refs or group_id in (schema.get('meta:extends') or []):
+            found.append(schema)
+    return found
+
+
+def refuse_breaking(what, title, reason, changes, field):
+    """InputError for breaking ``changes`` (``breaking_changes``) of an object in use."""
+    first = changes[0][0].rsplit('.', 1)[-1] if '/' not in changes[0][0] else '<field>'
+    raise InputError('%s: %s %r is in use (%s), so AEP only accepts non-destructive changes (new optional fields, '
+                     'required fields made optional): %s. %s.'
+                     % (field, what, title, reason, '; '.join('%s (%s)' % (m, k) for dummy, k, m in changes),
+                        WAY_FORWARD % first), field=field)

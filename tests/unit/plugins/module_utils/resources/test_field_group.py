@@ -147,8 +147,11 @@ def test_run_in_sync_writes_nothing(client, mocked):
 def test_run_check_mode_update_predicts_without_writing(client, mocked):
     existing = dict(fg.build_body(params(), TENANT), **{'$id': GID, 'version': '1.2'})
     mock_registry(mocked, existing)
+    # removing fields is a breaking change: allowed here, as no schema uses the field group
+    mocked.get(platform(SCHEMA_REGISTRY, '/tenant/schemas'), json={'results': [], '_page': {'next': None}})
     result = fg.run(params(fields=[field('message')]), client, True)
     assert result['changed'] and writes(mocked) == []
+    assert result['field_paths'] == [{'name': '_%s.message' % TENANT, 'type': 'string'}]
     assert [f['name'] for f in result['diff']['after']['fields']] == ['message']
     assert len(result['diff']['before']['fields']) == 3
 
@@ -173,3 +176,38 @@ def test_omitted_fields_and_classes_are_neither_compared_nor_changed():
     created = fg.build_body(params(fields=None, class_ids=None), TENANT)
     assert created['meta:intendedToExtend'] == [EE]
     assert created['definitions']['customFields']['properties']['_acme']['properties'] == {}
+
+
+def test_breaking_changes_name_the_field_and_the_kind():
+    from ansible_collections.aep.platform.plugins.module_utils.resources import xdm_common
+    before = [{'name': 'a', 'type': 'string'}, {'name': 'o', 'type': 'object'}, {'name': 'o.x', 'type': 'string'},
+              {'name': 'b', 'type': 'string'}, {'name': 'c', 'type': 'string'},
+              {'name': 'e', 'type': 'string', 'enum': ['x', 'y']}]
+    after = [{'name': 'a', 'type': 'integer'}, {'name': 'b2', 'type': 'string'},
+             {'name': 'c', 'type': 'string', 'required': True},
+             {'name': 'e', 'type': 'string', 'enum': ['x']}, {'name': 'n', 'type': 'string', 'required': True}]
+    changes = dict(((path, kind) for path, kind, dummy in xdm_common.breaking_changes(before, after, 'acme')))
+    assert changes == {'_acme.a': 'retyped', '_acme.o': 'removed', '_acme.b': 'renamed', '_acme.c': 'required',
+                       '_acme.e': 'enumNarrowed', '_acme.n': 'required'}
+    # adding optional fields and making a required field optional are not breaking
+    assert xdm_common.breaking_changes(after[:1], after[:1] + [{'name': 'z', 'type': 'string'}], 'acme') == []
+    assert xdm_common.breaking_changes([dict(after[2])], [dict(after[2], required=False)], 'acme') == []
+
+
+def test_mapping_problems_refuse_the_tenant_object_and_incompatible_values():
+    from ansible_collections.aep.platform.plugins.module_utils.resources import xdm_common
+    paths = {'_acme': 'object', '_acme.n': 'integer', '_acme.tags': 'array', '_acme.m': 'map', '_id': 'string',
+             'timestamp': 'date-time', '_acme.lines': 'array', '_acme.lines[].sku': 'string'}
+
+    def problem(source_type, source, destination):
+        return xdm_common.mapping_problem(paths, {'source_type': source_type, 'source': source,
+                                                  'destination': destination}, 'acme')
+    assert 'tenant namespace object' in problem('ATTRIBUTE', 'visitor', '_acme')
+    assert 'of type integer' in problem('EXPRESSION', 'now()', '_acme.n')
+    assert 'of type array' in problem('STATIC', 'x', '_acme.tags')
+    assert 'of type map' in problem('EXPRESSION', "concat(a, 'b')", '_acme.m')
+    assert problem('EXPRESSION', 'uuid()', '_id') is None
+    assert problem('EXPRESSION', 'now()', 'timestamp') is None
+    assert problem('ATTRIBUTE', 'items', '_acme.tags') is None  # a whole array
+    assert problem('ATTRIBUTE', 'items[*].sku', '_acme.lines[*].sku') is None
+    assert problem('ATTRIBUTE', 'k', '_acme.m.anykey') is None

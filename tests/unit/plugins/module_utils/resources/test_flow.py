@@ -124,7 +124,7 @@ def test_urls_and_state_and_summary():
     assert mapping_of({}) == (None, None)
     runs = [{'metrics': {'recordSummary': {'inputRecordCount': 3, 'outputRecordCount': 2, 'failedRecordCount': 1}}},
             {'metrics': {'recordSummary': {'inputRecordCount': '4', 'outputRecordCount': 4}}}, {}]
-    assert run_summary(runs) == {'input_records': 7, 'output_records': 6, 'failed_records': 1}
+    assert run_summary(runs) == {'input_records': 7, 'output_records': 6, 'failed_records': 1, 'errors': []}
 
 
 # --- module logic with mocked HTTP --------------------------------------------------------------------
@@ -258,3 +258,16 @@ def test_runs_wait_timeout(client, mocked):
     with pytest.raises(InputError, match='wait_timeout'):
         flow_logic.run_runs_info(dict(flow_id=FLOW_ID, flow_name=None, wait_for_run=True, min_runs=1,
                                       wait_timeout=10, wait_sleep=3), client, False, clock=lambda: 0)
+
+
+def test_run_summary_lists_record_errors_once_with_counts():
+    error = {'code': 'MAPPER-3701-400', 'message': "Mapping to '_acme' failed: expected an object", 'recordCount': 2}
+    runs = [{'metrics': {'recordSummary': {'inputRecordCount': 2, 'failedRecordCount': 2},
+                         'statusSummary': {'errors': [{'code': 'MAPPER-3700-400', 'message': '2 record(s) failed'},
+                                                      error]}}},
+            {'metrics': {'recordSummary': {'inputRecordCount': 1, 'failedRecordCount': 1},
+                         'statusSummary': {'errors': [dict(error, recordCount=1)]}}}]
+    summary = run_summary(runs)
+    assert summary['failed_records'] == 3
+    assert summary['errors'] == [{'code': 'MAPPER-3700-400', 'message': '2 record(s) failed', 'record_count': 0},
+                                 {'code': 'MAPPER-3701-400', 'message': error['message'], 'record_count': 3}]

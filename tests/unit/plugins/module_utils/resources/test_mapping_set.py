@@ -190,3 +190,37 @@ def test_run_create_fails_loudly_when_the_name_is_not_kept(client, mocked):
     with pytest.raises(InputError) as err:
         ms.run(params(), client, False)
     assert MID in err.value.msg and 'id:' in err.value.msg
+
+
+def test_check_destinations_refuses_the_tenant_object_and_incompatible_values(client, mocked):
+    mocked.get(platform(SCHEMA_REGISTRY, SCHEMA_PATH), json=RESOLVED)
+    with pytest.raises(InputError) as err:
+        ms.check_destinations(client, SCHEMA, MAPPINGS + [m('visitor', '_acme')])
+    assert err.value.msg.startswith('mappings[3] (visitor -> _acme): destination')
+    assert 'tenant namespace object' in err.value.msg
+    with pytest.raises(InputError) as err:
+        ms.check_destinations(client, SCHEMA, [m("concat(a, 'b')", 'identityMap', 'EXPRESSION')])
+    assert "'identityMap' is of type map and cannot hold the string value" in err.value.msg
+    # item by item into an array of objects, and a whole array: accepted
+    ms.check_destinations(client, SCHEMA, [m('lines[*].sku', 'items[*].sku'), m('lines', 'items')])
+
+
+def test_predicted_fields_count_in_check_mode_only(client, mocked):
+    mocked.get(platform(SCHEMA_REGISTRY, SCHEMA_PATH), json=RESOLVED)
+    predicted = [{'name': '_acme.added', 'type': 'integer'}]
+    ms.check_destinations(client, SCHEMA, [m('x', '_acme.added')], predicted, check_mode=True)
+    with pytest.raises(InputError) as err:
+        ms.check_destinations(client, SCHEMA, [m('x', '_acme.added')], predicted, check_mode=False)
+    assert "'_acme.added'" in err.value.msg
+    with pytest.raises(InputError) as err:  # a predicted field's type is checked too
+        ms.check_destinations(client, SCHEMA, [m('now()', '_acme.added', 'EXPRESSION')], predicted, check_mode=True)
+    assert 'of type integer' in err.value.msg
+
+
+def test_a_placeholder_schema_is_checked_against_the_predicted_fields_only(client, mocked):
+    placeholder = 'https://ns.adobe.com/schemas/' + '0' * 48
+    predicted = [{'name': '_acme.message', 'type': 'string'}]  # its parent _acme is an object
+    ms.check_destinations(client, placeholder, MAPPINGS, predicted, check_mode=True)  # _id: unknown yet, not refused
+    with pytest.raises(InputError):
+        ms.check_destinations(client, placeholder, [m('visitor', '_acme')], predicted, check_mode=True)
+    assert len(mocked.calls) == 0
