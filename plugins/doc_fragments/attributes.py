@@ -6,17 +6,34 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-# Each attribute is described once here; the named fragments below are put together from these pieces.
-_CHECK_MODE = r'''
+
+class ModuleDocFragment(object):
+    """The shared parts of every module's documentation, as named fragments a module lists together (Ansible
+    merges them; a module's own entries win). Each fragment says one thing, so nothing is written twice:
+
+    - ``aep.platform.attributes``: the ``attributes`` of a module that writes (check mode predicts, diff shown);
+    - ``aep.platform.attributes.read_only``: the ``attributes`` of a module that only reads;
+    - ``aep.platform.attributes.state``: the ``state`` and ``on_duplicates`` options of every state module;
+    - ``aep.platform.attributes.flowservice``: ``name``, ``id`` and ``description`` of every Flow Service object;
+      ``aep.platform.attributes.flowservice_connection``: ``connection_spec_version`` of connections;
+    - ``aep.platform.attributes.info`` / ``aep.platform.attributes.info_by_title``: ``name`` (or ``title``) and
+      ``id`` of every ``*_info`` module of an AEP object kind (one implementation, ``engine.info``).
+
+    Fragments are plain string literals (ansible-test's yamllint reads them without running this file).
+    A state module lists ``aep.platform.connection``, ``aep.platform.attributes``, ``aep.platform.attributes.state``
+    (and the Flow Service ones); an info module ``aep.platform.connection``, ``aep.platform.attributes.read_only``
+    and ``aep.platform.attributes.info``."""
+
+    DOCUMENTATION = r'''
 attributes:
   check_mode:
     description: Can run in check_mode and return changed status prediction without modifying target, if not supported the
       action will be skipped.
     support: full
-    details: %s
+    details: Check mode reads only and predicts the result (a placeholder id for an object that would be created).
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: %s
+    support: full
   platform:
     description: Target OS/families that can be operated against.
     support: full
@@ -28,26 +45,30 @@ attributes:
       - aep.platform.aep
 '''
 
-_IDENTITY = r'''
-options:
-  %(key)s:
-    description:
-      - Return only the objects with exactly this %(key)s (case, spaces and punctuation included). AEP does not make
-        %(key)ss unique, so there may be more than one.
-      - Mutually exclusive with O(id).
-    type: str
-  id:
-    description:
-      - Return only the object with this id (%(id_format)s). A missing id gives an empty list, not an error.
-      - Mutually exclusive with O(%(key)s).
-    type: str
-notes:
-  - Without O(%(key)s) and O(id), every object of the kind in the sandbox is returned; every page is read, so the
-    list is complete.
+    READ_ONLY = r'''
+attributes:
+  check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target, if not supported the
+      action will be skipped.
+    support: full
+    details: The module only reads, so it runs normally in check mode.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    support: N/A
+    details: The module only reads; there is never a change to show.
+  platform:
+    description: Target OS/families that can be operated against.
+    support: full
+    platforms: all
+  action_group:
+    description: Action is part of action_group(s), for convenient setting of module_defaults.
+    support: full
+    membership:
+      - aep.platform.aep
 '''
 
-
-_STATE_OPTIONS = r'''
+    STATE = r'''
+options:
   state:
     description:
       - V(present) creates the object when it does not exist and updates the fields you set when they differ.
@@ -72,7 +93,8 @@ _STATE_OPTIONS = r'''
     default: fail
 '''
 
-_FLOWSERVICE_OPTIONS = r'''
+    FLOWSERVICE = r'''
+options:
   name:
     description:
       - Name of the object, its identity within the sandbox.
@@ -89,7 +111,8 @@ _FLOWSERVICE_OPTIONS = r'''
     type: str
 '''
 
-_CONNECTION_SPEC_OPTIONS = r'''
+    FLOWSERVICE_CONNECTION = r'''
+options:
   connection_spec_version:
     description:
       - Version of the connection spec (C(connectionSpec.version)).
@@ -97,35 +120,39 @@ _CONNECTION_SPEC_OPTIONS = r'''
     default: '1.0'
 '''
 
+    INFO = r'''
+options:
+  name:
+    description:
+      - Return only the objects with exactly this name (case, spaces and punctuation included). AEP does not make
+        names unique, so there may be more than one.
+      - Mutually exclusive with O(id).
+    type: str
+  id:
+    description:
+      - Return only the object with this id (in the format the matching state module takes for its O(id)). A missing id gives an empty list, not an error.
+      - Mutually exclusive with O(name).
+    type: str
+notes:
+  - Without O(name) and O(id), every object of the kind in the sandbox is returned; every page is read, so the
+    list is complete.
+'''
 
-class ModuleDocFragment(object):
-    """The shared parts of every module's documentation, one named fragment each (use one of them, plus
-    ``aep.platform.connection``):
-
-    - ``aep.platform.attributes``: the ``attributes`` of a module that writes (check mode predicts, diff shown);
-    - ``aep.platform.attributes.read_only``: the ``attributes`` of a module that only reads;
-    - ``aep.platform.attributes.state``: ``state`` and ``on_duplicates`` with the ``attributes`` of a state module;
-    - ``aep.platform.attributes.flowservice``: that, plus the ``name``, ``id`` and ``description`` of every Flow
-      Service object; ``aep.platform.attributes.flowservice_connection`` adds ``connection_spec_version``;
-    - ``aep.platform.attributes.info`` / ``aep.platform.attributes.info_by_title``: ``name`` (or ``title``) and
-      ``id`` of every ``*_info`` module of an AEP object kind (one implementation, ``engine.info``), with the
-      read-only ``attributes``.
-
-    A module's own entry (for example ``attributes.diff_mode.details``) is merged over these."""
-
-    DOCUMENTATION = _CHECK_MODE % ('Check mode reads only and predicts the result (a placeholder id for an object that '
-                                   'would be created).', 'full')
-
-    READ_ONLY = _CHECK_MODE % ('The module only reads, so it runs normally in check mode.',
-                               "N/A\n    details: The module only reads; there is never a change to show.")
-
-    INFO = READ_ONLY + _IDENTITY % dict(key='name', id_format='in the format the matching state module takes for its O(id)')
-
-    INFO_BY_TITLE = READ_ONLY + _IDENTITY % dict(key='title',
-                                                 id_format='its C($id), for example C(https://ns.adobe.com/<tenant>/schemas/<hash>)')
-
-    STATE = DOCUMENTATION + '\noptions:' + _STATE_OPTIONS
-
-    FLOWSERVICE = STATE + _FLOWSERVICE_OPTIONS
-
-    FLOWSERVICE_CONNECTION = FLOWSERVICE + _CONNECTION_SPEC_OPTIONS
+    INFO_BY_TITLE = r'''
+options:
+  title:
+    description:
+      - Return only the objects with exactly this title (case, spaces and punctuation included). AEP does not make
+        titles unique, so there may be more than one.
+      - Mutually exclusive with O(id).
+    type: str
+  id:
+    description:
+      - Return only the object with this id (its C($id), for example C(https://ns.adobe.com/<tenant>/schemas/<hash>)).
+        A missing id gives an empty list, not an error.
+      - Mutually exclusive with O(title).
+    type: str
+notes:
+  - Without O(title) and O(id), every object of the kind in the sandbox is returned; every page is read, so the
+    list is complete.
+'''

@@ -799,7 +799,7 @@ def in_sync(resource, current, desired):
 
 
 def info_options(identity='name'):
-    """The options of every ``*_info`` module of an object kind (doc fragment ``aep.platform.info``)."""
+    """The options of every ``*_info`` module of an object kind (doc fragment ``aep.platform.attributes.info``)."""
     return {identity: dict(type='str'), 'id': dict(type='str')}
 
 

@@ -25,7 +25,8 @@ author:
   - aep.platform maintainers (@aep-platform)
 extends_documentation_fragment:
   - aep.platform.connection
-  - aep.platform.state
+  - aep.platform.attributes
+  - aep.platform.attributes.state
 attributes:
   diff_mode:
     support: full

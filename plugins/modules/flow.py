@@ -32,6 +32,8 @@ author:
   - aep.platform maintainers (@aep-platform)
 extends_documentation_fragment:
   - aep.platform.connection
+  - aep.platform.attributes
+  - aep.platform.attributes.state
   - aep.platform.attributes.flowservice
 options:
   flow_spec_id:

@@ -22,7 +22,7 @@ author:
   - aep.platform maintainers (@aep-platform)
 extends_documentation_fragment:
   - aep.platform.connection
-  - aep.platform.read_only
+  - aep.platform.attributes.read_only
 options:
   flow_id:
     description:

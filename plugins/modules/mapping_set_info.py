@@ -18,7 +18,8 @@ author:
   - aep.platform maintainers (@aep-platform)
 extends_documentation_fragment:
   - aep.platform.connection
-  - aep.platform.info
+  - aep.platform.attributes.read_only
+  - aep.platform.attributes.info
 seealso:
   - module: aep.platform.mapping_set
 '''

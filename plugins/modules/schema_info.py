@@ -20,7 +20,8 @@ author:
   - aep.platform maintainers (@aep-platform)
 extends_documentation_fragment:
   - aep.platform.connection
-  - aep.platform.info_by_title
+  - aep.platform.attributes.read_only
+  - aep.platform.attributes.info_by_title
 seealso:
   - module: aep.platform.schema
 '''

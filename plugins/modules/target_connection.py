@@ -28,6 +28,9 @@ author:
   - aep.platform maintainers (@aep-platform)
 extends_documentation_fragment:
   - aep.platform.connection
+  - aep.platform.attributes
+  - aep.platform.attributes.state
+  - aep.platform.attributes.flowservice
   - aep.platform.attributes.flowservice_connection
 options:
   connection_spec_id:

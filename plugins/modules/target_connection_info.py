@@ -19,6 +19,7 @@ author:
   - aep.platform maintainers (@aep-platform)
 extends_documentation_fragment:
   - aep.platform.connection
+  - aep.platform.attributes.read_only
   - aep.platform.attributes.info
 seealso:
   - module: aep.platform.target_connection

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from onboard_helpers import post_event, run_playbook, write_static_inventory
+from onboard_helpers import run_playbook, write_static_inventory
 
 SANDBOX = "prod"
 TENANT = "_emulated"

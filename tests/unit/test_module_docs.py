@@ -213,7 +213,7 @@ def test_attributes(name):
     if _is_state_module(name):
         state = documented_options(name).get('state') or {}
         assert state.get('choices') == ['present', 'absent'] and state.get('default') == 'present', \
-            '%s: state modules document state (the aep.platform.state fragment, or their own words)' % name
+            '%s: state modules document state (the aep.platform.attributes.state fragment, or their own words)' % name
         assert attributes.get('diff_mode', {}).get('support') == 'full', '%s: diff_mode support must be full' % name
     else:
         assert attributes.get('diff_mode', {}).get('support') in ('none', 'N/A'), \
