@@ -157,6 +157,19 @@ def test_preset_end_to_end(emulator, tmp_path, name):
         other = [s for s in SANDBOXES if s != sandbox][0]
         assert emulator.records(data[other]["dataset_id"], other) == [] or sandbox == SANDBOXES[1]
 
+    # the smoke test does the same in-process (aep.platform.inlet_post, token included) and says how long it took
+    smoke = run_playbook("smoke_chatlio.yml", inventory, *args)
+    assert smoke.rc == 0, smoke
+    report = smoke.custom_stats["_run"]["aep_smoke"]
+    for sandbox in SANDBOXES:
+        assert report[sandbox]["verified_by"] == "emulator dataset records"
+        assert report[sandbox]["authenticated"] is authenticated
+        assert float(report[sandbox]["seconds_to_land"]) >= 0
+        records = emulator.records(data[sandbox]["dataset_id"], sandbox)
+        assert len(records) == 2
+        marker_path = preset["smoke"]["marker_destination"].replace("{tenant}", TENANT)
+        assert report[sandbox]["marker"] in [dig(r, marker_path) for r in records]
+
     off = run_playbook("offboard_chatlio.yml", inventory, *args)
     assert off.rc == 0, off
     for sandbox in SANDBOXES:
