@@ -75,3 +75,46 @@ def test_flow_spec_info_by_id_name_source_and_all(emulator):
     assert run[3]["count"] == 3
     assert run[4]["count"] == 0
     assert emulator.writes() == []
+
+
+def _block(text, marker):
+    """The fenced code block that follows ``<!-- walk: marker -->`` in docs/sources.md."""
+    after = text.split("<!-- walk: %s -->" % marker, 1)[1]
+    return after.split("```", 2)[1].split("\n", 1)[1]
+
+
+def test_docs_walk(emulator, tmp_path):
+    """docs/sources.md: discover the specs, write the preset from their output alone, onboard, smoke, offboard."""
+    import shlex
+
+    import yaml
+    from harness import REPO
+    from onboard_helpers import run_playbook as run_repo_playbook, write_static_inventory
+
+    text = (REPO / "docs" / "sources.md").read_text()
+    run = run_playbook(emulator, yaml.safe_load(_block(text, "discover")), check=True)
+    found = run[2]["msg"]
+    assert emulator.writes() == []
+    preset = yaml.safe_load(_block(text, "preset"))["streaming_source_preset_data"]
+    # every id of the preset comes from the discovery's output
+    assert preset["source"]["connection_spec_id"] == found["connection_spec_id"]
+    assert preset["source"]["connection_spec_version"] == found["connection_spec_version"]
+    assert preset["source"]["provider_id"] == found["provider_id"]
+    assert preset["flow"]["flow_spec_id"] == found["flow_spec_id"]
+    assert preset["target"]["connection_spec_id"] == found["target_connection_spec_id"]
+    assert found["needs_base_connection"] in (False, "False") and found["supports_mapping"] in (True, "True")
+
+    path = tmp_path / "pendo_guides.yml"
+    path.write_text(_block(text, "preset"))
+    inventory = write_static_inventory(tmp_path / "inventory", emulator, sandboxes=("prod",))
+    commands = [shlex.split(line) for line in _block(text, "run").splitlines() if line.strip()]
+    assert [c[1] for c in commands] == ["playbooks/onboard_chatlio.yml", "playbooks/smoke_chatlio.yml", "playbooks/offboard_chatlio.yml"]
+    runs = []
+    for command in commands:
+        args = [a.replace("$PWD/pendo_guides.yml", str(path)) for a in command[2:]]
+        runs.append(run_repo_playbook(command[1].split("/")[1], inventory, *args))
+        assert runs[-1].rc == 0, runs[-1]
+    smoke = runs[1].custom_stats["_run"]["aep_smoke"]["prod"]
+    assert smoke["verified_by"] == "emulator dataset records" and float(smoke["seconds_to_land"]) >= 0
+    flows = emulator.api("GET", "/data/foundation/flowservice/flows", params={"property": "name==Ansible Pendo Guides Streaming Dataflow"})
+    assert flows.json()["items"] == []
