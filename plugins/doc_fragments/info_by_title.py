@@ -27,4 +27,23 @@ options:
 notes:
   - Without O(title) and O(id), every object of the kind in the sandbox is returned; every page is read, so the
     list is complete.
+attributes:
+  check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target, if not supported the
+      action will be skipped.
+    support: full
+    details: The module only reads, so it runs normally in check mode.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    support: N/A
+    details: The module only reads; there is never a change to show.
+  platform:
+    description: Target OS/families that can be operated against.
+    support: full
+    platforms: all
+  action_group:
+    description: Action is part of action_group(s), for convenient setting of module_defaults.
+    support: full
+    membership:
+      - aep.platform.aep
 '''

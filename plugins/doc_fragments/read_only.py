@@ -8,21 +8,25 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    """The ``attributes`` of every module that only reads (use with ``ansible.builtin.action_common_attributes``
-    and ``ansible.builtin.action_common_attributes.actiongroups``)."""
+    """The ``attributes`` of every module that only reads, with their descriptions."""
 
     DOCUMENTATION = r'''
 attributes:
   check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target, if not supported the
+      action will be skipped.
     support: full
     details: The module only reads, so it runs normally in check mode.
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: N/A
     details: The module only reads; there is never a change to show.
   platform:
+    description: Target OS/families that can be operated against.
     support: full
     platforms: all
   action_group:
+    description: Action is part of action_group(s), for convenient setting of module_defaults.
     support: full
     membership:
       - aep.platform.aep

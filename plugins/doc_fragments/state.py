@@ -8,6 +8,8 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
+    """``state`` and ``on_duplicates``, and the ``attributes`` of every state module (no
+    ``ansible.builtin.action_common_attributes`` needed)."""
 
     DOCUMENTATION = r'''
 options:
@@ -33,4 +35,22 @@ options:
     type: str
     choices: [fail, keep_oldest]
     default: fail
+attributes:
+  check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target, if not supported the
+      action will be skipped.
+    support: full
+    details: Check mode reads only and predicts the result (a placeholder id for an object that would be created).
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    support: full
+  platform:
+    description: Target OS/families that can be operated against.
+    support: full
+    platforms: all
+  action_group:
+    description: Action is part of action_group(s), for convenient setting of module_defaults.
+    support: full
+    membership:
+      - aep.platform.aep
 '''

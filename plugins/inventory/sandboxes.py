@@ -20,7 +20,7 @@ description:
   - Every host is in the group named by O(group); O(compose), O(groups) and O(keyed_groups) add more.
   - The configuration file must be named C(aep.sandboxes.yml), C(aep.sandboxes.yaml), C(aep_sandboxes.yml)
     or C(aep_sandboxes.yaml) (any prefix before it, for example C(dev.aep.sandboxes.yml)).
-  - String options may be Jinja2 templates, for example C("{{ lookup('ansible.builtin.env', 'MY_SECRET'\) }}").
+  - String options may be Jinja2 templates, for example one that reads a secret with the C(ansible.builtin.env) lookup.
 author:
   - aep.platform contributors (@aep-platform)
 requirements:

@@ -480,19 +480,19 @@ class Resource:
                       'again; %s (the oldest) is used' % (why, self.label, extra_id, self.retired_name(obj), keep))
             return
         if self.check_mode:
-            self.warn('would delete %s %s %s (%s); %s (the oldest) is kept' % (why, self.label, extra_id,
-                                                                              obj.get(self.identity), keep))
+            self.warn('would delete %s %s %s (%s); %s (the oldest) is kept'
+                      % (why, self.label, extra_id, obj.get(self.identity), keep))
             return
         try:
             self.delete(obj)
         except NotFoundError:
             return
         except AepError as err:
-            self.warn('%s %s %s could not be deleted (%s); %s (the oldest) is used' % (why, self.label, extra_id,
-                                                                                      err, keep))
+            self.warn('%s %s %s could not be deleted (%s); %s (the oldest) is used'
+                      % (why, self.label, extra_id, err, keep))
             return
-        self.warn('deleted %s %s %s (%r); %s (the oldest) is kept' % (why, self.label, extra_id,
-                                                                     obj.get(self.identity), keep))
+        self.warn('deleted %s %s %s (%r); %s (the oldest) is kept'
+                  % (why, self.label, extra_id, obj.get(self.identity), keep))
 
     def retired_name(self, obj):
         """The name an undeletable duplicate gets, so that it no longer shares the identity."""
@@ -578,12 +578,16 @@ class Resource:
             % (err.message, self.label, self.identity, identity, self.label),
             method=err.method, url=err.url, service=err.service, maybe_delivered=True)
 
+    def patch_ops(self, current, desired, paths):
+        """The JSON Patch operations for ``paths`` (override for quirks such as the flow's mapping)."""
+        return json_patch(current, desired, paths)
+
     def update(self, current, desired, paths):
-        """Flow Service: JSON Patch with ``If-Match``; on 412 re-read and retry once."""
+        """Flow Service: JSON Patch (``patch_ops``) with ``If-Match``; on 412 re-read, recompute and retry once."""
         object_id = self.object_id(current)
         for attempt in (1, 2):
             try:
-                self.client.patch(self.service, self.item_path(object_id), json=json_patch(current, desired, paths),
+                self.client.patch(self.service, self.item_path(object_id), json=self.patch_ops(current, desired, paths),
                                   headers={'If-Match': self.etag(current) or '*'})
                 break
             except PreconditionFailedError:
@@ -768,6 +772,21 @@ def prepare(resource, params, check_mode):
     check_name(params.get(resource.identity), resource.identity, resource.label)
     validate_id(params.get('id'), resource.id_kind, 'id')
     return resource
+
+
+def find_selected(resource, params):
+    """The object the options select (``id``, else the identity option), found once. ``InputError`` when ``id``
+    selects nothing (a check-mode placeholder id selects the object an earlier task would create), and, when
+    nothing is found, for the options a create needs (``resource.fields``)."""
+    object_id = params.get('id')
+    current = resource.find(identity=params.get(resource.identity), object_id=object_id)
+    if object_id and current is None and not (resource.check_mode and is_placeholder(object_id)):
+        raise InputError('id: no %s with id %r exists in sandbox %r' % (resource.label, object_id, resource.client.sandbox),
+                         field='id')
+    fields = getattr(resource, 'fields', None)
+    if current is None and fields is not None:
+        fields.missing_for_create(params, resource.label)
+    return current
 
 
 def in_sync(resource, current, desired):

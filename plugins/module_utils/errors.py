@@ -19,7 +19,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.aep.platform.plugins.module_utils.client import (  # noqa: F401 (re-exported)
+from ansible_collections.aep.platform.plugins.module_utils.client import (
     AepError,
     AuthenticationError,
     ConnectionFailure,
@@ -30,6 +30,9 @@ from ansible_collections.aep.platform.plugins.module_utils.client import (  # no
     UnexpectedResponseError,
     ValidationError,
 )
+
+__all__ = ['AepError', 'AuthenticationError', 'ConnectionFailure', 'InputError', 'NotFoundError', 'PreconditionFailedError',
+           'RateLimitedError', 'ServerError', 'UnexpectedResponseError', 'ValidationError']
 
 
 class InputError(Exception):

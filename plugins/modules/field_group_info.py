@@ -19,10 +19,7 @@ author:
   - aep.platform maintainers (@aep-platform)
 extends_documentation_fragment:
   - aep.platform.connection
-  - aep.platform.read_only
   - aep.platform.info_by_title
-  - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.actiongroups
 seealso:
   - module: aep.platform.field_group
 '''

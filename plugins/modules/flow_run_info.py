@@ -23,8 +23,6 @@ author:
 extends_documentation_fragment:
   - aep.platform.connection
   - aep.platform.read_only
-  - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.actiongroups
 options:
   flow_id:
     description:

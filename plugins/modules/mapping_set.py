@@ -36,8 +36,6 @@ author:
 extends_documentation_fragment:
   - aep.platform.connection
   - aep.platform.attributes
-  - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.actiongroups
 attributes:
   diff_mode:
     support: full
@@ -111,8 +109,8 @@ options:
 notes:
   - The legacy keys of the AEP tutorials, C(sourceAttribute) and C(destinationXdmPath), are accepted as aliases.
     Their C(identity) and C(version) keys are not options; remove them.
-  - An XDM ExperienceEvent schema requires C(_id) and C(timestamp); map them, for example from the expressions
-    C(uuid(\)) and C(now(\)).
+  - An XDM ExperienceEvent schema requires C(_id) and C(timestamp); map them, for example with EXPRESSION sources that
+    call the Data Prep functions C(uuid) and C(now), as in the examples.
 seealso:
   - module: aep.platform.mapping_set_info
   - module: aep.platform.flow

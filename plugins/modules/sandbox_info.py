@@ -25,8 +25,7 @@ options:
 extends_documentation_fragment:
   - aep.platform.connection
   - aep.platform.read_only
-  - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.actiongroups'''
+'''
 
 EXAMPLES = r'''
 - name: List every sandbox

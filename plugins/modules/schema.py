@@ -25,10 +25,7 @@ author:
   - aep.platform maintainers (@aep-platform)
 extends_documentation_fragment:
   - aep.platform.connection
-  - aep.platform.attributes
   - aep.platform.state
-  - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.actiongroups
 attributes:
   diff_mode:
     support: full

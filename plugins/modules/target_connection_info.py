@@ -20,10 +20,7 @@ author:
   - aep.platform maintainers (@aep-platform)
 extends_documentation_fragment:
   - aep.platform.connection
-  - aep.platform.read_only
   - aep.platform.info
-  - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.actiongroups
 seealso:
   - module: aep.platform.target_connection
 """

@@ -5,7 +5,8 @@
 """Run an aep.platform module's logic inside the controller process.
 
 Every aep.platform module declares ``DEFINITION`` (``runner.ModuleDefinition``: argument spec, logic, rules),
-and its ``main()`` is ``run_module(DEFINITION)``, with the logic a plain function of ``(params, client, check_mode)``. When the task runs on the controller anyway
+and its ``main()`` runs it (``DEFINITION.run()``), with the logic a plain function of
+``(params, client, check_mode)``. When the task runs on the controller anyway
 (``connection: local``), forking a Python interpreter and shipping an AnsiballZ payload per task costs
 ~0.15 s of CPU for an HTTP call or two. This action plugin base validates the arguments with the same
 spec and rules, calls the same logic function, and returns the same result (invocation, masking of

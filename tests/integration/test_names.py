@@ -11,7 +11,7 @@ import string
 
 import pytest
 
-from harness import CHATLIO_SPEC, STREAMING_PROVIDER, run_playbook
+from harness import CHATLIO_SPEC, STREAMING_PROVIDER, Emulator, run_playbook
 
 PUNCTUATION = "Ansible " + string.punctuation + " v2"
 NAMES = [
@@ -98,8 +98,17 @@ def test_any_name_is_created_once_found_exactly_and_removed(emulator):
 REFUSED = [("empty", ""), ("blank", "   "), ("tab", "Chatlio\twebhook"), ("line break", "Chatlio\nwebhook")]
 
 
+@pytest.fixture(scope="module")
+def quiet_emulator():
+    """An emulator of its own: no other test's run (for example one a resilience test killed) can reach its log."""
+    emu = Emulator()
+    yield emu
+    emu.stop()
+
+
 @pytest.mark.parametrize("kind", KINDS)
-def test_names_aep_refuses_fail_before_any_request(emulator, kind):
+def test_names_aep_refuses_fail_before_any_request(quiet_emulator, kind):
+    emulator = quiet_emulator
     key = INFO_KEYS[kind][0]
     tasks = [{"name": label, "aep.platform." + kind: {key: value}, "ignore_errors": True} for label, value in REFUSED]
     emulator.clear_log()

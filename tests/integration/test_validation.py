@@ -5,7 +5,7 @@ all: not a write, not a read, not even a token request.
 """
 import pytest
 
-from harness import run_playbook
+from harness import Emulator, run_playbook
 
 SCHEMA = "https://ns.adobe.com/emulated/schemas/0123456789abcdef"
 T = "_emulated"
@@ -44,8 +44,17 @@ CASES = [
 ]
 
 
+@pytest.fixture(scope="module")
+def quiet_emulator():
+    """An emulator of its own: no other test's run (for example one a resilience test killed) can reach its log."""
+    emu = Emulator()
+    yield emu
+    emu.stop()
+
+
 @pytest.mark.parametrize("kind,args,expected", CASES, ids=["%s-%d" % (c[0], i) for i, c in enumerate(CASES)])
-def test_bad_value_fails_before_any_request(emulator, kind, args, expected):
+def test_bad_value_fails_before_any_request(quiet_emulator, kind, args, expected):
+    emulator = quiet_emulator
     emulator.clear_log()
     run = run_playbook(emulator, [{"name": "bad", "aep.platform." + kind: args, "ignore_errors": True}])
     result = run[0]

@@ -204,8 +204,8 @@ def test_attributes(name):
     fragments = doc.get('extends_documentation_fragment') or []
     attributes = merged.get('attributes') or {}
     assert 'aep.platform.connection' in fragments, name
-    assert 'ansible.builtin.action_common_attributes' in fragments, name
-    assert 'ansible.builtin.action_common_attributes.actiongroups' in fragments, name
+    for key in ('check_mode', 'diff_mode', 'platform', 'action_group'):  # from ansible.builtin or our fragments
+        assert (attributes.get(key) or {}).get('description'), '%s: attributes.%s has no description' % (name, key)
     assert attributes.get('check_mode', {}).get('support') == 'full', '%s: check_mode support must be full' % name
     group = attributes.get('action_group') or {}
     assert group.get('support') == 'full' and 'aep.platform.aep' in (group.get('membership') or []), \

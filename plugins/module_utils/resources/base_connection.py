@@ -18,9 +18,11 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     Field,
     FieldTable,
     InputError,
+    find_selected,
     info,
     info_options,
     info_rules,
+    state_options,
 )
 from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice_common import (
     ConnectionResource,
@@ -28,7 +30,6 @@ from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice
     check_spec,
     ensure,
     require_identity,
-    state_options,
 )
 
 HIDDEN = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
@@ -133,12 +134,8 @@ def run(params, client, check_mode):
     resource.fields.check(params)
     if params['state'] == 'absent':
         return absent(resource, params, check_mode)
-    current = resource.find(identity=params.get('name'), object_id=params.get('id'))
-    if params.get('id') and current is None:
-        raise InputError('id: no base connection with id %r exists in sandbox %r' % (params['id'], client.sandbox),
-                         field='id')
+    current = find_selected(resource, params)
     if current is None:
-        resource.fields.missing_for_create(params, 'base connection')
         if not params.get('auth'):
             raise InputError('auth is required to create base connection %r' % params.get('name'), field='auth')
     if params.get('connection_spec_id'):

@@ -16,7 +16,6 @@ __metaclass__ = type
 import copy
 
 from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition
-from ansible_collections.aep.platform.plugins.module_utils.client import CATALOG
 from ansible_collections.aep.platform.plugins.module_utils.engine import (
     CatalogResource,
     InputError,

@@ -21,7 +21,6 @@ from ansible_collections.aep.platform.plugins.module_utils.client import (
     DATA_PREP,
     FLOW_SERVICE,
     NotFoundError,
-    PreconditionFailedError,
     ValidationError,
 )
 from ansible_collections.aep.platform.plugins.module_utils.engine import (
@@ -29,6 +28,7 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     FieldTable,
     InputError,
     compare_owned,
+    find_selected,
     in_sync,
     info,
     info_options,
@@ -36,6 +36,7 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     is_placeholder,
     json_patch,
     same,
+    state_options,
     validate_id,
 )
 from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice_common import (
@@ -45,7 +46,6 @@ from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice
     check_spec,
     ensure,
     require_identity,
-    state_options,
 )
 
 GENERIC_STREAMING_SPEC = 'e77fde5a-22a8-11ed-861d-0242ac120002'
@@ -222,25 +222,8 @@ class Flow(ConnectionResource):
     def differences(self, current, desired):
         return flow_differences(current, desired)
 
-    def update(self, current, desired, paths):
-        """JSON Patch with ``If-Match``; on 412 re-read, recompute and retry once."""
-        flow_id = self.object_id(current)
-        for attempt in (1, 2):
-            try:
-                self.client.patch(FLOW_SERVICE, self.item_path(flow_id), json=flow_patch(current, desired, paths),
-                                  headers={'If-Match': self.etag(current) or '*'})
-                break
-            except PreconditionFailedError:
-                if attempt == 2:
-                    raise
-                current = self.get(flow_id)
-                if current is None:
-                    raise NotFoundError('flow %s disappeared during the update' % flow_id, status=404,
-                                        service=FLOW_SERVICE)
-                paths = self.differences(current, desired)
-                if not paths:
-                    return current
-        return self.get(flow_id)
+    def patch_ops(self, current, desired, paths):
+        return flow_patch(current, desired, paths)
 
     def predict_create(self, body):
         predicted = super(Flow, self).predict_create(body)
@@ -373,11 +356,7 @@ def run(params, client, check_mode):
         return absent(resource, params, check_mode)
     resource.fields.check(params)
     validate_id(params.get('mapping_id'), 'dataprep', 'mapping_id')
-    current = resource.find(identity=params.get('name'), object_id=params.get('id'))
-    if params.get('id') and current is None:
-        raise InputError('id: no flow with id %r exists in sandbox %r' % (params['id'], client.sandbox), field='id')
-    if current is None:
-        resource.fields.missing_for_create(params, 'flow')
+    current = find_selected(resource, params)
     if current is not None and params.get('mapping_version') is None and mapping_of(current)[0] == params.get('mapping_id'):
         known_version = mapping_of(current)[1]  # same mapping set, no version asked: keep the flow's version
     else:

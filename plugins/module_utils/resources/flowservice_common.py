@@ -23,10 +23,8 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     drop_none,
     ensure_absent,
     ensure_present,
-    get_pointer,
     is_placeholder,
     prepare,
-    state_options,
     validate_id,
 )
 

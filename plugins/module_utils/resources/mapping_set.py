@@ -18,7 +18,6 @@ __metaclass__ = type
 import copy
 
 from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition
-from ansible_collections.aep.platform.plugins.module_utils.client import DATA_PREP
 from ansible_collections.aep.platform.plugins.module_utils.engine import (
     DataPrepResource,
     InputError,

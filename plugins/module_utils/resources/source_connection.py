@@ -12,12 +12,12 @@ from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleD
 from ansible_collections.aep.platform.plugins.module_utils.engine import (
     Field,
     FieldTable,
-    InputError,
+    find_selected,
     in_sync,
     info,
     info_options,
     info_rules,
-    validate_id,
+    state_options,
 )
 from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice_common import (
     ConnectionResource,
@@ -26,7 +26,6 @@ from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice
     check_spec,
     ensure,
     require_identity,
-    state_options,
 )
 
 ARGUMENT_SPEC = state_options(dict(
@@ -66,10 +65,8 @@ def desired_body(params):
     return SourceConnection.fields.body(params)
 
 
-def validate(params, client, check_mode, exists):
+def validate(params, client, check_mode):
     """Every check that needs no write: the connection spec, the base connection."""
-    if not exists:
-        SourceConnection.fields.missing_for_create(params, 'source connection')
     if params.get('connection_spec_id'):
         check_spec(client, 'connectionSpecs', params['connection_spec_id'], 'connection_spec_id', role='sourceSpec')
     if params.get('base_connection_id'):
@@ -82,12 +79,9 @@ def run(params, client, check_mode):
     if params['state'] == 'absent':
         return absent(resource, params, check_mode)
     resource.fields.check(params)
-    current = resource.find(identity=params.get('name'), object_id=params.get('id'))
-    if params.get('id') and current is None:
-        raise InputError('id: no source connection with id %r exists in sandbox %r' % (params['id'], client.sandbox),
-                         field='id')
+    current = find_selected(resource, params)
     if not in_sync(resource, current, desired_body(params)):
-        validate(params, client, check_mode, current is not None)
+        validate(params, client, check_mode)
     return ensure(resource, desired_body(params), params, check_mode, immutable=resource.fields.immutable())
 
 

@@ -14,12 +14,14 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     Field,
     FieldTable,
     InputError,
+    find_selected,
     get_pointer,
     in_sync,
     info,
     info_options,
     info_rules,
     is_placeholder,
+    state_options,
     validate_id,
 )
 from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice_common import (
@@ -28,7 +30,6 @@ from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice
     check_spec,
     ensure,
     require_identity,
-    state_options,
 )
 
 DATA_LAKE_SPEC = 'c604ff05-7f1a-43c0-8e18-33bf874cb11c'
@@ -108,12 +109,7 @@ def run(params, client, check_mode):
     resource.fields.check(params)
     if params['state'] == 'absent':
         return absent(resource, params, check_mode)
-    current = resource.find(identity=params.get('name'), object_id=params.get('id'))
-    if params.get('id') and current is None:
-        raise InputError('id: no target connection with id %r exists in sandbox %r' % (params['id'], client.sandbox),
-                         field='id')
-    if current is None:
-        resource.fields.missing_for_create(params, 'target connection')
+    current = find_selected(resource, params)
     schema_id = params.get('schema_id') or get_pointer(current or {}, '/data/schema/id')
     same_dataset = params.get('dataset_id') in (None, get_pointer(current or {}, '/params/dataSetId'))
     if not (same_dataset and in_sync(resource, current, desired_body(params, schema_id))):
