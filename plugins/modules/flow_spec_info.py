@@ -28,10 +28,7 @@ options:
     type: str
 extends_documentation_fragment:
   - aep.platform.connection
-  - aep.platform.read_only
   - aep.platform.info
-  - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.actiongroups
 notes:
   - The HTTP API source has two flow specs, one for raw JSON with a Mapping (RV(flow_specs[].supports_mapping) true)
     and one for XDM payloads without transformations; pick the one that matches the preset's mappings.
