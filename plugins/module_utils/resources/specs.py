@@ -23,7 +23,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.aep.platform.plugins.module_utils.client import FLOW_SERVICE, NotFoundError
-from ansible_collections.aep.platform.plugins.module_utils.engine import InputError, check_name, validate_id
+from ansible_collections.aep.platform.plugins.module_utils.engine import check_name, validate_id
 from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition
 
 CONNECTION_ARGUMENT_SPEC = dict(

@@ -3,7 +3,6 @@
 import json
 
 import pytest
-import responses
 
 from ansible_collections.aep.platform.plugins.module_utils.client import FLOW_SERVICE
 from ansible_collections.aep.platform.plugins.module_utils.engine import InputError
