@@ -22,6 +22,13 @@ description:
 author:
   - aep.platform maintainers (@aep-platform)
 options:
+  cache:
+    description:
+      - Keep a spec read by O(id) for 24 hours in the per-user cache directory (the one of the shared token cache,
+        E(AEP_TOKEN_CACHE_DIR)), so later runs do not read it again. Specs are catalogue data that AEP rarely changes;
+        an unknown id is never cached.
+    type: bool
+    default: false
   with_flow_specs:
     description:
       - Also read the flow specs (one more listing) to fill RV(connection_specs[].flow_spec_ids).

@@ -22,19 +22,32 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import hashlib
+import json
+import os
+import tempfile
+import time
+
 from ansible_collections.aep.platform.plugins.module_utils.client import FLOW_SERVICE, NotFoundError
 from ansible_collections.aep.platform.plugins.module_utils.engine import check_name, validate_id
 from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition
+from ansible_collections.aep.platform.plugins.module_utils.token_cache import cache_dir
+
+# Specs are catalogue data that AEP changes rarely: with ``cache: true`` a spec read by id is kept this many seconds
+# in the per-user cache directory (the token cache's), so a converged rollout reads no spec again.
+CACHE_TTL = 24 * 3600
 
 CONNECTION_ARGUMENT_SPEC = dict(
     id=dict(type='str'),
     name=dict(type='str'),
     with_flow_specs=dict(type='bool', default=True),
+    cache=dict(type='bool', default=False),
 )
 FLOW_ARGUMENT_SPEC = dict(
     id=dict(type='str'),
     name=dict(type='str'),
     source_connection_spec_id=dict(type='str'),
+    cache=dict(type='bool', default=False),
 )
 KWARGS = dict(mutually_exclusive=[('id', 'name')])
 FLOW_KWARGS = dict(mutually_exclusive=[('id', 'name', 'source_connection_spec_id')])
@@ -53,10 +66,42 @@ def _by_id(client, kind, spec_id):
     return [s for s in items or [] if isinstance(s, dict)]
 
 
+def _cache_path(client, kind, spec_id):
+    directory = cache_dir()
+    if not directory:
+        return None
+    key = hashlib.sha256(('%s|%s|%s' % (client.platform_url, kind, spec_id)).encode('utf-8')).hexdigest()[:40]
+    return os.path.join(directory, 'spec-%s.json' % key)
+
+
+def cached_by_id(client, kind, spec_id, clock=time.time):
+    """``_by_id`` through the cache (see ``CACHE_TTL``); only found specs are kept, so an unknown id is asked again."""
+    path = _cache_path(client, kind, spec_id)
+    if path:
+        try:
+            if clock() - os.stat(path).st_mtime < CACHE_TTL:
+                with open(path) as handle:
+                    return json.load(handle)
+        except (OSError, ValueError):
+            pass
+    found = _by_id(client, kind, spec_id)
+    if path and found:
+        try:
+            handle, temp = tempfile.mkstemp(dir=os.path.dirname(path), prefix='.spec-')
+            with os.fdopen(handle, 'w') as out:
+                json.dump(found, out)
+            os.replace(temp, path)
+        except (OSError, ValueError):
+            pass
+    return found
+
+
 def _find(client, kind, params):
     """The specs of ``kind`` with ``params['id']``, exactly ``params['name']``, or all of them."""
     if params.get('id'):
         validate_id(params['id'], 'uuid', 'id')
+        if params.get('cache'):
+            return cached_by_id(client, kind, params['id'])
         return _by_id(client, kind, params['id'])
     if params.get('name') is not None:
         check_name(params['name'], 'name', 'spec')

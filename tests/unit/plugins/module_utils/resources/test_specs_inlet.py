@@ -40,7 +40,7 @@ def fs(path):
 def test_connection_specs_all_with_flow_specs(client, mocked):
     mocked.get(fs('/connectionSpecs'), json={'items': CONN_SPECS})
     mocked.get(fs('/flowSpecs'), json={'items': FLOW_SPECS})
-    result = specs.run_connection_specs({'id': None, 'name': None, 'with_flow_specs': True}, client, False)
+    result = specs.run_connection_specs({'id': None, 'name': None, 'with_flow_specs': True, 'cache': False}, client, False)
     assert result['count'] == 2 and not result['changed']
     pendo, http = result['connection_specs']
     assert (pendo['needs_base_connection'], pendo['flow_spec_ids'], pendo['category']) == (False, [GENERIC], 'analytics')
@@ -132,3 +132,20 @@ def test_inlet_post_flow_without_inlet(client, mocked):
     with pytest.raises(InputError) as err:
         inlet.run(post_params(), client, False)
     assert err.value.field == 'flow_id' and 'no streaming inlet' in str(err.value)
+
+
+def test_spec_cache_keeps_found_specs_only(client, mocked):
+    mocked.get(fs('/flowSpecs/' + GENERIC), json={'items': [FLOW_SPECS[0]]})
+    mocked.get(fs('/flowSpecs/' + FLOW), status=404, json={'message': 'not found'})
+    params = {'id': GENERIC, 'name': None, 'source_connection_spec_id': None, 'cache': True}
+    first = specs.run_flow_specs(params, client, False)
+    second = specs.run_flow_specs(params, client, False)
+    assert first == second and first['flow_specs'][0]['supports_mapping'] is True
+    assert len([c for c in mocked.calls if GENERIC in c.request.url]) == 1
+    unknown = dict(params, id=FLOW)
+    assert specs.run_flow_specs(unknown, client, False)['count'] == 0
+    assert specs.run_flow_specs(unknown, client, False)['count'] == 0
+    assert len([c for c in mocked.calls if FLOW in c.request.url]) == 2
+    # without cache: every run reads
+    specs.run_flow_specs(dict(params, cache=False), client, False)
+    assert len([c for c in mocked.calls if GENERIC in c.request.url]) == 2
