@@ -178,3 +178,17 @@ def test_preset_end_to_end(emulator, tmp_path, name):
         left = emulator.api("GET", "/data/foundation/conversion/mappingSets", sandbox=sandbox, params={"limit": 100, "start": 0}).json()
         assert len(left.get("data", [])) == (1 if preset.get("mappings") else 0)
     assert json.loads(artifacts.read_text()) == {}
+
+
+@pytest.mark.parametrize("name", ["http_api", "http_api_authenticated"])
+def test_base_connection_preset_check_mode_predicts_every_object_and_writes_nothing(emulator, tmp_path, name):
+    inventory = write_static_inventory(tmp_path / "inventory", emulator, sandboxes=("prod",))
+    emulator.clear_log()
+    run = run_playbook("onboard_chatlio.yml", inventory, "-e", "streaming_source_preset=%s" % name, "--check", "--diff")
+    assert run.rc == 0, run
+    expected = ["Ensure the field group", "Ensure the schema", "Ensure the dataset", "Ensure the base connection",
+                "Ensure the source connection", "Ensure the target connection", "Ensure the mapping set", "Ensure the dataflow"]
+    if not load(name)["mappings"]:
+        expected.remove("Ensure the mapping set")
+    assert run.changed_tasks("prod") == expected
+    assert emulator.writes() == []
