@@ -114,6 +114,11 @@ base_connection:
       version: '1.0'
     auth:
       specName: Streaming Connection
+      params:
+        dataType: VALUE_SPECIFIED_IN_NO_LOG_PARAMETER
+        inletId: 2301a1f761f6d7bf62c5312c535e1076bbc7f14d728e63cdc9e1dc4e3b26ff9a
+        inletUrl: https://dcs.adobedc.net/collection/2301a1f761f6d7bf62c5312c535e1076bbc7f14d728e63cdc9e1dc4e3b26ff9a
+        authenticationRequired: false
     state: enabled
     etag: '"6802064a-0000-0200-0000-6387c6b90000"'
 id:
@@ -125,6 +130,22 @@ etag:
   description: Etag of the base connection after the task.
   returned: when the connection exists
   type: str
+inlet_url:
+  description:
+    - The streaming inlet of the base connection (C(auth.params.inletUrl), set by AEP for the HTTP API source); data is posted
+      there with the flow id in the C(x-adobe-flow-id) header or query. None for base connections without an inlet.
+  returned: always
+  type: str
+  sample: https://dcs.adobedc.net/collection/2301a1f761f6d7bf62c5312c535e1076bbc7f14d728e63cdc9e1dc4e3b26ff9a
+inlet_id:
+  description: Id of that inlet (C(auth.params.inletId)); None without one.
+  returned: always
+  type: str
+authentication_required:
+  description: Whether every post to the inlet needs C(Authorization) C(Bearer <IMS access token>) (C(auth.params.authenticationRequired)).
+  returned: always
+  type: bool
+  sample: false
 diff:
   description: Name, description and credentials before and after; a credential value shows as C(replaced), never in clear.
   returned: always

@@ -33,6 +33,9 @@ from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice
 )
 
 HIDDEN = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
+# Parameters AEP sets itself on a streaming base connection (HTTP API guide: the inlet a webhook posts to, and whether
+# posts need a token). They are addresses, not credentials, so they are shown.
+PLATFORM_PARAMS = ('inletId', 'inletUrl', 'authenticationRequired')
 
 ARGUMENT_SPEC = flowservice_options(dict(
     auth=dict(type='dict', no_log=True, options=dict(
@@ -47,13 +50,23 @@ INFO_KWARGS = info_rules('name')
 
 
 def masked_auth(auth):
-    """``auth`` with every credential value replaced: only ``specName`` and the parameter names remain."""
+    """``auth`` with every credential value replaced: only ``specName``, the parameter names and the values of
+    ``PLATFORM_PARAMS`` (set by AEP, not secret) remain."""
     if not isinstance(auth, dict):
         return auth
     result = dict((k, v) for k, v in auth.items() if k != 'params')
     if isinstance(auth.get('params'), dict):
-        result['params'] = dict((k, HIDDEN) for k in auth['params'])
+        result['params'] = dict((k, v if k in PLATFORM_PARAMS else HIDDEN) for k, v in auth['params'].items())
     return result
+
+
+def inlet_of(obj):
+    """``{inlet_url, inlet_id, authentication_required}`` of a streaming base connection (None when it has no inlet)."""
+    params = ((obj or {}).get('auth') or {}).get('params') or {}
+    if not isinstance(params, dict):
+        params = {}
+    return {'inlet_url': params.get('inletUrl'), 'inlet_id': params.get('inletId'),
+            'authentication_required': params.get('authenticationRequired') is True}
 
 
 class BaseConnection(ConnectionResource):
@@ -124,6 +137,7 @@ def run(params, client, check_mode):
         # Say in the diff that the (unreadable) credentials were replaced, without showing them.
         result['diff']['before']['auth'] = HIDDEN
         result['diff']['after']['auth'] = 'replaced'
+    result.update(inlet_of(result.get('base_connection')))
     return result
 
 

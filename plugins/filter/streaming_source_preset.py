@@ -1,0 +1,380 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, aep.platform contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The ``aep.platform.streaming_source_preset`` filter: loads a streaming source preset, merges the overrides and
+checks every input of the ``aep.platform.streaming_source`` role before any request (issue 9).
+
+The preset layout is described once, here (``LAYOUT``); ``docs/sources.md`` explains it key by key. A new key
+(for example one that another feature adds to a preset) is added to ``LAYOUT``, so a misspelt key never passes
+silently.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+name: streaming_source_preset
+short_description: Load and check a streaming source preset and the streaming_source role's inputs
+version_added: 0.1.0
+description:
+  - Reads the preset file, merges O(overrides) over it (recursively, lists replaced) and checks the result against the
+    preset layout, together with the object names and the other role inputs.
+  - Returns C({preset, names, problems}); the role fails on the first problem list that is not empty, before any request.
+  - Every problem names the key (C(mappings[2].destination), C(streaming_source_names.flow)) and the fix.
+author:
+  - aep.platform maintainers (@aep-platform)
+options:
+  _input:
+    description: Path of the preset file (YAML with a C(streaming_source_preset_data) mapping).
+    type: path
+    required: true
+  overrides:
+    description: C(streaming_source_preset_overrides).
+    type: raw
+  names:
+    description: C(streaming_source_names).
+    type: raw
+  prefix:
+    description: C(streaming_source_prefix).
+    type: raw
+  preset:
+    description: How the preset is named in messages (the preset name or file).
+    type: str
+'''
+
+EXAMPLES = r'''
+- name: Load and check the preset
+  ansible.builtin.set_fact:
+    checked: "{{ '/path/preset.yml' | aep.platform.streaming_source_preset(overrides={}, names={}, prefix='Ansible') }}"
+'''
+
+RETURN = r'''
+_value:
+  description: C(preset) (the merged preset), C(names) (object name per step) and C(problems) (messages; empty when valid).
+  type: dict
+'''
+
+import copy
+import difflib
+import re
+
+from ansible.errors import AnsibleFilterError
+from ansible.module_utils.common.text.converters import to_text
+from ansible.module_utils.six import string_types
+
+try:
+    import yaml
+except ImportError:  # pragma: no cover - ansible-core depends on PyYAML
+    yaml = None
+
+UUID = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')
+CONTROL = re.compile(r'[\x00-\x1f\x7f]')
+SOURCE_TYPES = ('ATTRIBUTE', 'EXPRESSION', 'STATIC')
+DATA_TYPES = ('raw', 'xdm')
+ANY = 'any'
+
+# key: (type, required, what it is). A type is 'str', 'uuid', 'bool', 'dict', 'list', 'any', a tuple of choices or a
+# nested layout (a dict). Lists of objects are checked by check_fields / check_mappings.
+LAYOUT = {
+    'label': ('str', True, 'the source name used in every object name, e.g. Pendo'),
+    'description': ('str', False, 'what the source sends'),
+    'source': ({
+        'connection_spec_id': ('uuid', True, 'the connection spec id (aep.platform.connection_spec_info: id)'),
+        'connection_spec_version': ('str', False, 'its version, "1.0" by default'),
+        'provider_id': ('uuid', True, 'the provider id (aep.platform.connection_spec_info: provider_id)'),
+        'data_format': ('str', False, 'json by default'),
+        'params': ('dict', False, 'source connection params'),
+        'base_connection': ({
+            'data_type': (DATA_TYPES, False, 'raw (JSON mapped by the mappings) or xdm (XDM messages, no mappings)'),
+            'authentication_required': ('bool', False, 'posts need Authorization: Bearer <IMS token>'),
+        }, False, 'settings of the base connection, for connection specs that need one (HTTP API)'),
+    }, True, 'the source connection'),
+    'target': ({
+        'connection_spec_id': ('uuid', True, 'the target connection spec id (data lake: c604ff05-7f1a-43c0-8e18-33bf874cb11c)'),
+        'connection_spec_version': ('str', False, '"1.0" by default'),
+        'data_format': ('str', False, 'json by default'),
+    }, True, 'the target connection'),
+    'flow': ({
+        'flow_spec_id': ('uuid', True, 'the flow spec id (aep.platform.flow_spec_info: id)'),
+        'flow_spec_version': ('str', False, '"1.0" by default'),
+    }, True, 'the dataflow'),
+    'schema': ({
+        'class_id': ('str', True, 'the XDM class, e.g. https://ns.adobe.com/xdm/context/experienceevent'),
+        'fields': ('list', True, 'the fields of the source, below the tenant namespace'),
+        # reserved for identity and Profile settings of the schema (issue 8)
+        'identities': (ANY, False, 'identity fields'),
+        'profile': (ANY, False, 'Profile enablement'),
+    }, True, 'the schema'),
+    'mappings': ('list', False, 'source -> destination mappings (none for XDM payloads)'),
+    'identities': (ANY, False, 'identity fields (issue 8)'),
+    'sample_event': ('dict', True, 'one event as the source sends it (for XDM payloads: the xdmEntity)'),
+    'expected_record': ('dict', False, 'documentation: the record the sample event becomes'),
+    'smoke': ({
+        'marker_source': ('str', True, 'a path of sample_event that the smoke test sets to a per-run marker'),
+        'marker_destination': ('str', True, 'where that marker lands in the record'),
+        'expect': ('dict', False, 'record path -> value the smoke test checks'),
+    }, True, 'the smoke test'),
+}
+NAME_KEYS = ('field_group', 'schema', 'dataset', 'base_connection', 'source_connection', 'target_connection',
+             'mapping_set', 'flow')
+NAME_SUFFIXES = ('Fields', 'Events', 'Dataset', 'Base Connection', 'Source Connection', 'Target Connection', 'Mapping',
+                 'Streaming Dataflow')
+FIX = 'see roles/streaming_source/vars/presets/chatlio.yml and docs/sources.md'
+
+
+def _type_name(value):
+    return {dict: 'a mapping', list: 'a list', bool: 'a boolean', int: 'a number', float: 'a number'}.get(
+        type(value), 'a string' if isinstance(value, string_types) else 'null' if value is None else type(value).__name__)
+
+
+def _suggest(key, known):
+    close = difflib.get_close_matches(key, list(known), n=1)
+    return ' (did you mean %s?)' % close[0] if close else ''
+
+
+def _check_value(path, value, kind, what, problems):
+    if kind == ANY:
+        return
+    if isinstance(kind, dict):
+        if not isinstance(value, dict):
+            problems.append('%s: must be a mapping (%s), not %s' % (path, what, _type_name(value)))
+            return
+        check_layout(path + '.', value, kind, problems)
+    elif isinstance(kind, tuple):
+        if value not in kind:
+            problems.append('%s: %r is not one of %s' % (path, value, ', '.join(kind)))
+    elif kind in ('str', 'uuid'):
+        if not isinstance(value, string_types) or not value.strip():
+            problems.append('%s: must be a non-empty string (%s), not %s' % (path, what, _type_name(value) if value != '' else 'empty'))
+        elif kind == 'uuid' and not UUID.match(value):
+            problems.append('%s: %r is not a spec id; expected a UUID such as 073127a3-26e3-496c-9d94-9f48fb93fba8 (%s)' % (path, value, what))
+    elif kind == 'bool':
+        if not isinstance(value, bool):
+            problems.append('%s: must be true or false, not %s' % (path, _type_name(value)))
+    elif kind == 'dict':
+        if not isinstance(value, dict):
+            problems.append('%s: must be a mapping (%s), not %s' % (path, what, _type_name(value)))
+    elif kind == 'list':
+        if not isinstance(value, list):
+            problems.append('%s: must be a list (%s), not %s' % (path, what, _type_name(value)))
+
+
+def check_layout(prefix, data, layout, problems):
+    """Append a message per missing, unknown or mistyped key of ``data`` against ``layout``."""
+    for key in sorted(data):
+        if key not in layout:
+            problems.append('%s%s: unknown key%s; known keys: %s' % (prefix, key, _suggest(key, layout), ', '.join(sorted(layout))))
+    for key, (kind, required, what) in layout.items():
+        if key not in data or data[key] is None:
+            if required:
+                problems.append('%s%s: missing; add %s' % (prefix, key, what))
+            continue
+        _check_value(prefix + key, data[key], kind, what, problems)
+
+
+def _segments(path):
+    return [re.sub(r'\[[^\]]*\]$', '', p) for p in path.split('.')]
+
+
+def _declared(fields):
+    return set(f.get('name') for f in fields if isinstance(f, dict) and isinstance(f.get('name'), string_types))
+
+
+def check_fields(fields, problems):
+    names = []
+    for index, field in enumerate(fields):
+        path = 'schema.fields[%d]' % index
+        if not isinstance(field, dict):
+            problems.append('%s: must be a mapping {name, type, title}, not %s' % (path, _type_name(field)))
+            continue
+        for key in ('name', 'type'):
+            if not isinstance(field.get(key), string_types) or not field[key].strip():
+                problems.append('%s.%s: missing or empty; every field needs a name and an XDM type (string, integer, ...)' % (path, key))
+        if isinstance(field.get('name'), string_types):
+            if field['name'] in names:
+                problems.append('%s.name: %r is declared twice' % (path, field['name']))
+            names.append(field['name'])
+    if not fields:
+        problems.append('schema.fields: empty; declare at least one field of the source')
+
+
+def _destination_problem(destination, declared):
+    """Why ``destination`` cannot be filled, or None: a {tenant} path must start with a declared field."""
+    if destination.startswith('{tenant}.'):
+        first = _segments(destination[len('{tenant}.'):])[0]
+        if first not in declared:
+            return ('%r is not a field the preset declares (schema.fields: %s); declare it or fix the destination'
+                    % (first, ', '.join(sorted(declared)) or 'none'))
+    elif re.match(r'^_[A-Za-z0-9]+\.', destination):
+        return 'write the tenant namespace as {tenant} (for example {tenant}.%s), not %s' % (
+            destination.split('.', 1)[1], destination.split('.', 1)[0])
+    elif destination == '{tenant}' or '{tenant}' in destination[1:]:
+        return 'a destination starts with {tenant}. followed by a declared field'
+    return None
+
+
+def check_mappings(mappings, declared, problems):
+    known = ('source', 'destination', 'source_type', 'description')
+    for index, mapping in enumerate(mappings):
+        path = 'mappings[%d]' % index
+        if not isinstance(mapping, dict):
+            problems.append('%s: must be a mapping {source, destination, source_type}, not %s' % (path, _type_name(mapping)))
+            continue
+        for key in sorted(mapping):
+            if key not in known:
+                problems.append('%s.%s: unknown key%s; known keys: %s' % (path, key, _suggest(key, known), ', '.join(known)))
+        for key in ('source', 'destination'):
+            if not isinstance(mapping.get(key), string_types) or not mapping[key].strip():
+                problems.append('%s.%s: missing or empty; a mapping needs a source and a destination' % (path, key))
+        source_type = mapping.get('source_type', 'ATTRIBUTE')
+        if source_type not in SOURCE_TYPES:
+            problems.append('%s.source_type: %r is not one of %s' % (path, source_type, ', '.join(SOURCE_TYPES)))
+        if isinstance(mapping.get('destination'), string_types) and mapping['destination'].strip():
+            why = _destination_problem(mapping['destination'], declared)
+            if why:
+                problems.append('%s.destination: %s' % (path, why))
+
+
+def _lookup(data, path):
+    node = data
+    for part in path.split('.'):
+        if not isinstance(node, dict) or part not in node:
+            return False, None
+        node = node[part]
+    return True, node
+
+
+def check_smoke(spec, declared, problems):
+    smoke, event = spec.get('smoke'), spec.get('sample_event')
+    if not isinstance(smoke, dict) or not isinstance(event, dict):
+        return
+    mappings = [m for m in spec.get('mappings') or [] if isinstance(m, dict)]
+    source, destination = smoke.get('marker_source'), smoke.get('marker_destination')
+    if isinstance(source, string_types) and source.strip():
+        found, value = _lookup(event, source)
+        if not found:
+            problems.append('smoke.marker_source: %r is not a path of sample_event; use the dotted path of a field the event has' % source)
+        elif isinstance(value, (dict, list)):
+            problems.append('smoke.marker_source: %r is %s in sample_event; the marker replaces a string field' % (source, _type_name(value)))
+        if mappings and isinstance(destination, string_types) and not any(
+                m.get('source') == source and m.get('destination') == destination for m in mappings):
+            problems.append('smoke.marker_destination: no mapping maps %r to %r; use the destination of the marker_source mapping'
+                            % (source, destination))
+        if not mappings and destination != source and spec.get('mappings') is not None:
+            problems.append('smoke.marker_destination: without mappings the record is the event, so it must equal marker_source')
+    if isinstance(destination, string_types) and destination.strip():
+        why = _destination_problem(destination, declared)
+        if why:
+            problems.append('smoke.marker_destination: %s' % why)
+    targets = set(m.get('destination') for m in mappings)
+    for key in sorted(smoke.get('expect') or {}) if isinstance(smoke.get('expect'), dict) else []:
+        if mappings and key not in targets:
+            problems.append('smoke.expect.%s: no mapping has this destination; expect only mapped fields' % key)
+        elif not mappings and not _lookup(event, key)[0]:
+            problems.append('smoke.expect.%s: not a path of sample_event (without mappings the record is the event)' % key)
+
+
+def check_preset(spec):
+    """Problems of a merged preset (see ``LAYOUT``), each naming its key and the fix."""
+    problems = []
+    if not isinstance(spec, dict):
+        return ['the preset must be a mapping under streaming_source_preset_data, not %s (%s)' % (_type_name(spec), FIX)]
+    check_layout('', spec, LAYOUT, problems)
+    schema = spec.get('schema') if isinstance(spec.get('schema'), dict) else {}
+    fields = schema.get('fields') if isinstance(schema.get('fields'), list) else []
+    if 'fields' in schema and isinstance(schema.get('fields'), list):
+        check_fields(fields, problems)
+    declared = _declared(fields)
+    mappings = spec.get('mappings')
+    if isinstance(mappings, list):
+        check_mappings(mappings, declared, problems)
+    source = spec.get('source') if isinstance(spec.get('source'), dict) else {}
+    base = source.get('base_connection') if isinstance(source.get('base_connection'), dict) else {}
+    data_type = base.get('data_type')
+    if data_type == 'xdm' and mappings:
+        problems.append('source.base_connection.data_type: xdm payloads are not mapped; remove the mappings or use raw')
+    if data_type == 'raw' and not mappings:
+        problems.append('source.base_connection.data_type: raw JSON needs mappings; add mappings or use xdm')
+    check_smoke(spec, declared, problems)
+    return problems
+
+
+def check_names(names, prefix, label):
+    """(object names, problems) for ``streaming_source_names`` over the derived names."""
+    problems = []
+    if not isinstance(prefix, string_types) or not prefix.strip() or CONTROL.search(prefix):
+        problems.append('streaming_source_prefix: must be a non-empty single-line string, not %r' % (prefix,))
+    base = '%s %s' % (prefix, label)
+    derived = dict((key, '%s %s' % (base, suffix)) for key, suffix in zip(NAME_KEYS, NAME_SUFFIXES))
+    if names is None:
+        names = {}
+    if not isinstance(names, dict):
+        return derived, problems + ['streaming_source_names: must be a mapping (keys: %s), not %s' % (', '.join(NAME_KEYS), _type_name(names))]
+    for key in sorted(names):
+        value = names[key]
+        if key not in NAME_KEYS:
+            problems.append('streaming_source_names.%s: unknown object%s; known: %s' % (key, _suggest(key, NAME_KEYS), ', '.join(NAME_KEYS)))
+        elif not isinstance(value, string_types) or not value.strip():
+            problems.append('streaming_source_names.%s: must be a non-empty name, not %s; remove the key to use %r'
+                            % (key, 'empty' if value == '' or value is None else _type_name(value), derived[key]))
+        elif CONTROL.search(value):
+            problems.append('streaming_source_names.%s: %r holds a line break or control character; AEP refuses it' % (key, value))
+    names = dict((k, v) for k, v in names.items() if k in NAME_KEYS)
+    return dict(derived, **names), problems
+
+
+def merge(base, override):
+    """Recursive merge as ``combine(recursive=true)``: mappings merged, everything else (lists too) replaced."""
+    result = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(result.get(key), dict):
+            result[key] = merge(result[key], value)
+        else:
+            result[key] = copy.deepcopy(value)
+    return result
+
+
+def load_and_check(path, overrides=None, names=None, prefix='Ansible', preset=None):
+    """``{preset, names, problems}`` of the preset file at ``path`` with ``overrides``; never raises for bad input."""
+    where = 'preset %s' % (preset or path)
+    try:
+        with open(path, 'rb') as handle:
+            document = yaml.safe_load(handle)
+    except (IOError, OSError) as err:
+        return {'preset': {}, 'names': {}, 'problems': ['%s: cannot read %s (%s); check streaming_source_preset or streaming_source_preset_file'
+                                                        % (where, path, to_text(err.strerror or err))]}
+    except yaml.YAMLError as err:
+        return {'preset': {}, 'names': {}, 'problems': ['%s: %s is not valid YAML: %s' % (where, path, to_text(err))]}
+    if not isinstance(document, dict) or 'streaming_source_preset_data' not in document:
+        return {'preset': {}, 'names': {}, 'problems': ['%s: %s has no top-level streaming_source_preset_data mapping (%s)' % (where, path, FIX)]}
+    spec = document['streaming_source_preset_data']
+    problems = []
+    if overrides is None:
+        overrides = {}
+    if not isinstance(overrides, dict):
+        problems.append('streaming_source_preset_overrides: must be a mapping merged over the preset, not %s' % _type_name(overrides))
+        overrides = {}
+    if isinstance(spec, dict):
+        spec = merge(spec, overrides)
+    found = check_preset(spec)
+    from_override = set(overrides)
+    for message in found:
+        key = re.split(r'[.\[:]', message, maxsplit=1)[0]
+        owner = 'streaming_source_preset_overrides' if key in from_override else where
+        problems.append('%s: %s' % (owner, message))
+    label = spec.get('label') if isinstance(spec, dict) and isinstance(spec.get('label'), string_types) else '?'
+    object_names, name_problems = check_names(names, prefix, label)
+    return {'preset': spec if isinstance(spec, dict) else {}, 'names': object_names, 'problems': problems + name_problems}
+
+
+def streaming_source_preset(path, overrides=None, names=None, prefix='Ansible', preset=None):
+    if not isinstance(path, string_types) or not path:
+        raise AnsibleFilterError('streaming_source_preset: expects the path of a preset file')
+    return load_and_check(path, overrides=overrides, names=names, prefix=prefix, preset=preset)
+
+
+class FilterModule(object):
+    def filters(self):
+        return {'streaming_source_preset': streaming_source_preset}

@@ -1,0 +1,128 @@
+"""Every input of the streaming_source role is checked before the first write (issue 9): names, overrides, prefix,
+the preset name and the preset itself. Each malformed value fails in the role's first tasks with a message naming
+the key, and the emulator's request log shows no write."""
+import copy
+import json
+
+import pytest
+import yaml
+
+from harness import REPO
+from onboard_helpers import run_playbook, write_static_inventory
+
+CHATLIO = yaml.safe_load((REPO / "roles" / "streaming_source" / "vars" / "presets" / "chatlio.yml").read_text())
+HTTP_XDM = "d8a6f005-7eaf-4153-983e-e8574508b877"
+FIRST_TASKS = {"Validating arguments against arg spec 'main' - Provision or remove an AEP streaming source dataflow in one sandbox",
+               "Stop on invalid inputs (nothing was sent to AEP)", "Stop on specs that do not fit together (nothing was written)"}
+
+
+def failure(run):
+    """(task name, message) of the first failed task."""
+    for play in run.data["plays"]:
+        for task in play["tasks"]:
+            for result in task["hosts"].values():
+                if result.get("failed"):
+                    return task["task"]["name"].split(" : ")[-1], result.get("msg", "")
+    return None, None
+
+
+@pytest.fixture
+def inventory(emulator, tmp_path):
+    return write_static_inventory(tmp_path / "inventory", emulator, sandboxes=("prod",))
+
+
+def assert_refused(emulator, inventory, extra_vars, *expected):
+    emulator.clear_log()
+    run = run_playbook("onboard_chatlio.yml", inventory, "-e", json.dumps(extra_vars))
+    assert run.rc != 0, run
+    task, msg = failure(run)
+    assert task in FIRST_TASKS, (task, msg)
+    for text in expected:
+        assert text in str(msg), (text, msg)
+    assert emulator.writes() == []
+    return msg
+
+
+# (id, role variables, texts the message must hold)
+INPUTS = [
+    ("empty flow name", {"streaming_source_names": {"flow": ""}}, ["streaming_source_names.flow", "non-empty"]),
+    ("misspelt name key", {"streaming_source_names": {"flw": "x"}}, ["flw"]),
+    ("name with a line break", {"streaming_source_names": {"dataset": "a\nb"}}, ["streaming_source_names.dataset"]),
+    ("empty prefix", {"streaming_source_prefix": ""}, ["streaming_source_prefix"]),
+    ("overrides not a mapping", {"streaming_source_preset_overrides": "flow"}, ["streaming_source_preset_overrides"]),
+    ("malformed mapping in overrides", {"streaming_source_preset_overrides": {"mappings": [{"source": "message"}]}},
+     ["streaming_source_preset_overrides", "mappings[0].destination"]),
+    ("mapping to an undeclared field in overrides", {"streaming_source_preset_overrides": {"mappings": [
+        {"source": "message", "destination": "{tenant}.nope"}]}}, ["mappings[0].destination", "'nope'"]),
+    ("invalid flow spec id", {"streaming_source_preset_overrides": {"flow": {"flow_spec_id": "not-a-flow-spec"}}},
+     ["flow.flow_spec_id", "not a spec id"]),
+    ("unknown flow spec id", {"streaming_source_preset_overrides": {"flow": {"flow_spec_id": "11111111-2222-3333-4444-555555555555"}}},
+     ["flow.flow_spec_id", "unknown flow spec"]),
+    ("unknown preset", {"streaming_source_preset": "no_such_source"}, ["no_such_source", "streaming_source_preset"]),
+    ("wrong state", {"streaming_source_state": "gone"}, ["streaming_source_state"]),
+]
+
+
+@pytest.mark.parametrize("variables, expected", [i[1:] for i in INPUTS], ids=[i[0] for i in INPUTS])
+def test_malformed_role_input_fails_before_any_write(emulator, inventory, variables, expected):
+    assert_refused(emulator, inventory, variables, *expected)
+
+
+def _preset(change):
+    data = copy.deepcopy(CHATLIO)
+    change(data["streaming_source_preset_data"])
+    return data
+
+
+def _drop(key):
+    return lambda p: p.pop(key)
+
+
+def _set(path, value):
+    def change(p):
+        parts = path.split(".")
+        for part in parts[:-1]:
+            p = p[part]
+        p[parts[-1]] = value
+    return change
+
+
+def _rename(old, new):
+    return lambda p: p.update({new: p.pop(old)})
+
+
+# ten (and more) malformed presets: (id, change, texts the message must hold)
+PRESETS = [
+    ("missing sample_event", _drop("sample_event"), ["sample_event: missing"]),
+    ("missing smoke", _drop("smoke"), ["smoke: missing"]),
+    ("misspelt key", _rename("mappings", "mapings"), ["mapings: unknown key", "did you mean mappings"]),
+    ("label of the wrong type", _set("label", ["Chatlio"]), ["label: must be a non-empty string"]),
+    ("fields of the wrong type", _set("schema.fields", {"name": "x"}), ["schema.fields: must be a list"]),
+    ("connection spec id not a UUID", _set("source.connection_spec_id", "chatlio"), ["source.connection_spec_id", "not a spec id"]),
+    ("unknown connection spec id", _set("source.connection_spec_id", "11111111-2222-3333-4444-555555555555"),
+     ["source.connection_spec_id: unknown connection spec"]),
+    ("mapping to an undeclared field", lambda p: p["mappings"][0].update(destination="{tenant}.not_declared"),
+     ["mappings[0].destination", "'not_declared' is not a field the preset declares"]),
+    ("hard-coded tenant", lambda p: p["mappings"][0].update(destination="_acme.slackchannel_ID"),
+     ["mappings[0].destination", "{tenant}"]),
+    ("marker not in the sample event", _set("smoke.marker_source", "visitor.id"), ["smoke.marker_source", "visitor.id"]),
+    ("expect of an unmapped field", _set("smoke.expect", {"{tenant}.other": "x"}), ["smoke.expect.{tenant}.other"]),
+    ("flow spec that does not take the source", _set("flow.flow_spec_id", HTTP_XDM),
+     ["flow.flow_spec_id", "does not accept connection spec 073127a3"]),
+    ("field without a type", lambda p: p["schema"]["fields"][0].pop("type"), ["schema.fields[0].type"]),
+    ("sample event of the wrong type", _set("sample_event", "Hi"), ["sample_event: must be a mapping"]),
+]
+
+
+@pytest.mark.parametrize("change, expected", [p[1:] for p in PRESETS], ids=[p[0] for p in PRESETS])
+def test_malformed_preset_fails_before_any_write(emulator, inventory, tmp_path, change, expected):
+    path = tmp_path / "preset.yml"
+    path.write_text(yaml.safe_dump(_preset(change)))
+    msg = assert_refused(emulator, inventory, {"streaming_source_preset_file": str(path)}, *expected)
+    assert str(path) in msg
+
+
+def test_preset_file_without_preset_data(emulator, inventory, tmp_path):
+    path = tmp_path / "preset.yml"
+    path.write_text("label: Chatlio\n")
+    assert_refused(emulator, inventory, {"streaming_source_preset_file": str(path)}, "streaming_source_preset_data")
