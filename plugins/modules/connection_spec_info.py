@@ -36,7 +36,8 @@ options:
     default: true
 extends_documentation_fragment:
   - aep.platform.connection
-  - aep.platform.info
+  - aep.platform.attributes.read_only
+  - aep.platform.attributes.info
 notes:
   - A connection spec needs a base connection (M(aep.platform.base_connection)) when its C(authSpec) has entries, as
     the HTTP API source (C(bc7b00d6-623a-4dfc-9fdb-f1240aeadaeb), auth spec C(Streaming Connection)) does; webhook

@@ -35,7 +35,8 @@ options:
     type: str
 extends_documentation_fragment:
   - aep.platform.connection
-  - aep.platform.info
+  - aep.platform.attributes.read_only
+  - aep.platform.attributes.info
 notes:
   - The HTTP API source has two flow specs, one for raw JSON with a Mapping (RV(flow_specs[].supports_mapping) true)
     and one for XDM payloads without transformations; pick the one that matches the preset's mappings.
