@@ -42,6 +42,12 @@ def test_transcript_with_a_list_lands_mapped_and_rerun_is_unchanged(emulator, in
     assert tenant["messages"][0]["sent_at"].startswith("2026-11-29T10:00:00")
     assert tenant["tags"] == ["billing", "urgent"]
     assert tenant["visitor_attributes"] == {"plan": "pro", "locale": "en-US"}
+    # the preset's expected record says the same (date-times compared to the second)
+    preset = yaml.safe_load((REPO / "roles/streaming_source/vars/presets/chatlio_transcript.yml").read_text())
+    expected = preset["streaming_source_preset_data"]["expected_record"]["{tenant}"]
+    landed = dict(tenant, messages=[dict(m, sent_at=m["sent_at"][:19]) for m in tenant["messages"]])
+    want = dict(expected, messages=[dict(m, sent_at=m["sent_at"][:19]) for m in expected["messages"]])
+    assert landed == want
     # the schema holds the array and the map as XDM types
     emulator.clear_log()
     rerun = onboard(inventory, artifacts)
