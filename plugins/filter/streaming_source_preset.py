@@ -19,7 +19,7 @@ name: streaming_source_preset
 short_description: Load and check a streaming source preset and the streaming_source role's inputs
 version_added: 0.1.0
 description:
-  - Reads the preset file, merges O(overrides) over it (recursively, lists replaced) and checks the result against the
+  - Reads the preset file, merges O(overrides) over it (recursively, lists replaced, a null value removes the key) and checks the result against the
     preset layout, together with the object names and the other role inputs.
   - Returns C({preset, names, problems}); the role fails on the first problem list that is not empty, before any request.
   - Every problem names the key (C(mappings[2].destination), C(streaming_source_names.flow)) and the fix.
@@ -326,10 +326,13 @@ def check_names(names, prefix, label):
 
 
 def merge(base, override):
-    """Recursive merge as ``combine(recursive=true)``: mappings merged, everything else (lists too) replaced."""
+    """Recursive merge as ``combine(recursive=true)``: mappings merged, everything else (lists too) replaced, and a
+    key whose override is null removed."""
     result = copy.deepcopy(base)
     for key, value in override.items():
-        if isinstance(value, dict) and isinstance(result.get(key), dict):
+        if value is None:  # a null override removes the key (for example a smoke expectation of a dropped field)
+            result.pop(key, None)
+        elif isinstance(value, dict) and isinstance(result.get(key), dict):
             result[key] = merge(result[key], value)
         else:
             result[key] = copy.deepcopy(value)
