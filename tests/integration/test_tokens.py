@@ -129,16 +129,17 @@ def test_kill_9_of_a_forked_run_leaves_no_secret_or_token_on_disk(short_lived, t
         "AEP_IN_PROCESS": "0", "HOME": str(home), "TMPDIR": str(temp), "ANSIBLE_LOCAL_TEMP": str(temp / "ansible-local"),
         "ANSIBLE_REMOTE_TEMP": str(remote), "AEP_TOKEN_CACHE_DIR": str(tmp_path / "cache")})
     proc = subprocess.Popen(["ansible-playbook", "-i", str(inventory), str(play)], env=environment,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+                            stdout=open(tmp_path / "play.out", "w"), stderr=subprocess.STDOUT, start_new_session=True)
     try:
         # Until the module file is on disk (cores that transfer it), or else until the play's token was fetched
         # and the module had time to start (cores that pipe the module over stdin leave no file at all).
         deadline = time.monotonic() + 120
         token_seen = None
         while time.monotonic() < deadline and not list(remote.rglob("AnsiballZ_source_connection_info.py")):
-            if token_seen is None and any(e["path"].startswith("/ims/") for e in emulator.client.request_log()):
+            started = "TASK [hangs]" in (tmp_path / "play.out").read_text(errors="replace")
+            if token_seen is None and (started or any(e["path"].startswith("/ims/") for e in emulator.client.request_log())):
                 token_seen = time.monotonic()
-            if token_seen is not None and time.monotonic() - token_seen > 15:
+            if token_seen is not None and time.monotonic() - token_seen > 5:
                 break
             time.sleep(0.2)
         modules = list(remote.rglob("AnsiballZ_source_connection_info.py"))
