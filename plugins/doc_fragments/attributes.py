@@ -8,21 +8,29 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    """The shared parts of every module's documentation, as named fragments a module lists together (Ansible
-    merges them; a module's own entries win). Each fragment says one thing, so nothing is written twice:
+    """The shared parts of the modules' documentation, as small named fragments that a module lists together.
 
-    - ``aep.platform.attributes``: the ``attributes`` of a module that writes (check mode predicts, diff shown);
-    - ``aep.platform.attributes.read_only``: the ``attributes`` of a module that only reads;
-    - ``aep.platform.attributes.state``: the ``state`` and ``on_duplicates`` options of every state module;
-    - ``aep.platform.attributes.flowservice``: ``name``, ``id`` and ``description`` of every Flow Service object;
-      ``aep.platform.attributes.flowservice_connection``: ``connection_spec_version`` of connections;
-    - ``aep.platform.attributes.info`` / ``aep.platform.attributes.info_by_title``: ``name`` (or ``title``) and
-      ``id`` of every ``*_info`` module of an AEP object kind (one implementation, ``engine.info``).
+    Each fragment documents one thing, and nothing is written in two of them. Ansible merges the fragments a
+    module lists (``extends_documentation_fragment``), and the module's own entries win, so one attribute can
+    take its description from one fragment and its support from another:
 
-    Fragments are plain string literals (ansible-test's yamllint reads them without running this file).
-    A state module lists ``aep.platform.connection``, ``aep.platform.attributes``, ``aep.platform.attributes.state``
-    (and the Flow Service ones); an info module ``aep.platform.connection``, ``aep.platform.attributes.read_only``
-    and ``aep.platform.attributes.info``."""
+    - ``aep.platform.attributes``: every module. The descriptions of the four attributes, and the
+      ``platform`` and ``action_group`` support that every module shares;
+    - ``aep.platform.attributes.writes`` or ``aep.platform.attributes.read_only``: the ``check_mode`` and
+      ``diff_mode`` support of a module that writes (check mode predicts, the diff is shown) or only reads.
+      A module that is neither (``token``, ``inlet_post``) sets those two itself;
+    - ``aep.platform.attributes.state``: the ``state``, ``on_duplicates`` and ``description`` options of a
+      state module;
+    - ``aep.platform.attributes.identity``: ``name`` and ``id`` of an object found by name (Flow Service
+      objects, datasets, mapping sets); field groups and schemas are found by title and document their own;
+    - ``aep.platform.attributes.flowservice_connection``: ``connection_spec_version`` of the Flow Service
+      connections; ``aep.platform.attributes.recreate_connection``: ``recreate`` of source and target connections;
+    - ``aep.platform.attributes.info`` with ``aep.platform.attributes.info_name`` or
+      ``aep.platform.attributes.info_title``: the ``id`` and the ``name`` (or ``title``) filters of an
+      ``*_info`` module (one implementation, ``engine.info``);
+    - ``aep.platform.attributes.spec_cache``: ``cache`` of the connection and flow spec info modules.
+
+    Fragments are plain string literals: ansible-test's yamllint reads them without running this file."""
 
     DOCUMENTATION = r'''
 attributes:
@@ -30,10 +38,8 @@ attributes:
     description: Can run in check_mode and return changed status prediction without modifying target, if not supported the
       action will be skipped.
     support: full
-    details: Check mode reads only and predicts the result (a placeholder id for an object that would be created).
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: full
   platform:
     description: Target OS/families that can be operated against.
     support: full
@@ -45,26 +51,21 @@ attributes:
       - aep.platform.aep
 '''
 
+    WRITES = r'''
+attributes:
+  check_mode:
+    details: Check mode reads only and predicts the result (a placeholder id for an object that would be created).
+  diff_mode:
+    support: full
+'''
+
     READ_ONLY = r'''
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target, if not supported the
-      action will be skipped.
-    support: full
     details: The module only reads, so it runs normally in check mode.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: N/A
     details: The module only reads; there is never a change to show.
-  platform:
-    description: Target OS/families that can be operated against.
-    support: full
-    platforms: all
-  action_group:
-    description: Action is part of action_group(s), for convenient setting of module_defaults.
-    support: full
-    membership:
-      - aep.platform.aep
 '''
 
     STATE = r'''
@@ -91,9 +92,13 @@ options:
     type: str
     choices: [fail, keep_oldest]
     default: fail
+  description:
+    description:
+      - Free-text description of the object. Not compared when omitted.
+    type: str
 '''
 
-    FLOWSERVICE = r'''
+    IDENTITY = r'''
 options:
   name:
     description:
@@ -102,12 +107,9 @@ options:
     type: str
   id:
     description:
-      - Id (UUID) of an existing object. When set, the object is looked up by id instead of name, and an unknown id
-        fails; the module never creates an object with a given id.
-    type: str
-  description:
-    description:
-      - Free-text description. Not compared when omitted.
+      - Id of an existing object, in the format of its kind (a UUID for Flow Service objects, 24 hexadecimal
+        characters for a dataset, 32 for a mapping set). When set, the object is looked up by id instead of name,
+        and an unknown id fails; the module never creates an object with a given id.
     type: str
 '''
 
@@ -120,7 +122,29 @@ options:
     default: '1.0'
 '''
 
+    RECREATE_CONNECTION = r'''
+options:
+  recreate:
+    description:
+      - When the connection spec or its version of an existing connection differ, delete the connection and create it
+        again (new id) instead of failing.
+    type: bool
+    default: false
+'''
+
     INFO = r'''
+options:
+  id:
+    description:
+      - Return only the object with this id, in the format the matching state module takes for its O(id). A
+        missing id gives an empty list, not an error.
+    type: str
+notes:
+  - Without a filter, every object of the kind in the sandbox is returned; every page is read, so the list is
+    complete.
+'''
+
+    INFO_NAME = r'''
 options:
   name:
     description:
@@ -128,31 +152,24 @@ options:
         names unique, so there may be more than one.
       - Mutually exclusive with O(id).
     type: str
-  id:
-    description:
-      - Return only the object with this id (in the format the matching state module takes for its O(id)). A missing id gives an empty list, not an error.
-      - Mutually exclusive with O(name).
-    type: str
-notes:
-  - Without O(name) and O(id), every object of the kind in the sandbox is returned; every page is read, so the
-    list is complete.
 '''
 
-    INFO_BY_TITLE = r'''
+    INFO_TITLE = r'''
 options:
   title:
     description:
-      - Return only the objects with exactly this title (case, spaces and punctuation included). AEP does not make
-        titles unique, so there may be more than one.
-      - Mutually exclusive with O(id).
+      - Return only the objects whose title is this exact text; titles are not unique either, and a
+        difference in case, spaces or punctuation is a different title. Mutually exclusive with O(id).
     type: str
-  id:
+'''
+
+    SPEC_CACHE = r'''
+options:
+  cache:
     description:
-      - Return only the object with this id (its C($id), for example C(https://ns.adobe.com/<tenant>/schemas/<hash>)).
-        A missing id gives an empty list, not an error.
-      - Mutually exclusive with O(title).
-    type: str
-notes:
-  - Without O(title) and O(id), every object of the kind in the sandbox is returned; every page is read, so the
-    list is complete.
+      - Keep a spec read by O(id) for 24 hours in the per-user cache directory (the one of the shared token cache,
+        E(AEP_TOKEN_CACHE_DIR)), so later runs do not read it again. Specs are catalogue data that AEP rarely changes;
+        an unknown id is never cached.
+    type: bool
+    default: false
 '''

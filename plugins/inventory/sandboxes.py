@@ -25,8 +25,7 @@ description:
     then its default. O(client_id) and O(org_id) are required, from the file or the environment. O(sandbox) is
     not used; the plugin lists every sandbox of the organization.
   - String options may be Jinja2 templates, for example one that reads a secret with the C(ansible.builtin.env) lookup.
-author:
-  - aep.platform contributors (@aep-platform)
+author: aep.platform maintainers (@aep-platform)
 extends_documentation_fragment:
   - aep.platform.connection
   - ansible.builtin.constructed

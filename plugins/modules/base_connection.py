@@ -7,8 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-DOCUMENTATION = r"""
----
+DOCUMENTATION = r'''
 module: base_connection
 short_description: Manage Adobe Experience Platform base connections (source accounts)
 version_added: 0.1.0
@@ -24,17 +23,11 @@ description:
     they are sent only when the connection is created and the task stays idempotent. With O(update_auth=always) they are
     sent on every run, and the task reports C(changed) every time.
   - Credentials never appear in the result, the diff or error messages.
-author:
-  - aep.platform maintainers (@aep-platform)
-extends_documentation_fragment:
-  - aep.platform.connection
-  - aep.platform.attributes
-  - aep.platform.attributes.state
-  - aep.platform.attributes.flowservice
-  - aep.platform.attributes.flowservice_connection
+author: aep.platform maintainers (@aep-platform)
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.attributes.writes,
+  aep.platform.attributes.state, aep.platform.attributes.identity, aep.platform.attributes.flowservice_connection]
 attributes:
   diff_mode:
-    support: full
     details: Credential values are never shown; a replaced credential appears as C(replaced).
 options:
   connection_spec_id:
@@ -70,9 +63,9 @@ options:
 seealso:
   - module: aep.platform.base_connection_info
   - module: aep.platform.source_connection
-"""
+'''
 
-EXAMPLES = r"""
+EXAMPLES = r'''
 - name: HTTP API streaming account
   aep.platform.base_connection:
     name: Partner streaming account
@@ -99,9 +92,9 @@ EXAMPLES = r"""
   aep.platform.base_connection:
     name: Partner streaming account
     state: absent
-"""
+'''
 
-RETURN = r"""
+RETURN = r'''
 base_connection:
   description: The base connection as AEP returns it, without credential values; C({}) after deletion.
   returned: always
@@ -150,7 +143,7 @@ diff:
   description: Name, description and credentials before and after; a credential value shows as C(replaced), never in clear.
   returned: always
   type: dict
-"""
+'''
 
 from ansible_collections.aep.platform.plugins.module_utils.resources.base_connection import DEFINITION
 

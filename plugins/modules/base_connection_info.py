@@ -7,25 +7,21 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-DOCUMENTATION = r"""
----
+DOCUMENTATION = r'''
 module: base_connection_info
 short_description: List Adobe Experience Platform base connections
 version_added: 0.1.0
 description:
   - Read base connections (source accounts, C(/connections)) of one sandbox, by O(name), by O(id), or all of them.
   - Credential values that AEP returns are removed from the result, so it can be shown or stored safely.
-author:
-  - aep.platform maintainers (@aep-platform)
-extends_documentation_fragment:
-  - aep.platform.connection
-  - aep.platform.attributes.read_only
-  - aep.platform.attributes.info
+author: aep.platform maintainers (@aep-platform)
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.attributes.read_only,
+  aep.platform.attributes.info, aep.platform.attributes.info_name]
 seealso:
   - module: aep.platform.base_connection
-"""
+'''
 
-EXAMPLES = r"""
+EXAMPLES = r'''
 - name: Look up the partner account by id
   aep.platform.base_connection_info:
     id: 69f188b6-af07-4587-8061-e94d34637b41
@@ -34,9 +30,9 @@ EXAMPLES = r"""
 - name: Fail when the account is gone
   ansible.builtin.assert:
     that: account.count == 1
-"""
+'''
 
-RETURN = r"""
+RETURN = r'''
 base_connections:
   description: The matching base connections, with credential values removed from C(auth.params).
   returned: always
@@ -48,7 +44,7 @@ count:
   returned: always
   type: int
   sample: 0
-"""
+'''
 
 from ansible_collections.aep.platform.plugins.module_utils.resources.base_connection import INFO_DEFINITION as DEFINITION
 

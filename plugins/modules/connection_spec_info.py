@@ -7,8 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-DOCUMENTATION = r"""
----
+DOCUMENTATION = r'''
 module: connection_spec_info
 short_description: List Adobe Experience Platform connection specs (sources and destinations)
 version_added: 0.1.0
@@ -18,26 +17,15 @@ description:
   - Each entry gives what a streaming source preset needs, next to the spec as AEP returns it (RV(connection_specs[].spec)),
     namely the id and version, the provider id, whether a base connection is needed and which flow specs accept the spec.
   - Connection specs are the same in every sandbox; the sandbox header is still sent.
-  - Never changes anything.
-author:
-  - aep.platform maintainers (@aep-platform)
+author: aep.platform maintainers (@aep-platform)
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.attributes.read_only,
+  aep.platform.attributes.info, aep.platform.attributes.info_name, aep.platform.attributes.spec_cache]
 options:
-  cache:
-    description:
-      - Keep a spec read by O(id) for 24 hours in the per-user cache directory (the one of the shared token cache,
-        E(AEP_TOKEN_CACHE_DIR)), so later runs do not read it again. Specs are catalogue data that AEP rarely changes;
-        an unknown id is never cached.
-    type: bool
-    default: false
   with_flow_specs:
     description:
       - Also read the flow specs (one more listing) to fill RV(connection_specs[].flow_spec_ids).
     type: bool
     default: true
-extends_documentation_fragment:
-  - aep.platform.connection
-  - aep.platform.attributes.read_only
-  - aep.platform.attributes.info
 notes:
   - A connection spec needs a base connection (M(aep.platform.base_connection)) when its C(authSpec) has entries, as
     the HTTP API source (C(bc7b00d6-623a-4dfc-9fdb-f1240aeadaeb), auth spec C(Streaming Connection)) does; webhook
@@ -46,9 +34,9 @@ seealso:
   - module: aep.platform.flow_spec_info
   - module: aep.platform.source_connection
   - module: aep.platform.base_connection
-"""
+'''
 
-EXAMPLES = r"""
+EXAMPLES = r'''
 - name: Find the Pendo connection spec by name
   aep.platform.connection_spec_info:
     name: Pendo
@@ -65,9 +53,9 @@ EXAMPLES = r"""
   aep.platform.connection_spec_info:
     with_flow_specs: false
   register: all_specs
-"""
+'''
 
-RETURN = r"""
+RETURN = r'''
 connection_specs:
   description: The matching connection specs, each a summary plus the spec itself.
   returned: always
@@ -122,7 +110,7 @@ count:
   returned: always
   type: int
   sample: 1
-"""
+'''
 
 from ansible_collections.aep.platform.plugins.module_utils.resources.specs import CONNECTION_DEFINITION as DEFINITION
 

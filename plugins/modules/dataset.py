@@ -21,31 +21,13 @@ description:
   - Before creating, the module checks that O(schema_id) is a well-formed C($id) of an existing schema.
   - AEP cannot move an existing dataset to another schema, so a different O(schema_id) fails with a message
     instead of changing anything.
-author:
-  - aep.platform maintainers (@aep-platform)
-extends_documentation_fragment:
-  - aep.platform.connection
-  - aep.platform.attributes
-  - aep.platform.attributes.state
+author: aep.platform maintainers (@aep-platform)
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.attributes.writes,
+  aep.platform.attributes.state, aep.platform.attributes.identity]
 attributes:
   diff_mode:
-    support: full
     details: The diff shows name, description, schema_id and tags.
 options:
-  name:
-    description:
-      - Name of the dataset, its identity within the sandbox.
-      - Required unless O(id) is given. With O(id), a different O(name) renames the dataset.
-    type: str
-  id:
-    description:
-      - Id of an existing dataset (24 hexadecimal characters). When set, the dataset is looked up by id instead of
-        name; the module never creates a dataset with a given id.
-    type: str
-  description:
-    description:
-      - Description of the dataset. Not compared when omitted.
-    type: str
   schema_id:
     description:
       - C($id) of the XDM schema of the dataset, sent as C(schemaRef) with content type

@@ -14,12 +14,9 @@ version_added: 0.1.0
 description:
   - Returns Catalog datasets of one sandbox, by O(name), by O(id), or all of them (following every page).
   - Each dataset is the Catalog object with its id added under C(id).
-author:
-  - aep.platform maintainers (@aep-platform)
-extends_documentation_fragment:
-  - aep.platform.connection
-  - aep.platform.attributes.read_only
-  - aep.platform.attributes.info
+author: aep.platform maintainers (@aep-platform)
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.attributes.read_only,
+  aep.platform.attributes.info, aep.platform.attributes.info_name]
 seealso:
   - module: aep.platform.dataset
 '''

@@ -23,15 +23,11 @@ description:
     metadata the Schema Registry adds never cause a change. When O(fields) is set it is authoritative, so fields
     that are in AEP but not in O(fields) are removed.
   - An update replaces the field group with C(PUT); its minor version increases.
-author:
-  - aep.platform maintainers (@aep-platform)
-extends_documentation_fragment:
-  - aep.platform.connection
-  - aep.platform.attributes
-  - aep.platform.attributes.state
+author: aep.platform maintainers (@aep-platform)
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.attributes.writes,
+  aep.platform.attributes.state]
 attributes:
   diff_mode:
-    support: full
     details: The diff shows title, description, class_ids and the flat field list.
 options:
   title:
@@ -46,10 +42,6 @@ options:
     description:
       - C($id) of the field group. Selects it directly instead of by O(title), for example to choose one of several
         field groups with the same title.
-    type: str
-  description:
-    description:
-      - Description of the field group. Not compared when omitted.
     type: str
   class_ids:
     description:

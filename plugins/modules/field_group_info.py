@@ -15,12 +15,9 @@ description:
   - Returns tenant field groups of the Schema Registry in one sandbox, by O(title), by O(id), or all of them
     (following every page).
   - Field groups are returned as the Schema Registry stores them (C(application/vnd.adobe.xed+json)).
-author:
-  - aep.platform maintainers (@aep-platform)
-extends_documentation_fragment:
-  - aep.platform.connection
-  - aep.platform.attributes.read_only
-  - aep.platform.attributes.info_by_title
+author: aep.platform maintainers (@aep-platform)
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.attributes.read_only,
+  aep.platform.attributes.info, aep.platform.attributes.info_title]
 seealso:
   - module: aep.platform.field_group
 '''

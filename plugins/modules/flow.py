@@ -7,8 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-DOCUMENTATION = r"""
----
+DOCUMENTATION = r'''
 module: flow
 short_description: Manage Adobe Experience Platform dataflows
 version_added: 0.1.0
@@ -28,13 +27,9 @@ description:
     spec; such a change fails with a clear message unless O(recreate=true), which deletes the flow and creates it
     again (new id and new inlet URL).
   - Returns the streaming inlet URL and the webhook URL to configure in the source (for Chatlio, the webhook URL).
-author:
-  - aep.platform maintainers (@aep-platform)
-extends_documentation_fragment:
-  - aep.platform.connection
-  - aep.platform.attributes
-  - aep.platform.attributes.state
-  - aep.platform.attributes.flowservice
+author: aep.platform maintainers (@aep-platform)
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.attributes.writes,
+  aep.platform.attributes.state, aep.platform.attributes.identity]
 options:
   flow_spec_id:
     description:
@@ -94,9 +89,9 @@ seealso:
   - module: aep.platform.source_connection
   - module: aep.platform.target_connection
   - module: aep.platform.mapping_set
-"""
+'''
 
-EXAMPLES = r"""
+EXAMPLES = r'''
 - name: Chatlio dataflow
   aep.platform.flow:
     name: Streaming Dataflow for Chatlio
@@ -123,9 +118,9 @@ EXAMPLES = r"""
   aep.platform.flow:
     name: Streaming Dataflow for Chatlio
     state: absent
-"""
+'''
 
-RETURN = r"""
+RETURN = r'''
 flow:
   description: The flow as AEP returns it (predicted in check mode); C({}) after deletion.
   returned: always
@@ -170,7 +165,7 @@ diff:
   returned: always
   type: dict
   sample: {before: {enabled: true}, after: {enabled: false}}
-"""
+'''
 
 from ansible_collections.aep.platform.plugins.module_utils.resources.flow import DEFINITION
 

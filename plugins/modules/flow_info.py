@@ -7,8 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-DOCUMENTATION = r"""
----
+DOCUMENTATION = r'''
 module: flow_info
 short_description: Read Adobe Experience Platform dataflows and their webhook URLs
 version_added: 0.1.0
@@ -16,18 +15,15 @@ description:
   - Read dataflows (C(/flows)) of one sandbox, by O(name), by O(id), or all of them, following the pagination.
   - Each returned flow carries C(inlet_url) and C(webhook_url). When exactly one flow matches, they are also returned
     at the top level, together with the flow as RV(flow).
-author:
-  - aep.platform maintainers (@aep-platform)
-extends_documentation_fragment:
-  - aep.platform.connection
-  - aep.platform.attributes.read_only
-  - aep.platform.attributes.info
+author: aep.platform maintainers (@aep-platform)
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.attributes.read_only,
+  aep.platform.attributes.info, aep.platform.attributes.info_name]
 seealso:
   - module: aep.platform.flow
   - module: aep.platform.flow_run_info
-"""
+'''
 
-EXAMPLES = r"""
+EXAMPLES = r'''
 - name: Look up the Chatlio dataflow
   aep.platform.flow_info:
     name: Streaming Dataflow for Chatlio
@@ -37,9 +33,9 @@ EXAMPLES = r"""
   ansible.builtin.debug:
     msg: "{{ chatlio.webhook_url }}"
   when: chatlio.count == 1
-"""
+'''
 
-RETURN = r"""
+RETURN = r'''
 flows:
   description: The matching flows as AEP returns them, each with added C(inlet_url) and C(webhook_url) keys.
   returned: always
@@ -69,7 +65,7 @@ webhook_url:
   returned: when exactly one flow matches
   type: str
   sample: https://dcs.adobedc.net/collection/e71b6a6c...923c?x-adobe-flow-id=d947e6a9-ea53-42c4-985c-c9379265491f
-"""
+'''
 
 from ansible_collections.aep.platform.plugins.module_utils.resources.flow import INFO_DEFINITION as DEFINITION
 

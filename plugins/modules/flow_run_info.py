@@ -7,8 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-DOCUMENTATION = r"""
----
+DOCUMENTATION = r'''
 module: flow_run_info
 short_description: Read the runs of an Adobe Experience Platform dataflow with record counts
 version_added: 0.1.0
@@ -17,12 +16,8 @@ description:
   - The flow is given by O(flow_id) or by O(flow_name) (looked up in the sandbox; more than one match is an error).
   - With O(wait_for_run=true) the module polls until the flow has at least O(min_runs) runs, or fails after
     O(wait_timeout) seconds. Streaming runs are created by the platform in windows, so the first run can take a while.
-  - Never changes anything.
-author:
-  - aep.platform maintainers (@aep-platform)
-extends_documentation_fragment:
-  - aep.platform.connection
-  - aep.platform.attributes.read_only
+author: aep.platform maintainers (@aep-platform)
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.attributes.read_only]
 options:
   flow_id:
     description:
@@ -55,9 +50,9 @@ options:
 seealso:
   - module: aep.platform.flow
   - module: aep.platform.flow_info
-"""
+'''
 
-EXAMPLES = r"""
+EXAMPLES = r'''
 - name: Wait for the first run of the Chatlio dataflow
   aep.platform.flow_run_info:
     flow_name: Streaming Dataflow for Chatlio
@@ -69,9 +64,9 @@ EXAMPLES = r"""
 - name: Fail when records were rejected
   ansible.builtin.assert:
     that: runs.failed_records == 0
-"""
+'''
 
-RETURN = r"""
+RETURN = r'''
 flow_id:
   description: Id of the flow.
   returned: always
@@ -116,7 +111,7 @@ duration:
   returned: always
   type: float
   sample: 0.0
-"""
+'''
 
 from ansible_collections.aep.platform.plugins.module_utils.resources.flow import RUN_INFO_DEFINITION as DEFINITION
 

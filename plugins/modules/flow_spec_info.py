@@ -7,8 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-DOCUMENTATION = r"""
----
+DOCUMENTATION = r'''
 module: flow_spec_info
 short_description: List Adobe Experience Platform flow specs (dataflow types)
 version_added: 0.1.0
@@ -17,35 +16,24 @@ description:
     (O(source_connection_spec_id)), or all of them, following every page.
   - Each entry says which source and target connection specs the flow spec accepts and whether it takes a Mapping
     (Data Prep mapping set), next to the spec as AEP returns it (RV(flow_specs[].spec)).
-  - Never changes anything.
-author:
-  - aep.platform maintainers (@aep-platform)
+author: aep.platform maintainers (@aep-platform)
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.attributes.read_only,
+  aep.platform.attributes.info, aep.platform.attributes.info_name, aep.platform.attributes.spec_cache]
 options:
-  cache:
-    description:
-      - Keep a spec read by O(id) for 24 hours in the per-user cache directory (the one of the shared token cache,
-        E(AEP_TOKEN_CACHE_DIR)), so later runs do not read it again. Specs are catalogue data that AEP rarely changes;
-        an unknown id is never cached.
-    type: bool
-    default: false
   source_connection_spec_id:
     description:
       - Return only the flow specs whose C(sourceConnectionSpecIds) hold this connection spec id.
       - Mutually exclusive with O(id) and O(name).
     type: str
-extends_documentation_fragment:
-  - aep.platform.connection
-  - aep.platform.attributes.read_only
-  - aep.platform.attributes.info
 notes:
   - The HTTP API source has two flow specs, one for raw JSON with a Mapping (RV(flow_specs[].supports_mapping) true)
     and one for XDM payloads without transformations; pick the one that matches the preset's mappings.
 seealso:
   - module: aep.platform.connection_spec_info
   - module: aep.platform.flow
-"""
+'''
 
-EXAMPLES = r"""
+EXAMPLES = r'''
 - name: Flow specs that accept the HTTP API source
   aep.platform.flow_spec_info:
     source_connection_spec_id: bc7b00d6-623a-4dfc-9fdb-f1240aeadaeb
@@ -54,9 +42,9 @@ EXAMPLES = r"""
 - name: The one that takes a mapping
   ansible.builtin.debug:
     msg: "{{ http_flows.flow_specs | selectattr('supports_mapping') | map(attribute='id') | first }}"
-"""
+'''
 
-RETURN = r"""
+RETURN = r'''
 flow_specs:
   description: The matching flow specs, each a summary plus the spec itself.
   returned: always
@@ -100,7 +88,7 @@ count:
   returned: always
   type: int
   sample: 1
-"""
+'''
 
 from ansible_collections.aep.platform.plugins.module_utils.resources.specs import FLOW_DEFINITION as DEFINITION
 

@@ -7,8 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-DOCUMENTATION = r"""
----
+DOCUMENTATION = r'''
 module: inlet_post
 short_description: Post one event to a dataflow's streaming inlet and report how long it took to land
 version_added: 0.1.0
@@ -21,8 +20,13 @@ description:
     flow run (AEP does not show records; data can take up to about an hour).
   - Runs where onboarding runs (in the controller process, as every aep.platform module), so a smoke test needs no
     separate Python interpreter.
-author:
-  - aep.platform maintainers (@aep-platform)
+author: aep.platform maintainers (@aep-platform)
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes]
+attributes:
+  check_mode:
+    details: In check mode nothing is posted.
+  diff_mode:
+    support: none
 options:
   flow_id:
     description: Id of the dataflow whose inlet takes the event.
@@ -65,29 +69,12 @@ options:
     description: Seconds between two checks.
     type: float
     default: 1.0
-extends_documentation_fragment:
-  - aep.platform.connection
-  - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.actiongroups
-attributes:
-  check_mode:
-    support: full
-    details: In check mode nothing is posted.
-  diff_mode:
-    support: none
-  platform:
-    support: full
-    platforms: all
-  action_group:
-    support: full
-    membership:
-      - aep.platform.aep
 seealso:
   - module: aep.platform.flow_run_info
   - module: aep.platform.flow
-"""
+'''
 
-EXAMPLES = r"""
+EXAMPLES = r'''
 - name: Post the sample event and wait for it
   aep.platform.inlet_post:
     flow_id: "{{ flow.id }}"
@@ -103,9 +90,9 @@ EXAMPLES = r"""
 - name: Report
   ansible.builtin.debug:
     msg: "landed after {{ smoke.seconds_to_land }} s ({{ smoke.verified_by }})"
-"""
+'''
 
-RETURN = r"""
+RETURN = r'''
 url:
   description: The URL the event was posted to.
   returned: always
@@ -148,7 +135,7 @@ record:
   description: The landed record (emulator only).
   returned: when found on the emulator
   type: dict
-"""
+'''
 
 from ansible_collections.aep.platform.plugins.module_utils.resources.inlet import DEFINITION
 

@@ -23,7 +23,7 @@ description:
   - B(Comparison.) The mappings are compared as a set of (O(mappings[].source_type), O(mappings[].source),
     O(mappings[].destination)), plus O(mappings[].description) when you set one; their order and the fields Data
     Prep adds (ids, versions, legacy keys, timestamps) never cause a change. The output schema and, with O(id),
-    the name are compared too.
+    the name are compared too (a rename makes a new version as well).
   - B(Update.) A change is a C(PUT), which makes a B(new version) of the same mapping set (same id, O(ignore:version)
     + 1). Flows refer to a mapping id B(and) version, so give the returned RV(version) to M(aep.platform.flow).
   - B(Validation.) Before anything is written, every destination is checked against the fields of the output schema
@@ -31,14 +31,11 @@ description:
     fails with a message naming it.
   - B(No deletion.) Data Prep has no DELETE endpoint, so O(state=absent) changes nothing. It reports the mapping set
     it found with C(changed=false) and a warning; an unused mapping set is harmless.
-author:
-  - aep.platform maintainers (@aep-platform)
-extends_documentation_fragment:
-  - aep.platform.connection
-  - aep.platform.attributes
+author: aep.platform maintainers (@aep-platform)
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.attributes.writes,
+  aep.platform.attributes.identity]
 attributes:
   diff_mode:
-    support: full
     details: The diff shows name, schema_id and the sorted mappings.
 options:
   state:
@@ -60,16 +57,6 @@ options:
     type: str
     choices: [fail, keep_oldest]
     default: fail
-  name:
-    description:
-      - Name of the mapping set, its identity within the sandbox.
-      - Required unless O(id) is given. With O(id), a different O(name) renames the mapping set (new version).
-    type: str
-  id:
-    description:
-      - Id of an existing mapping set (32 hexadecimal characters). When set, the mapping set is looked up by id
-        instead of name; the module never creates a mapping set with a given id.
-    type: str
   schema_id:
     description:
       - C($id) of the output XDM schema, sent as C(outputSchema.schemaRef) with content type

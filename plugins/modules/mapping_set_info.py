@@ -14,12 +14,9 @@ version_added: 0.1.0
 description:
   - Returns Data Prep mapping sets of one sandbox, by O(name), by O(id), or all of them (following every page).
   - Each mapping set is returned in its latest version.
-author:
-  - aep.platform maintainers (@aep-platform)
-extends_documentation_fragment:
-  - aep.platform.connection
-  - aep.platform.attributes.read_only
-  - aep.platform.attributes.info
+author: aep.platform maintainers (@aep-platform)
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.attributes.read_only,
+  aep.platform.attributes.info, aep.platform.attributes.info_name]
 seealso:
   - module: aep.platform.mapping_set
 '''

@@ -14,17 +14,14 @@ version_added: 0.1.0
 description:
   - Lists the sandboxes the credentials can access, through the Sandbox Management API, following every page.
   - Returns one sandbox or none when O(name) is set.
-author:
-  - aep.platform maintainers (@aep-platform)
+author: aep.platform maintainers (@aep-platform)
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.attributes.read_only]
 options:
   name:
     description:
       - Name of one sandbox to return, for example C(prod). An unknown name returns an empty list.
       - Not to be confused with O(sandbox), the sandbox header sent with the request.
     type: str
-extends_documentation_fragment:
-  - aep.platform.connection
-  - aep.platform.attributes.read_only
 '''
 
 EXAMPLES = r'''

@@ -20,16 +20,13 @@ description:
     Registry adds (ids, versions, C(meta:*) fields) are ignored.
   - Before writing, the module checks that the class exists and that every field group id is well formed, exists
     (tenant or global container) and extends the class.
-  - An update replaces the schema with C(PUT); its minor version increases.
-author:
-  - aep.platform maintainers (@aep-platform)
-extends_documentation_fragment:
-  - aep.platform.connection
-  - aep.platform.attributes
-  - aep.platform.attributes.state
+  - An update replaces the schema with C(PUT); its minor version increases. A new schema without O(description)
+    gets an empty one, as the Schema Registry requires.
+author: aep.platform maintainers (@aep-platform)
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.attributes.writes,
+  aep.platform.attributes.state]
 attributes:
   diff_mode:
-    support: full
     details: The diff shows title, description, class_id and the sorted field group ids.
 options:
   title:
@@ -41,10 +38,6 @@ options:
     description:
       - C($id) of the schema. Selects it directly instead of by O(title), for example to choose one of several
         schemas with the same title.
-    type: str
-  description:
-    description:
-      - Description of the schema. Not compared when omitted (an empty one is sent on create).
     type: str
   class_id:
     description:

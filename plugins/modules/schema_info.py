@@ -16,12 +16,9 @@ description:
     (following every page).
   - Schemas are returned as the Schema Registry stores them (C(application/vnd.adobe.xed+json), references not
     resolved).
-author:
-  - aep.platform maintainers (@aep-platform)
-extends_documentation_fragment:
-  - aep.platform.connection
-  - aep.platform.attributes.read_only
-  - aep.platform.attributes.info_by_title
+author: aep.platform maintainers (@aep-platform)
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.attributes.read_only,
+  aep.platform.attributes.info, aep.platform.attributes.info_title]
 seealso:
   - module: aep.platform.schema
 '''

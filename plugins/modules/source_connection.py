@@ -7,8 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-DOCUMENTATION = r"""
----
+DOCUMENTATION = r'''
 module: source_connection
 short_description: Manage Adobe Experience Platform source connections
 version_added: 0.1.0
@@ -24,14 +23,10 @@ description:
   - AEP cannot change the connection spec of an existing source connection (error 1414). Such a change fails
     with a clear message unless O(recreate=true), which deletes the connection and creates it again with a new id
     (AEP refuses to delete a connection that a flow still uses).
-author:
-  - aep.platform maintainers (@aep-platform)
-extends_documentation_fragment:
-  - aep.platform.connection
-  - aep.platform.attributes
-  - aep.platform.attributes.state
-  - aep.platform.attributes.flowservice
-  - aep.platform.attributes.flowservice_connection
+author: aep.platform maintainers (@aep-platform)
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.attributes.writes,
+  aep.platform.attributes.state, aep.platform.attributes.identity, aep.platform.attributes.flowservice_connection,
+  aep.platform.attributes.recreate_connection]
 options:
   connection_spec_id:
     description:
@@ -57,20 +52,14 @@ options:
     description:
       - Source-specific parameters (C(params)), compared key by key; keys you do not set are left alone.
     type: dict
-  recreate:
-    description:
-      - When the connection spec or its version of an existing connection differ, delete the connection and create it
-        again (new id) instead of failing.
-    type: bool
-    default: false
 notes:
   - Adobe advises against changing connections that a flow already uses; create new ones and a new flow instead.
 seealso:
   - module: aep.platform.source_connection_info
   - module: aep.platform.flow
-"""
+'''
 
-EXAMPLES = r"""
+EXAMPLES = r'''
 - name: Chatlio source connection
   aep.platform.source_connection:
     name: Streaming Source Connection for Chatlio
@@ -89,9 +78,9 @@ EXAMPLES = r"""
   aep.platform.source_connection:
     name: Streaming Source Connection for Chatlio
     state: absent
-"""
+'''
 
-RETURN = r"""
+RETURN = r'''
 source_connection:
   description: The source connection as AEP returns it (predicted in check mode); C({}) after deletion.
   returned: always
@@ -122,7 +111,7 @@ diff:
   returned: always
   type: dict
   sample: {before: {description: old}, after: {description: new}}
-"""
+'''
 
 from ansible_collections.aep.platform.plugins.module_utils.resources.source_connection import DEFINITION
 

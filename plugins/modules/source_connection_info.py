@@ -7,25 +7,21 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-DOCUMENTATION = r"""
----
+DOCUMENTATION = r'''
 module: source_connection_info
 short_description: List Adobe Experience Platform source connections
 version_added: 0.1.0
 description:
   - Read source connections (C(/sourceConnections)) of one sandbox, by O(name), by O(id), or all of them, following
     the Flow Service pagination.
-author:
-  - aep.platform maintainers (@aep-platform)
-extends_documentation_fragment:
-  - aep.platform.connection
-  - aep.platform.attributes.read_only
-  - aep.platform.attributes.info
+author: aep.platform maintainers (@aep-platform)
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.attributes.read_only,
+  aep.platform.attributes.info, aep.platform.attributes.info_name]
 seealso:
   - module: aep.platform.source_connection
-"""
+'''
 
-EXAMPLES = r"""
+EXAMPLES = r'''
 - name: Find the Chatlio source connection by name
   aep.platform.source_connection_info:
     name: Streaming Source Connection for Chatlio
@@ -35,9 +31,9 @@ EXAMPLES = r"""
   ansible.builtin.debug:
     msg: "{{ found.source_connections[0].connectionSpec.id }}"
   when: found.count == 1
-"""
+'''
 
-RETURN = r"""
+RETURN = r'''
 source_connections:
   description: The matching source connections as AEP returns them (C(connectionSpec), C(data.format), C(params), ...).
   returned: always
@@ -49,7 +45,7 @@ count:
   returned: always
   type: int
   sample: 1
-"""
+'''
 
 from ansible_collections.aep.platform.plugins.module_utils.resources.source_connection import INFO_DEFINITION as DEFINITION
 

@@ -7,8 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-DOCUMENTATION = r"""
----
+DOCUMENTATION = r'''
 module: target_connection
 short_description: Manage Adobe Experience Platform target connections (data lake)
 version_added: 0.1.0
@@ -24,14 +23,10 @@ description:
     on a stale etag).
   - The connection spec of an existing connection cannot be changed in AEP; such a change fails unless
     O(recreate=true).
-author:
-  - aep.platform maintainers (@aep-platform)
-extends_documentation_fragment:
-  - aep.platform.connection
-  - aep.platform.attributes
-  - aep.platform.attributes.state
-  - aep.platform.attributes.flowservice
-  - aep.platform.attributes.flowservice_connection
+author: aep.platform maintainers (@aep-platform)
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.attributes.writes,
+  aep.platform.attributes.state, aep.platform.attributes.identity, aep.platform.attributes.flowservice_connection,
+  aep.platform.attributes.recreate_connection]
 options:
   connection_spec_id:
     description:
@@ -57,19 +52,13 @@ options:
       - Format of the data (C(data.format)).
     type: str
     default: json
-  recreate:
-    description:
-      - When the connection spec or its version of an existing connection differ, delete the connection and create it
-        again (new id) instead of failing.
-    type: bool
-    default: false
 seealso:
   - module: aep.platform.target_connection_info
   - module: aep.platform.dataset
   - module: aep.platform.flow
-"""
+'''
 
-EXAMPLES = r"""
+EXAMPLES = r'''
 - name: Data lake target for the Chatlio dataset
   aep.platform.target_connection:
     name: Streaming Target Connection for Chatlio
@@ -82,9 +71,9 @@ EXAMPLES = r"""
   aep.platform.target_connection:
     name: Streaming Target Connection for Chatlio
     state: absent
-"""
+'''
 
-RETURN = r"""
+RETURN = r'''
 target_connection:
   description: The target connection as AEP returns it (predicted in check mode); C({}) after deletion.
   returned: always
@@ -117,7 +106,7 @@ diff:
   returned: always
   type: dict
   sample: {before: {dataset_id: 63ef7df781f14a1bd02a7e49}, after: {dataset_id: 63ef7e0e5bd26b1bd0e3d9bc}}
-"""
+'''
 
 from ansible_collections.aep.platform.plugins.module_utils.resources.target_connection import DEFINITION
 

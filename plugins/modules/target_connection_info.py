@@ -7,25 +7,21 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-DOCUMENTATION = r"""
----
+DOCUMENTATION = r'''
 module: target_connection_info
 short_description: List Adobe Experience Platform target connections
 version_added: 0.1.0
 description:
   - Read target connections (C(/targetConnections)) of one sandbox, by O(name), by O(id), or all of them. Each
     names the dataset it writes to in C(params.dataSetId). Every page is read.
-author:
-  - aep.platform maintainers (@aep-platform)
-extends_documentation_fragment:
-  - aep.platform.connection
-  - aep.platform.attributes.read_only
-  - aep.platform.attributes.info
+author: aep.platform maintainers (@aep-platform)
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.attributes.read_only,
+  aep.platform.attributes.info, aep.platform.attributes.info_name]
 seealso:
   - module: aep.platform.target_connection
-"""
+'''
 
-EXAMPLES = r"""
+EXAMPLES = r'''
 - name: Every target connection of the sandbox
   aep.platform.target_connection_info:
   register: targets
@@ -33,9 +29,9 @@ EXAMPLES = r"""
 - name: Datasets that receive streamed data
   ansible.builtin.debug:
     msg: "{{ targets.target_connections | map(attribute='params.dataSetId') | list }}"
-"""
+'''
 
-RETURN = r"""
+RETURN = r'''
 target_connections:
   description: The matching target connections as AEP returns them; C(params.dataSetId) is the dataset written to.
   returned: always
@@ -47,7 +43,7 @@ count:
   returned: always
   type: int
   sample: 2
-"""
+'''
 
 from ansible_collections.aep.platform.plugins.module_utils.resources.target_connection import INFO_DEFINITION as DEFINITION
 

@@ -17,25 +17,13 @@ description:
     so the play authenticates once instead of once per task.
   - "The result contains a secret: always set C(no_log: true) on the task."
   - Fetching a token changes nothing, so the module also runs in check mode and always reports C(changed=false).
-author:
-  - aep.platform maintainers (@aep-platform)
-options: {}
-extends_documentation_fragment:
-  - aep.platform.connection
-  - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.actiongroups
+author: aep.platform maintainers (@aep-platform)
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes]
 attributes:
   check_mode:
-    support: full
     details: Fetching a token writes nothing, so the token is fetched in check mode too.
   diff_mode:
     support: none
-  action_group:
-    support: full
-    membership:
-      - aep.platform.aep
-  platform:
-    platforms: all
 notes:
   - O(client_secret) (or E(AEP_CLIENT_SECRET)) is required; O(access_token) is not used to fetch a token.
 '''
