@@ -9,7 +9,6 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 name: sandboxes
 short_description: One inventory host per Adobe Experience Platform sandbox
-version_added: 0.1.0
 description:
   - Lists the sandboxes of an AEP organization through the Sandbox Management API and adds one host per
     sandbox, so a rollout to every (development) sandbox needs no hand-written host list.
@@ -26,10 +25,7 @@ description:
     not used; the plugin lists every sandbox of the organization.
   - String options may be Jinja2 templates, for example one that reads a secret with the C(ansible.builtin.env) lookup.
 author: aep.platform maintainers (@aep-platform)
-extends_documentation_fragment:
-  - aep.platform.connection
-  - ansible.builtin.constructed
-  - ansible.builtin.inventory_cache
+extends_documentation_fragment: [aep.platform.connection, ansible.builtin.constructed, ansible.builtin.inventory_cache]
 options:
   plugin:
     description: Marks this file as a configuration of this plugin.
@@ -69,6 +65,7 @@ options:
       the collection's requirements installed.
     type: bool
     default: true
+version_added: 0.1.0
 '''
 
 EXAMPLES = r'''

@@ -10,7 +10,6 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: base_connection
 short_description: Manage Adobe Experience Platform base connections (source accounts)
-version_added: 0.1.0
 description:
   - Create, update or delete a Flow Service base connection (C(/connections)), the authenticated account of a
     source. Webhook sources such as Chatlio do not need one.
@@ -24,8 +23,7 @@ description:
     sent on every run, and the task reports C(changed) every time.
   - Credentials never appear in the result, the diff or error messages.
 author: aep.platform maintainers (@aep-platform)
-extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.attributes.writes,
-  aep.platform.attributes.state, aep.platform.attributes.identity, aep.platform.attributes.flowservice_connection]
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.state, aep.platform.state.identity, aep.platform.flowservice]
 attributes:
   diff_mode:
     details: Credential values are never shown; a replaced credential appears as C(replaced).
@@ -60,9 +58,8 @@ options:
     type: str
     choices: [always, on_create]
     default: on_create
-seealso:
-  - module: aep.platform.base_connection_info
-  - module: aep.platform.source_connection
+version_added: 0.1.0
+seealso: [{module: aep.platform.base_connection_info}, {module: aep.platform.source_connection}]
 '''
 
 EXAMPLES = r'''

@@ -9,16 +9,16 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: base_connection_info
-short_description: List Adobe Experience Platform base connections
-version_added: 0.1.0
+short_description: Read Adobe Experience Platform base connections
 description:
-  - Read base connections (source accounts, C(/connections)) of one sandbox, by O(name), by O(id), or all of them.
-  - Credential values that AEP returns are removed from the result, so it can be shown or stored safely.
+  - Read the base connections (C(/connections)) of one sandbox, the authenticated source accounts that some
+    sources need.
 author: aep.platform maintainers (@aep-platform)
-extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.attributes.read_only,
-  aep.platform.attributes.info, aep.platform.attributes.info_name]
-seealso:
-  - module: aep.platform.base_connection
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.info, aep.platform.info.name]
+version_added: 0.1.0
+seealso: [{module: aep.platform.base_connection}]
+notes:
+  - Credential values that AEP returns are removed from the result, so it can be shown or stored safely.
 '''
 
 EXAMPLES = r'''
@@ -39,11 +39,7 @@ base_connections:
   type: list
   elements: dict
   sample: [{id: 69f188b6-af07-4587-8061-e94d34637b41, auth: {specName: Streaming Connection}}]
-count:
-  description: Number of matching base connections (accounts).
-  returned: always
-  type: int
-  sample: 0
+count: {description: Length of RV(base_connections)., returned: always, type: int, sample: 0}
 '''
 
 from ansible_collections.aep.platform.plugins.module_utils.resources.base_connection import INFO_DEFINITION as DEFINITION

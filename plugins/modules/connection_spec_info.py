@@ -9,31 +9,27 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: connection_spec_info
-short_description: List Adobe Experience Platform connection specs (sources and destinations)
-version_added: 0.1.0
+short_description: Read Adobe Experience Platform connection specs (sources and destinations)
 description:
-  - Read connection specs (Flow Service C(/connectionSpecs)) by O(id), by exact O(name), or all of them, following
-    every page.
+  - Read connection specs (Flow Service C(/connectionSpecs)), the catalogue of sources and destinations.
   - Each entry gives what a streaming source preset needs, next to the spec as AEP returns it (RV(connection_specs[].spec)),
     namely the id and version, the provider id, whether a base connection is needed and which flow specs accept the spec.
   - Connection specs are the same in every sandbox; the sandbox header is still sent.
 author: aep.platform maintainers (@aep-platform)
-extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.attributes.read_only,
-  aep.platform.attributes.info, aep.platform.attributes.info_name, aep.platform.attributes.spec_cache]
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.info, aep.platform.info.name, aep.platform.info.specs]
 options:
   with_flow_specs:
     description:
       - Also read the flow specs (one more listing) to fill RV(connection_specs[].flow_spec_ids).
     type: bool
     default: true
+version_added: 0.1.0
+seealso: [{module: aep.platform.flow_spec_info}, {module: aep.platform.source_connection},
+  {module: aep.platform.base_connection}]
 notes:
   - A connection spec needs a base connection (M(aep.platform.base_connection)) when its C(authSpec) has entries, as
     the HTTP API source (C(bc7b00d6-623a-4dfc-9fdb-f1240aeadaeb), auth spec C(Streaming Connection)) does; webhook
     sources of the GenericStreamingAEP family (Chatlio, Customer.io, Pendo, Shopify Streaming) have none.
-seealso:
-  - module: aep.platform.flow_spec_info
-  - module: aep.platform.source_connection
-  - module: aep.platform.base_connection
 '''
 
 EXAMPLES = r'''
@@ -105,11 +101,7 @@ connection_specs:
     spec:
       description: The connection spec as AEP returns it.
       type: dict
-count:
-  description: Number of matching connection specs.
-  returned: always
-  type: int
-  sample: 1
+count: {description: Length of RV(connection_specs)., returned: always, type: int, sample: 1}
 '''
 
 from ansible_collections.aep.platform.plugins.module_utils.resources.specs import CONNECTION_DEFINITION as DEFINITION

@@ -10,7 +10,6 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: dataset
 short_description: Manage Adobe Experience Platform datasets
-version_added: 0.1.0
 description:
   - Create, update or delete a Catalog dataset (C(/dataSets)) in one sandbox.
   - The dataset is identified by its O(name) within the sandbox, or by O(id) when given. When several datasets carry
@@ -22,8 +21,7 @@ description:
   - AEP cannot move an existing dataset to another schema, so a different O(schema_id) fails with a message
     instead of changing anything.
 author: aep.platform maintainers (@aep-platform)
-extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.attributes.writes,
-  aep.platform.attributes.state, aep.platform.attributes.identity]
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.state, aep.platform.state.identity]
 attributes:
   diff_mode:
     details: The diff shows name, description, schema_id and tags.
@@ -48,12 +46,11 @@ options:
       - One-way. V(false) on an enabled dataset fails clearly before any write. V(false) on a dataset that is not
         enabled changes nothing. Not managed when omitted; do not set those two tags in O(tags) as well.
     type: bool
+version_added: 0.1.0
+seealso: [{module: aep.platform.dataset_info}, {module: aep.platform.schema},
+  {module: aep.platform.target_connection}]
 notes:
   - Deleting a dataset also deletes the data in it. The Schema Registry then lets you delete its schema.
-seealso:
-  - module: aep.platform.dataset_info
-  - module: aep.platform.schema
-  - module: aep.platform.target_connection
 '''
 
 EXAMPLES = r'''

@@ -10,15 +10,14 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: dataset_info
 short_description: Read Adobe Experience Platform datasets
-version_added: 0.1.0
 description:
-  - Returns Catalog datasets of one sandbox, by O(name), by O(id), or all of them (following every page).
-  - Each dataset is the Catalog object with its id added under C(id).
+  - Read Catalog datasets (C(/dataSets)) of one sandbox.
 author: aep.platform maintainers (@aep-platform)
-extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.attributes.read_only,
-  aep.platform.attributes.info, aep.platform.attributes.info_name]
-seealso:
-  - module: aep.platform.dataset
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.info, aep.platform.info.name]
+version_added: 0.1.0
+seealso: [{module: aep.platform.dataset}]
+notes:
+  - Each dataset is the Catalog object with its id added under C(id).
 '''
 
 EXAMPLES = r'''
@@ -37,26 +36,15 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
-count:
-  description: Number of datasets returned.
-  returned: always
-  type: int
-  sample: 1
 datasets:
-  description: The matching datasets; an empty list when none matches.
+  description: The matching Catalog datasets, each with its id added under C(id); an empty list when none matches.
   returned: always
   type: list
   elements: dict
   sample:
-    - id: 5c8c3c555033b814b69f947f
-      name: Chatlio Events
-      description: Chatlio webhook events
-      schemaRef:
-        id: https://ns.adobe.com/acme/schemas/49cecec83dd1a8da1aef4a96c67c06654e8c337a0a3b4262
-        contentType: application/vnd.adobe.xed+json;version=1
-      tags:
-        team:
-          - data
+    - {id: 5c8c3c555033b814b69f947f, name: Chatlio Events, tags: {team: [data]},
+       schemaRef: {id: 'https://ns.adobe.com/acme/schemas/49cecec83dd1a8da1aef4a96c67c06654e8c337a0a3b4262'}}
+count: {description: Length of RV(datasets)., returned: always, type: int, sample: 1}
 '''
 
 from ansible_collections.aep.platform.plugins.module_utils.resources.dataset import INFO_DEFINITION as DEFINITION

@@ -10,7 +10,6 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: field_group
 short_description: Manage Adobe Experience Platform XDM field groups
-version_added: 0.1.0
 description:
   - Create, update or delete a tenant field group in the Schema Registry (C(/tenant/fieldgroups)) of one sandbox.
   - The field group is identified by its O(title) within the sandbox. When several field groups carry the same title
@@ -24,8 +23,7 @@ description:
     that are in AEP but not in O(fields) are removed.
   - An update replaces the field group with C(PUT); its minor version increases.
 author: aep.platform maintainers (@aep-platform)
-extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.attributes.writes,
-  aep.platform.attributes.state]
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.state]
 attributes:
   diff_mode:
     details: The diff shows title, description, class_ids and the flat field list.
@@ -108,6 +106,8 @@ options:
             added but not removed (see notes).
         type: list
         elements: str
+version_added: 0.1.0
+seealso: [{module: aep.platform.field_group_info}, {module: aep.platform.schema}]
 notes:
   - Schema evolution as AEP enforces it. Once data has landed in a dataset of a schema that uses the field group, or
     the schema is enabled for Profile, only non-destructive changes are allowed. You may add optional fields and make
@@ -119,9 +119,6 @@ notes:
   - The module tells whether a schema has data from Catalog, the C(lastBatchId) of its datasets. Those reads are
     made only when the change would be a breaking one.
   - The Schema Registry refuses to delete a field group that a schema still uses; remove it from the schema first.
-seealso:
-  - module: aep.platform.field_group_info
-  - module: aep.platform.schema
 '''
 
 EXAMPLES = r'''

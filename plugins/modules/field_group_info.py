@@ -10,16 +10,14 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: field_group_info
 short_description: Read Adobe Experience Platform XDM field groups
-version_added: 0.1.0
 description:
-  - Returns tenant field groups of the Schema Registry in one sandbox, by O(title), by O(id), or all of them
-    (following every page).
-  - Field groups are returned as the Schema Registry stores them (C(application/vnd.adobe.xed+json)).
+  - Read the tenant field groups of the Schema Registry (C(/tenant/fieldgroups)) in one sandbox.
 author: aep.platform maintainers (@aep-platform)
-extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.attributes.read_only,
-  aep.platform.attributes.info, aep.platform.attributes.info_title]
-seealso:
-  - module: aep.platform.field_group
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.info, aep.platform.info.title]
+version_added: 0.1.0
+seealso: [{module: aep.platform.field_group}]
+notes:
+  - Field groups are returned as the Schema Registry stores them (C(application/vnd.adobe.xed+json)).
 '''
 
 EXAMPLES = r'''
@@ -38,23 +36,15 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
-count:
-  description: Number of field groups returned.
-  returned: always
-  type: int
-  sample: 1
 field_groups:
-  description: The matching field groups; an empty list when none matches.
+  description: The matching tenant field groups, as the Schema Registry stores them (custom fields under C(definitions)).
   returned: always
   type: list
   elements: dict
   sample:
-    - $id: https://ns.adobe.com/acme/mixins/2f9ef1a9c4d1a7b3e0a6f7b2c9e1d3f4a5b6c7d8e9f0a1b2
-      meta:altId: _acme.mixins.2f9ef1a9c4d1a7b3e0a6f7b2c9e1d3f4a5b6c7d8e9f0a1b2
-      title: Chatlio Fields
-      version: '1.0'
-      meta:intendedToExtend:
-        - https://ns.adobe.com/xdm/context/experienceevent
+    - {$id: 'https://ns.adobe.com/acme/mixins/2f9ef1a9c4d1a7b3e0a6f7b2c9e1d3f4a5b6c7d8e9f0a1b2', title: Chatlio Fields,
+       version: '1.0', 'meta:intendedToExtend': ['https://ns.adobe.com/xdm/context/experienceevent']}
+count: {description: Length of RV(field_groups)., returned: always, type: int, sample: 1}
 '''
 
 from ansible_collections.aep.platform.plugins.module_utils.resources.field_group import INFO_DEFINITION as DEFINITION

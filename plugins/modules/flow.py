@@ -10,7 +10,6 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: flow
 short_description: Manage Adobe Experience Platform dataflows
-version_added: 0.1.0
 description:
   - Create, update, enable, disable or delete a Flow Service dataflow (C(/flows)) that connects source connections
     to target connections through a Data Prep mapping set.
@@ -28,8 +27,10 @@ description:
     again (new id and new inlet URL).
   - Returns the streaming inlet URL and the webhook URL to configure in the source (for Chatlio, the webhook URL).
 author: aep.platform maintainers (@aep-platform)
-extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.attributes.writes,
-  aep.platform.attributes.state, aep.platform.attributes.identity]
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.state, aep.platform.state.identity]
+attributes:
+  diff_mode:
+    details: The diff shows the spec, the connections, the mapping and the enabled state.
 options:
   flow_spec_id:
     description:
@@ -81,14 +82,12 @@ options:
         flow has a new id and a new webhook URL.
     type: bool
     default: false
+version_added: 0.1.0
+seealso: [{module: aep.platform.flow_info}, {module: aep.platform.flow_run_info},
+  {module: aep.platform.source_connection}, {module: aep.platform.target_connection},
+  {module: aep.platform.mapping_set}]
 notes:
   - A disabled streaming flow keeps its inlet URL.
-seealso:
-  - module: aep.platform.flow_info
-  - module: aep.platform.flow_run_info
-  - module: aep.platform.source_connection
-  - module: aep.platform.target_connection
-  - module: aep.platform.mapping_set
 '''
 
 EXAMPLES = r'''

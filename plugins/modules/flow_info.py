@@ -10,17 +10,15 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: flow_info
 short_description: Read Adobe Experience Platform dataflows and their webhook URLs
-version_added: 0.1.0
 description:
-  - Read dataflows (C(/flows)) of one sandbox, by O(name), by O(id), or all of them, following the pagination.
+  - Read dataflows (C(/flows)) of one sandbox with their streaming inlet and webhook URLs.
+author: aep.platform maintainers (@aep-platform)
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.info, aep.platform.info.name]
+version_added: 0.1.0
+seealso: [{module: aep.platform.flow}, {module: aep.platform.flow_run_info}]
+notes:
   - Each returned flow carries C(inlet_url) and C(webhook_url). When exactly one flow matches, they are also returned
     at the top level, together with the flow as RV(flow).
-author: aep.platform maintainers (@aep-platform)
-extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.attributes.read_only,
-  aep.platform.attributes.info, aep.platform.attributes.info_name]
-seealso:
-  - module: aep.platform.flow
-  - module: aep.platform.flow_run_info
 '''
 
 EXAMPLES = r'''
@@ -41,11 +39,6 @@ flows:
   returned: always
   type: list
   elements: dict
-count:
-  description: Number of matching flows.
-  returned: always
-  type: int
-  sample: 1
 flow:
   description: The only matching flow.
   returned: when exactly one flow matches
@@ -65,6 +58,7 @@ webhook_url:
   returned: when exactly one flow matches
   type: str
   sample: https://dcs.adobedc.net/collection/e71b6a6c...923c?x-adobe-flow-id=d947e6a9-ea53-42c4-985c-c9379265491f
+count: {description: Length of RV(flows)., returned: always, type: int, sample: 1}
 '''
 
 from ansible_collections.aep.platform.plugins.module_utils.resources.flow import INFO_DEFINITION as DEFINITION

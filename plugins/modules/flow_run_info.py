@@ -10,14 +10,18 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: flow_run_info
 short_description: Read the runs of an Adobe Experience Platform dataflow with record counts
-version_added: 0.1.0
 description:
   - Lists the runs of one dataflow (C(GET /runs?property=flowId==<id>), every page) and sums their record counts.
   - The flow is given by O(flow_id) or by O(flow_name) (looked up in the sandbox; more than one match is an error).
   - With O(wait_for_run=true) the module polls until the flow has at least O(min_runs) runs, or fails after
     O(wait_timeout) seconds. Streaming runs are created by the platform in windows, so the first run can take a while.
 author: aep.platform maintainers (@aep-platform)
-extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.attributes.read_only]
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes]
+attributes:
+  check_mode:
+    details: The runs are read, and waited for, in check mode too.
+  diff_mode:
+    support: N/A
 options:
   flow_id:
     description:
@@ -47,9 +51,8 @@ options:
       - Seconds between two polls with O(wait_for_run).
     type: int
     default: 5
-seealso:
-  - module: aep.platform.flow
-  - module: aep.platform.flow_info
+version_added: 0.1.0
+seealso: [{module: aep.platform.flow}, {module: aep.platform.flow_info}]
 '''
 
 EXAMPLES = r'''

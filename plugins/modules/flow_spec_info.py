@@ -9,28 +9,25 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: flow_spec_info
-short_description: List Adobe Experience Platform flow specs (dataflow types)
-version_added: 0.1.0
+short_description: Read Adobe Experience Platform flow specs (dataflow types)
 description:
-  - Read flow specs (Flow Service C(/flowSpecs)) by O(id), by exact O(name), by the source connection spec they accept
-    (O(source_connection_spec_id)), or all of them, following every page.
+  - Read flow specs (Flow Service C(/flowSpecs)), the dataflow types, also by the source connection spec they accept
+    (O(source_connection_spec_id)).
   - Each entry says which source and target connection specs the flow spec accepts and whether it takes a Mapping
     (Data Prep mapping set), next to the spec as AEP returns it (RV(flow_specs[].spec)).
 author: aep.platform maintainers (@aep-platform)
-extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.attributes.read_only,
-  aep.platform.attributes.info, aep.platform.attributes.info_name, aep.platform.attributes.spec_cache]
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.info, aep.platform.info.name, aep.platform.info.specs]
 options:
   source_connection_spec_id:
     description:
       - Return only the flow specs whose C(sourceConnectionSpecIds) hold this connection spec id.
       - Mutually exclusive with O(id) and O(name).
     type: str
+version_added: 0.1.0
+seealso: [{module: aep.platform.connection_spec_info}, {module: aep.platform.flow}]
 notes:
   - The HTTP API source has two flow specs, one for raw JSON with a Mapping (RV(flow_specs[].supports_mapping) true)
     and one for XDM payloads without transformations; pick the one that matches the preset's mappings.
-seealso:
-  - module: aep.platform.connection_spec_info
-  - module: aep.platform.flow
 '''
 
 EXAMPLES = r'''
@@ -83,11 +80,7 @@ flow_specs:
     spec:
       description: The flow spec as AEP returns it.
       type: dict
-count:
-  description: Number of matching flow specs.
-  returned: always
-  type: int
-  sample: 1
+count: {description: Length of RV(flow_specs)., returned: always, type: int, sample: 1}
 '''
 
 from ansible_collections.aep.platform.plugins.module_utils.resources.specs import FLOW_DEFINITION as DEFINITION

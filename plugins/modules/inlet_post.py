@@ -10,7 +10,6 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: inlet_post
 short_description: Post one event to a dataflow's streaming inlet and report how long it took to land
-version_added: 0.1.0
 description:
   - Finds the inlet of the dataflow O(flow_id) (the flow's own for webhook sources, the base connection's for HTTP API
     sources), posts O(body) to it and, with O(wait_timeout) above 0, waits until the event has landed.
@@ -69,9 +68,8 @@ options:
     description: Seconds between two checks.
     type: float
     default: 1.0
-seealso:
-  - module: aep.platform.flow_run_info
-  - module: aep.platform.flow
+version_added: 0.1.0
+seealso: [{module: aep.platform.flow_run_info}, {module: aep.platform.flow}]
 '''
 
 EXAMPLES = r'''

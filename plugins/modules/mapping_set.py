@@ -10,7 +10,6 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: mapping_set
 short_description: Manage Adobe Experience Platform Data Prep mapping sets
-version_added: 0.1.0
 description:
   - Create or update a Data Prep mapping set (C(/mappingSets)) in one sandbox; a flow uses it to map incoming
     data to the fields of an XDM schema.
@@ -32,10 +31,12 @@ description:
   - B(No deletion.) Data Prep has no DELETE endpoint, so O(state=absent) changes nothing. It reports the mapping set
     it found with C(changed=false) and a warning; an unused mapping set is harmless.
 author: aep.platform maintainers (@aep-platform)
-extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.attributes.writes,
-  aep.platform.attributes.identity]
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.state.identity]
 attributes:
+  check_mode:
+    details: Check mode reads only and predicts the result, including the version a change would make.
   diff_mode:
+    support: full
     details: The diff shows name, schema_id and the sorted mappings.
 options:
   state:
@@ -103,6 +104,8 @@ options:
         check-mode run only these fields can be checked.
     type: list
     elements: dict
+version_added: 0.1.0
+seealso: [{module: aep.platform.mapping_set_info}, {module: aep.platform.flow}]
 notes:
   - The legacy keys of the AEP tutorials, C(sourceAttribute) and C(destinationXdmPath), are accepted as aliases.
     Their C(identity) and C(version) keys are not options; remove them.
@@ -116,9 +119,6 @@ notes:
     fill the destination item by item from the source.
   - An XDM ExperienceEvent schema requires C(_id) and C(timestamp); map them, for example with EXPRESSION sources that
     call the Data Prep functions C(uuid) and C(now), as in the examples.
-seealso:
-  - module: aep.platform.mapping_set_info
-  - module: aep.platform.flow
 '''
 
 EXAMPLES = r'''

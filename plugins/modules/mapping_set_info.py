@@ -10,15 +10,14 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: mapping_set_info
 short_description: Read Adobe Experience Platform Data Prep mapping sets
-version_added: 0.1.0
 description:
-  - Returns Data Prep mapping sets of one sandbox, by O(name), by O(id), or all of them (following every page).
-  - Each mapping set is returned in its latest version.
+  - Read the Data Prep mapping sets (C(/mappingSets)) of one sandbox, which map incoming data to XDM fields.
 author: aep.platform maintainers (@aep-platform)
-extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.attributes.read_only,
-  aep.platform.attributes.info, aep.platform.attributes.info_name]
-seealso:
-  - module: aep.platform.mapping_set
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.info, aep.platform.info.name]
+version_added: 0.1.0
+seealso: [{module: aep.platform.mapping_set}]
+notes:
+  - Each mapping set is returned in its latest version; a flow refers to a mapping set by id and version.
 '''
 
 EXAMPLES = r'''
@@ -37,28 +36,15 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
-count:
-  description: Number of mapping sets returned.
-  returned: always
-  type: int
-  sample: 1
 mapping_sets:
-  description: The matching mapping sets (latest versions); an empty list when none matches.
+  description: The matching mapping sets in their latest versions, as Data Prep returns them.
   returned: always
   type: list
   elements: dict
   sample:
-    - id: 4b7188aad69c44529a5e674ab5d3568b
-      name: Chatlio mappings
-      version: 0
-      outputSchema:
-        schemaRef:
-          id: https://ns.adobe.com/acme/schemas/49cecec83dd1a8da1aef4a96c67c06654e8c337a0a3b4262
-          contentType: application/vnd.adobe.xed-full+json;version=1
-      mappings:
-        - sourceType: text/x.schema-path
-          source: message
-          destination: _acme.message
+    - {id: 4b7188aad69c44529a5e674ab5d3568b, name: Chatlio mappings, version: 0,
+       mappings: [{sourceType: text/x.schema-path, source: message, destination: _acme.message}]}
+count: {description: Length of RV(mapping_sets)., returned: always, type: int, sample: 1}
 '''
 
 from ansible_collections.aep.platform.plugins.module_utils.resources.mapping_set import INFO_DEFINITION as DEFINITION

@@ -9,19 +9,24 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: sandbox_info
-short_description: List the sandboxes of an Adobe Experience Platform organization
-version_added: 0.1.0
+short_description: Read the sandboxes of an Adobe Experience Platform organization
 description:
   - Lists the sandboxes the credentials can access, through the Sandbox Management API, following every page.
   - Returns one sandbox or none when O(name) is set.
 author: aep.platform maintainers (@aep-platform)
-extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.attributes.read_only]
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes]
+attributes:
+  check_mode:
+    details: Listing sandboxes writes nothing, so the module runs normally in check mode.
+  diff_mode:
+    support: N/A
 options:
   name:
     description:
       - Name of one sandbox to return, for example C(prod). An unknown name returns an empty list.
       - Not to be confused with O(sandbox), the sandbox header sent with the request.
     type: str
+version_added: 0.1.0
 '''
 
 EXAMPLES = r'''

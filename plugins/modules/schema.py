@@ -10,7 +10,6 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: schema
 short_description: Manage Adobe Experience Platform XDM schemas
-version_added: 0.1.0
 description:
   - Create, update or delete a tenant schema in the Schema Registry (C(/tenant/schemas)) of one sandbox.
   - The schema is identified by its O(title) within the sandbox. When several schemas carry the same title the
@@ -23,8 +22,7 @@ description:
   - An update replaces the schema with C(PUT); its minor version increases. A new schema without O(description)
     gets an empty one, as the Schema Registry requires.
 author: aep.platform maintainers (@aep-platform)
-extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.attributes.writes,
-  aep.platform.attributes.state]
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.state]
 attributes:
   diff_mode:
     details: The diff shows title, description, class_id and the sorted field group ids.
@@ -96,16 +94,14 @@ options:
         as the real run checks them.
     type: list
     elements: dict
+version_added: 0.1.0
+seealso: [{module: aep.platform.schema_info}, {module: aep.platform.field_group}, {module: aep.platform.dataset}]
 notes:
   - Schema evolution as AEP enforces it. Once data has landed in a dataset of the schema (Catalog C(lastBatchId)), or
     the schema is enabled for Profile, dropping a field group from O(field_groups) fails before any write, in check
     mode too, because its fields would be removed. The way forward is a new schema (C(<title> v2)) that the
     dataflow is switched to (docs/onboarding.md).
   - The Schema Registry refuses to delete a schema that a dataset still uses; delete the dataset first.
-seealso:
-  - module: aep.platform.schema_info
-  - module: aep.platform.field_group
-  - module: aep.platform.dataset
 '''
 
 EXAMPLES = r'''

@@ -10,17 +10,16 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: schema_info
 short_description: Read Adobe Experience Platform XDM schemas
-version_added: 0.1.0
 description:
-  - Returns tenant schemas of the Schema Registry in one sandbox, by O(title), by O(id), or all of them
-    (following every page).
+  - Read the tenant schemas of the Schema Registry (C(/tenant/schemas)) in one sandbox, for example to find the
+    C($id) a dataset needs.
+author: aep.platform maintainers (@aep-platform)
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.info, aep.platform.info.title]
+version_added: 0.1.0
+seealso: [{module: aep.platform.schema}]
+notes:
   - Schemas are returned as the Schema Registry stores them (C(application/vnd.adobe.xed+json), references not
     resolved).
-author: aep.platform maintainers (@aep-platform)
-extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.attributes.read_only,
-  aep.platform.attributes.info, aep.platform.attributes.info_title]
-seealso:
-  - module: aep.platform.schema
 '''
 
 EXAMPLES = r'''
@@ -38,25 +37,15 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
-count:
-  description: Number of schemas returned.
-  returned: always
-  type: int
-  sample: 1
 schemas:
-  description: The matching schemas; an empty list when none matches.
+  description: The matching tenant schemas; C(allOf) lists the class and the field groups by C($ref).
   returned: always
   type: list
   elements: dict
   sample:
-    - $id: https://ns.adobe.com/acme/schemas/49cecec83dd1a8da1aef4a96c67c06654e8c337a0a3b4262
-      meta:altId: _acme.schemas.49cecec83dd1a8da1aef4a96c67c06654e8c337a0a3b4262
-      title: Chatlio Events
-      version: '1.0'
-      meta:class: https://ns.adobe.com/xdm/context/experienceevent
-      allOf:
-        - $ref: https://ns.adobe.com/xdm/context/experienceevent
-        - $ref: https://ns.adobe.com/acme/mixins/2f9ef1a9c4d1a7b3e0a6f7b2c9e1d3f4a5b6c7d8e9f0a1b2
+    - {$id: 'https://ns.adobe.com/acme/schemas/49cecec83dd1a8da1aef4a96c67c06654e8c337a0a3b4262', title: Chatlio Events,
+       'meta:class': 'https://ns.adobe.com/xdm/context/experienceevent'}
+count: {description: Length of RV(schemas)., returned: always, type: int, sample: 1}
 '''
 
 from ansible_collections.aep.platform.plugins.module_utils.resources.schema import INFO_DEFINITION as DEFINITION

@@ -10,7 +10,6 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: source_connection
 short_description: Manage Adobe Experience Platform source connections
-version_added: 0.1.0
 description:
   - Create, update or delete a Flow Service source connection (C(/sourceConnections)) in one sandbox.
   - A source connection describes where data comes from, for example the Chatlio webhook source
@@ -24,9 +23,11 @@ description:
     with a clear message unless O(recreate=true), which deletes the connection and creates it again with a new id
     (AEP refuses to delete a connection that a flow still uses).
 author: aep.platform maintainers (@aep-platform)
-extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.attributes.writes,
-  aep.platform.attributes.state, aep.platform.attributes.identity, aep.platform.attributes.flowservice_connection,
-  aep.platform.attributes.recreate_connection]
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.state,
+  aep.platform.state.identity, aep.platform.flowservice, aep.platform.flowservice.recreate]
+attributes:
+  diff_mode:
+    details: The diff shows name, description, provider, data format and params.
 options:
   connection_spec_id:
     description:
@@ -52,11 +53,10 @@ options:
     description:
       - Source-specific parameters (C(params)), compared key by key; keys you do not set are left alone.
     type: dict
+version_added: 0.1.0
+seealso: [{module: aep.platform.source_connection_info}, {module: aep.platform.flow}]
 notes:
   - Adobe advises against changing connections that a flow already uses; create new ones and a new flow instead.
-seealso:
-  - module: aep.platform.source_connection_info
-  - module: aep.platform.flow
 '''
 
 EXAMPLES = r'''

@@ -9,16 +9,17 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: source_connection_info
-short_description: List Adobe Experience Platform source connections
-version_added: 0.1.0
+short_description: Read Adobe Experience Platform source connections
 description:
-  - Read source connections (C(/sourceConnections)) of one sandbox, by O(name), by O(id), or all of them, following
-    the Flow Service pagination.
+  - Read the source connections (C(/sourceConnections)) of one sandbox, which tell a dataflow where its data comes
+    from.
 author: aep.platform maintainers (@aep-platform)
-extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.attributes.read_only,
-  aep.platform.attributes.info, aep.platform.attributes.info_name]
-seealso:
-  - module: aep.platform.source_connection
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.info, aep.platform.info.name]
+version_added: 0.1.0
+seealso: [{module: aep.platform.source_connection}]
+notes:
+  - A source connection names its connection spec in C(connectionSpec) and its account, when it has one, in
+    C(baseConnectionId); webhook sources such as Chatlio have none.
 '''
 
 EXAMPLES = r'''
@@ -40,11 +41,7 @@ source_connections:
   type: list
   elements: dict
   sample: [{id: 7689a40d-43eb-4f74-a3f1-092a55884f6c, name: Streaming Source Connection for Chatlio}]
-count:
-  description: Number of matching source connections.
-  returned: always
-  type: int
-  sample: 1
+count: {description: Length of RV(source_connections)., returned: always, type: int, sample: 1}
 '''
 
 from ansible_collections.aep.platform.plugins.module_utils.resources.source_connection import INFO_DEFINITION as DEFINITION

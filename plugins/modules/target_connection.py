@@ -10,7 +10,6 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: target_connection
 short_description: Manage Adobe Experience Platform target connections (data lake)
-version_added: 0.1.0
 description:
   - Create, update or delete a Flow Service target connection (C(/targetConnections)) that points a dataflow at a
     dataset in the data lake.
@@ -24,9 +23,11 @@ description:
   - The connection spec of an existing connection cannot be changed in AEP; such a change fails unless
     O(recreate=true).
 author: aep.platform maintainers (@aep-platform)
-extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.attributes.writes,
-  aep.platform.attributes.state, aep.platform.attributes.identity, aep.platform.attributes.flowservice_connection,
-  aep.platform.attributes.recreate_connection]
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.state,
+  aep.platform.state.identity, aep.platform.flowservice, aep.platform.flowservice.recreate]
+attributes:
+  diff_mode:
+    details: The diff shows name, description, dataset, schema and data format.
 options:
   connection_spec_id:
     description:
@@ -52,10 +53,8 @@ options:
       - Format of the data (C(data.format)).
     type: str
     default: json
-seealso:
-  - module: aep.platform.target_connection_info
-  - module: aep.platform.dataset
-  - module: aep.platform.flow
+version_added: 0.1.0
+seealso: [{module: aep.platform.target_connection_info}, {module: aep.platform.dataset}, {module: aep.platform.flow}]
 '''
 
 EXAMPLES = r'''

@@ -9,16 +9,15 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: target_connection_info
-short_description: List Adobe Experience Platform target connections
-version_added: 0.1.0
+short_description: Read Adobe Experience Platform target connections
 description:
-  - Read target connections (C(/targetConnections)) of one sandbox, by O(name), by O(id), or all of them. Each
-    names the dataset it writes to in C(params.dataSetId). Every page is read.
+  - Read the target connections (C(/targetConnections)) of one sandbox; each points dataflows at a dataset.
 author: aep.platform maintainers (@aep-platform)
-extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.attributes.read_only,
-  aep.platform.attributes.info, aep.platform.attributes.info_name]
-seealso:
-  - module: aep.platform.target_connection
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.info, aep.platform.info.name]
+version_added: 0.1.0
+seealso: [{module: aep.platform.target_connection}]
+notes:
+  - Each target connection names the dataset it writes to in C(params.dataSetId).
 '''
 
 EXAMPLES = r'''
@@ -38,11 +37,7 @@ target_connections:
   type: list
   elements: dict
   sample: [{id: f7be8ab6-e5ea-4405-83b9-200cdfb2a9e5, params: {dataSetId: 63ef7df781f14a1bd02a7e49}}]
-count:
-  description: How many target connections match.
-  returned: always
-  type: int
-  sample: 2
+count: {description: Length of RV(target_connections)., returned: always, type: int, sample: 2}
 '''
 
 from ansible_collections.aep.platform.plugins.module_utils.resources.target_connection import INFO_DEFINITION as DEFINITION

@@ -10,7 +10,6 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: token
 short_description: Fetch an Adobe IMS access token for Adobe Experience Platform
-version_added: 0.1.0
 description:
   - Fetches one access token with the OAuth server-to-server (client credentials) flow of Adobe IMS.
   - Use it once at the start of a play and pass the token to every other module through C(module_defaults),
@@ -24,6 +23,7 @@ attributes:
     details: Fetching a token writes nothing, so the token is fetched in check mode too.
   diff_mode:
     support: none
+version_added: 0.1.0
 notes:
   - O(client_secret) (or E(AEP_CLIENT_SECRET)) is required; O(access_token) is not used to fetch a token.
 '''

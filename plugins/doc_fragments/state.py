@@ -1,0 +1,68 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2025, aep.platform contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    """The documentation every state module of an AEP object kind shares (one state machine, ``engine``).
+
+    - ``aep.platform.state``: check mode and diff support, and the ``state``, ``on_duplicates`` and
+      ``description`` options;
+    - ``aep.platform.state.identity``: ``name`` and ``id`` of an object found by name (Flow Service objects,
+      datasets, mapping sets). Field groups and schemas are found by title and document their own.
+
+    Fragments are plain string literals: ansible-test's yamllint reads them without running this file."""
+
+    DOCUMENTATION = r'''
+attributes:
+  check_mode:
+    details: Check mode reads only and predicts the result (a placeholder id for an object that would be created).
+  diff_mode:
+    support: full
+options:
+  state:
+    description:
+      - V(present) creates the object when it does not exist and updates the fields you set when they differ.
+        Fields you do not set are left as they are.
+      - V(absent) deletes the object when it exists.
+    type: str
+    choices: [present, absent]
+    default: present
+  on_duplicates:
+    description:
+      - What to do when more than one object in the sandbox carries the name (or title) you gave. AEP does not
+        make names unique, so duplicates come from concurrent runs of older versions or from objects made by hand.
+      - V(fail) stops with an error that lists their ids, oldest first; pass O(id) to choose one.
+      - V(keep_oldest) uses the oldest object and deletes the newer ones (in check mode it only says so). Where
+        AEP cannot delete (a mapping set has no DELETE) or refuses to (the object is in use), the newer object is
+        left in place and a warning names it.
+      - Concurrent runs of this collection never leave duplicates either way, whatever this option says; after
+        a create the module looks again, and when another run made the same object meanwhile, the oldest wins
+        and the run that lost deletes its own (a mapping set stays, with a warning).
+    type: str
+    choices: [fail, keep_oldest]
+    default: fail
+  description:
+    description:
+      - Free-text description of the object. Not compared when omitted.
+    type: str
+'''
+
+    IDENTITY = r'''
+options:
+  name:
+    description:
+      - Name of the object, its identity within the sandbox.
+      - Required unless O(id) is given. With O(id), a different O(name) renames the object.
+    type: str
+  id:
+    description:
+      - Id of an existing object, in the format of its kind (a UUID for Flow Service objects, 24 hexadecimal
+        characters for a dataset, 32 for a mapping set). When set, the object is looked up by id instead of name,
+        and an unknown id fails; the module never creates an object with a given id.
+    type: str
+'''
