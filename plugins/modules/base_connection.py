@@ -26,7 +26,8 @@ author: aep.platform maintainers (@aep-platform)
 extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.state, aep.platform.state.identity, aep.platform.flowservice]
 attributes:
   diff_mode:
-    details: Credential values are never shown; a replaced credential appears as C(replaced).
+    details: The diff shows name, description and the credentials; a credential value is never shown, a replaced one
+      appears as C(replaced).
 options:
   connection_spec_id:
     description:
@@ -116,10 +117,12 @@ id:
     O(aep.platform.source_connection#module:base_connection_id). A placeholder in check mode for a new connection.
   returned: when the connection exists or would be created
   type: str
+  sample: 69f188b6-af07-4587-8061-e94d34637b41
 etag:
   description: Etag of the base connection after the task.
   returned: when the connection exists
   type: str
+  sample: '"6802064a-0000-0200-0000-6387c6b90000"'
 inlet_url:
   description:
     - The streaming inlet of the base connection (C(auth.params.inletUrl), set by AEP for the HTTP API source); data is posted
@@ -137,9 +140,14 @@ authentication_required:
   type: bool
   sample: false
 diff:
-  description: Name, description and credentials before and after; a credential value shows as C(replaced), never in clear.
-  returned: always
+  description:
+    - The connection in the module's terms (name, description, credentials), before and after; a credential value
+      shows as C(replaced), never in clear.
+  returned: with C(--diff)
   type: dict
+  sample:
+    before: {name: Partner streaming account, auth: VALUE_SPECIFIED_IN_NO_LOG_PARAMETER}
+    after: {name: Partner streaming account, auth: replaced}
 '''
 
 from ansible_collections.aep.platform.plugins.module_utils.resources.base_connection import DEFINITION

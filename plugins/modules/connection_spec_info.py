@@ -53,21 +53,24 @@ EXAMPLES = r'''
 
 RETURN = r'''
 connection_specs:
-  description: The matching connection specs, each a summary plus the spec itself.
+  description: The matching connection specs (sources and destinations), each a summary of what a preset needs plus the spec.
   returned: always
   type: list
   elements: dict
   contains:
+    spec:
+      description: The connection spec as AEP returns it, with its C(authSpec), C(sourceSpec) or C(targetSpec), and C(attributes).
+      type: dict
     id:
-      description: Connection spec id (C(source.connection_spec_id) of a preset).
+      description: Id of the connection spec; a preset's C(source.connection_spec_id).
       type: str
       sample: 6ff5654f-19d5-427d-bd3e-c0ebc802389a
     name:
-      description: Name of the spec.
+      description: Name of the spec, for example the source's product name.
       type: str
       sample: Pendo
     version:
-      description: Version (C(source.connection_spec_version) of a preset).
+      description: Version of the spec; a preset's C(source.connection_spec_version).
       type: str
       sample: "1.0"
     provider_id:
@@ -98,9 +101,6 @@ connection_specs:
       type: list
       elements: str
       sample: [e77fde5a-22a8-11ed-861d-0242ac120002]
-    spec:
-      description: The connection spec as AEP returns it.
-      type: dict
 count: {description: Length of RV(connection_specs)., returned: always, type: int, sample: 1}
 '''
 

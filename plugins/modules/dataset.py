@@ -108,9 +108,12 @@ etag:
   returned: always
   type: str
 diff:
-  description: Before and after, in the module's terms (name, description, schema_id, tags).
+  description: The dataset in the module's terms (name, description, schema_id, tags), before and after the task.
   returned: with C(--diff)
   type: dict
+  sample:
+    before: {name: Chatlio Events, tags: {team: [data]}}
+    after: {name: Chatlio Events, tags: {team: [data, marketing]}}
 '''
 
 from ansible_collections.aep.platform.plugins.module_utils.resources.dataset import DEFINITION

@@ -234,9 +234,12 @@ field_paths:
   elements: dict
   sample: [{name: _acme.message, type: string}]
 diff:
-  description: Before and after, in the module's terms (title, description, class_ids, fields).
+  description: The field group in the module's terms (title, description, class_ids, fields), before and after the task.
   returned: with C(--diff)
   type: dict
+  sample:
+    before: {title: Chatlio Fields, fields: [{name: message, type: string}]}
+    after: {title: Chatlio Fields, fields: [{name: message, type: string}, {name: visitor.email, type: string, format: email}]}
 '''
 
 from ansible_collections.aep.platform.plugins.module_utils.resources.field_group import DEFINITION

@@ -30,7 +30,8 @@ author: aep.platform maintainers (@aep-platform)
 extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.state, aep.platform.state.identity]
 attributes:
   diff_mode:
-    details: The diff shows the spec, the connections, the mapping and the enabled state.
+    details: The diff shows name, description, the flow spec, the source and target connection ids, the mapping and the
+      enabled state.
 options:
   flow_spec_id:
     description:
@@ -145,10 +146,12 @@ id:
   description: Id of the dataflow, also the C(x-adobe-flow-id) of RV(webhook_url); a placeholder in check mode for a new flow.
   returned: when the flow exists or would be created
   type: str
+  sample: d947e6a9-ea53-42c4-985c-c9379265491f
 etag:
   description: Etag of the dataflow after the task.
   returned: when the flow exists
   type: str
+  sample: '"9b012541-0000-0200-0000-63f316430000"'
 inlet_url:
   description: Streaming inlet URL of the flow (C(options.inletUrl)); null when the flow does not exist yet (check mode).
   returned: when state is present
@@ -160,10 +163,10 @@ webhook_url:
   type: str
   sample: https://dcs.adobedc.net/collection/e71b6a6c...923c?x-adobe-flow-id=d947e6a9-ea53-42c4-985c-c9379265491f
 diff:
-  description: Spec, connections, mapping and enabled state before and after.
-  returned: always
+  description: The flow in the module's terms (spec, connections, mapping and enabled state), before and after the task.
+  returned: with C(--diff)
   type: dict
-  sample: {before: {enabled: true}, after: {enabled: false}}
+  sample: {before: {enabled: true, mapping_version: 0}, after: {enabled: false, mapping_version: 1}}
 '''
 
 from ansible_collections.aep.platform.plugins.module_utils.resources.flow import DEFINITION

@@ -48,6 +48,9 @@ flow_specs:
   type: list
   elements: dict
   contains:
+    spec:
+      description: The flow spec as AEP returns it.
+      type: dict
     id:
       description: Flow spec id (C(flow.flow_spec_id) of a preset).
       type: str
@@ -77,9 +80,6 @@ flow_specs:
       description: Whether a dataflow of this spec takes a Mapping (so the preset may have C(mappings)).
       type: bool
       sample: true
-    spec:
-      description: The flow spec as AEP returns it.
-      type: dict
 count: {description: Length of RV(flow_specs)., returned: always, type: int, sample: 1}
 '''
 

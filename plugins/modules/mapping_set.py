@@ -205,9 +205,12 @@ msg:
   type: str
   sample: "Data Prep has no DELETE: mapping set 4b7188aad69c44529a5e674ab5d3568b was left in place and nothing was changed"
 diff:
-  description: Before and after, in the module's terms (name, schema_id, mappings).
+  description: The mapping set in the module's terms (name, schema_id, mappings), before and after the task.
   returned: with C(--diff)
   type: dict
+  sample:
+    before: {mappings: [{source: message, destination: _acme.message, source_type: ATTRIBUTE}]}
+    after: {mappings: [{source: message, destination: _acme.text, source_type: ATTRIBUTE}]}
 '''
 
 from ansible_collections.aep.platform.plugins.module_utils.resources.mapping_set import DEFINITION

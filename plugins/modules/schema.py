@@ -25,7 +25,8 @@ author: aep.platform maintainers (@aep-platform)
 extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.state]
 attributes:
   diff_mode:
-    details: The diff shows title, description, class_id and the sorted field group ids.
+    details: The diff shows title, description, class_id and the sorted field group ids, plus identities and profile when
+      they are managed and change.
 options:
   title:
     description:
@@ -139,17 +140,17 @@ EXAMPLES = r'''
 RETURN = r'''
 schema:
   description:
-    - The schema as the Schema Registry returns it (C(application/vnd.adobe.xed+json; version=1)); predicted in check
-      mode; C({}) when absent.
+    - The schema as the Schema Registry returns it (C(application/vnd.adobe.xed+json; version=1)), its class and field
+      groups referenced in C(allOf); predicted in check mode; C({}) when absent.
   returned: always
   type: dict
   sample:
     $id: https://ns.adobe.com/acme/schemas/49cecec83dd1a8da1aef4a96c67c06654e8c337a0a3b4262
     meta:altId: _acme.schemas.49cecec83dd1a8da1aef4a96c67c06654e8c337a0a3b4262
+    meta:class: https://ns.adobe.com/xdm/context/experienceevent
     title: Chatlio Events
     description: Chatlio webhook events
     version: '1.0'
-    meta:class: https://ns.adobe.com/xdm/context/experienceevent
     allOf:
       - $ref: https://ns.adobe.com/xdm/context/experienceevent
       - $ref: https://ns.adobe.com/acme/mixins/2f9ef1a9c4d1a7b3e0a6f7b2c9e1d3f4a5b6c7d8e9f0a1b2
@@ -184,10 +185,13 @@ profile:
   type: bool
 diff:
   description:
-    - Before and after, in the module's terms (title, description, class_id, field_groups), plus C(identities) and
-      C(profile) when they are managed and change.
+    - The schema in the module's terms (title, description, class_id, field_groups), before and after the task, plus
+      C(identities) and C(profile) when they are managed and change.
   returned: with C(--diff)
   type: dict
+  sample:
+    before: {title: Chatlio Events, profile: false}
+    after: {title: Chatlio Events, profile: true}
 '''
 
 from ansible_collections.aep.platform.plugins.module_utils.resources.schema import DEFINITION

@@ -27,7 +27,7 @@ extends_documentation_fragment: [aep.platform.connection, aep.platform.attribute
   aep.platform.state.identity, aep.platform.flowservice, aep.platform.flowservice.recreate]
 attributes:
   diff_mode:
-    details: The diff shows name, description, provider, data format and params.
+    details: The diff shows name, description, the connection spec, provider_id, data_format, base_connection_id and params.
 options:
   connection_spec_id:
     description:
@@ -102,15 +102,17 @@ id:
     In check mode a placeholder stands for a connection that would be created.
   returned: when the connection exists or would be created
   type: str
+  sample: 7689a40d-43eb-4f74-a3f1-092a55884f6c
 etag:
   description: Etag of the source connection after the task.
   returned: when the connection exists
   type: str
+  sample: '"01013ed0-0000-0200-0000-63f314d00000"'
 diff:
-  description: Name, description, provider, data format and params before and after.
-  returned: always
+  description: The connection in the module's terms (name, description, provider, data format, params), before and after.
+  returned: with C(--diff)
   type: dict
-  sample: {before: {description: old}, after: {description: new}}
+  sample: {before: {description: Chatlio webhook events}, after: {description: Chatlio webhook events (EU)}}
 '''
 
 from ansible_collections.aep.platform.plugins.module_utils.resources.source_connection import DEFINITION

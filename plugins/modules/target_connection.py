@@ -27,7 +27,7 @@ extends_documentation_fragment: [aep.platform.connection, aep.platform.attribute
   aep.platform.state.identity, aep.platform.flowservice, aep.platform.flowservice.recreate]
 attributes:
   diff_mode:
-    details: The diff shows name, description, dataset, schema and data format.
+    details: The diff shows the dataset, schema and data format fields, the connection spec, the name and the description.
 options:
   connection_spec_id:
     description:
@@ -74,7 +74,8 @@ EXAMPLES = r'''
 
 RETURN = r'''
 target_connection:
-  description: The target connection as AEP returns it (predicted in check mode); C({}) after deletion.
+  description: The target connection as AEP returns it, C(params.dataSetId) naming the dataset (predicted in check mode);
+    C({}) after deletion.
   returned: always
   type: dict
   sample:
@@ -96,13 +97,15 @@ id:
     A placeholder in check mode when the connection would be created.
   returned: when the connection exists or would be created
   type: str
+  sample: f7be8ab6-e5ea-4405-83b9-200cdfb2a9e5
 etag:
   description: Etag of the target connection after the task.
   returned: when the connection exists
   type: str
+  sample: '"7f0072bc-0000-0200-0000-63f314a50000"'
 diff:
-  description: Name, description, dataset, schema and data format before and after.
-  returned: always
+  description: The connection in the module's terms (name, description, dataset, schema, data format), before and after.
+  returned: with C(--diff)
   type: dict
   sample: {before: {dataset_id: 63ef7df781f14a1bd02a7e49}, after: {dataset_id: 63ef7e0e5bd26b1bd0e3d9bc}}
 '''
