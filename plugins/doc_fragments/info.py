@@ -27,8 +27,8 @@ attributes:
 options:
   id:
     description:
-      - Return only the object with this id, in the format the matching state module takes for its O(id). A
-        missing id gives an empty list, not an error.
+      - Return only the object with this id, in the format of the C(id) option of the matching state module (the
+        C($id) for field groups and schemas). A missing id gives an empty list, not an error.
     type: str
 notes:
   - Without a filter, every object of the kind in the sandbox is returned; every page is read, so the list is

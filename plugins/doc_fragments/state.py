@@ -10,8 +10,9 @@ __metaclass__ = type
 class ModuleDocFragment(object):
     """The documentation every state module of an AEP object kind shares (one state machine, ``engine``).
 
-    - ``aep.platform.state``: check mode and diff support, and the ``state``, ``on_duplicates`` and
-      ``description`` options;
+    - ``aep.platform.state``: check mode and diff support, and the ``state`` and ``on_duplicates`` options
+      (``mapping_set``, which cannot delete, says in its own ``state`` what V(absent) does there);
+    - ``aep.platform.state.description``: the ``description`` option (every state module but ``mapping_set``);
     - ``aep.platform.state.identity``: ``name`` and ``id`` of an object found by name (Flow Service objects,
       datasets, mapping sets). Field groups and schemas are found by title and document their own.
 
@@ -46,6 +47,10 @@ options:
     type: str
     choices: [fail, keep_oldest]
     default: fail
+'''
+
+    DESCRIPTION = r'''
+options:
   description:
     description:
       - Free-text description of the object. Not compared when omitted.

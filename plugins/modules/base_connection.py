@@ -23,7 +23,8 @@ description:
     sent on every run, and the task reports C(changed) every time.
   - Credentials never appear in the result, the diff or error messages.
 author: aep.platform maintainers (@aep-platform)
-extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.state, aep.platform.state.identity, aep.platform.flowservice]
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.state, aep.platform.state.description,
+  aep.platform.state.identity, aep.platform.flowservice]
 attributes:
   diff_mode:
     details: The diff shows name, description and the credentials; a credential value is never shown, a replaced one

@@ -21,7 +21,8 @@ description:
   - AEP cannot move an existing dataset to another schema, so a different O(schema_id) fails with a message
     instead of changing anything.
 author: aep.platform maintainers (@aep-platform)
-extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.state, aep.platform.state.identity]
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.state, aep.platform.state.description,
+  aep.platform.state.identity]
 attributes:
   diff_mode:
     details: The diff shows name, description, schema_id and tags.

@@ -23,7 +23,7 @@ description:
     that are in AEP but not in O(fields) are removed.
   - An update replaces the field group with C(PUT); its minor version increases.
 author: aep.platform maintainers (@aep-platform)
-extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.state]
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.state, aep.platform.state.description]
 attributes:
   diff_mode:
     details: The diff shows title, description, class_ids and the flat field list.

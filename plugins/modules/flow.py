@@ -27,7 +27,8 @@ description:
     again (new id and new inlet URL).
   - Returns the streaming inlet URL and the webhook URL to configure in the source (for Chatlio, the webhook URL).
 author: aep.platform maintainers (@aep-platform)
-extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.state, aep.platform.state.identity]
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.state, aep.platform.state.description,
+  aep.platform.state.identity]
 attributes:
   diff_mode:
     details: The diff shows name, description, the flow spec, the source and target connection ids, the mapping and the

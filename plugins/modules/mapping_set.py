@@ -31,7 +31,7 @@ description:
   - B(No deletion.) Data Prep has no DELETE endpoint, so O(state=absent) changes nothing. It reports the mapping set
     it found with C(changed=false) and a warning; an unused mapping set is harmless.
 author: aep.platform maintainers (@aep-platform)
-extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.state.identity]
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.state, aep.platform.state.identity]
 attributes:
   check_mode:
     details: Check mode reads only and predicts the result, including the version a change would make.
@@ -44,20 +44,6 @@ options:
       - V(present) creates the mapping set when it does not exist, and makes a new version when the name, the output
         schema or the mappings you set differ.
       - V(absent) deletes nothing, because Data Prep cannot delete mapping sets; the module only reports and warns.
-    type: str
-    choices: [present, absent]
-    default: present
-  on_duplicates:
-    description:
-      - What to do when more than one mapping set carries O(name) (AEP does not make names unique).
-      - V(fail) stops with an error that lists their ids, oldest first; pass O(id) to choose one.
-      - V(keep_oldest) uses the oldest. Data Prep cannot delete mapping sets, so the newer ones stay and a warning
-        names them; they are harmless once no flow uses them.
-      - When a concurrent run made a mapping set with the same name at the same time, the oldest wins whatever this
-        option says; the run that lost uses the winner and warns about the one it made (it stays, unused).
-    type: str
-    choices: [fail, keep_oldest]
-    default: fail
   schema_id:
     description:
       - C($id) of the output XDM schema, sent as C(outputSchema.schemaRef) with content type

@@ -22,7 +22,7 @@ description:
   - An update replaces the schema with C(PUT); its minor version increases. A new schema without O(description)
     gets an empty one, as the Schema Registry requires.
 author: aep.platform maintainers (@aep-platform)
-extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.state]
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.state, aep.platform.state.description]
 attributes:
   diff_mode:
     details: The diff shows title, description, class_id and the sorted field group ids, plus identities and profile when

@@ -23,7 +23,7 @@ description:
     with a clear message unless O(recreate=true), which deletes the connection and creates it again with a new id
     (AEP refuses to delete a connection that a flow still uses).
 author: aep.platform maintainers (@aep-platform)
-extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.state,
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.state, aep.platform.state.description,
   aep.platform.state.identity, aep.platform.flowservice, aep.platform.flowservice.recreate]
 attributes:
   diff_mode:

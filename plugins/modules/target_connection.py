@@ -23,7 +23,7 @@ description:
   - The connection spec of an existing connection cannot be changed in AEP; such a change fails unless
     O(recreate=true).
 author: aep.platform maintainers (@aep-platform)
-extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.state,
+extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.state, aep.platform.state.description,
   aep.platform.state.identity, aep.platform.flowservice, aep.platform.flowservice.recreate]
 attributes:
   diff_mode:

@@ -63,11 +63,15 @@ def _fragment_options(fragment):
 
 
 def documented_options(name):
+    """The module's options merged with those of its fragments as Ansible merges them: the module's own keys of an
+    option win over a fragment's (``mapping_set`` words ``state`` its own way and keeps the fragment's type)."""
     doc = _module_docs(name)[0]
     options = {}
     for fragment in doc.get('extends_documentation_fragment') or []:
-        options.update(_fragment_options(fragment))
-    options.update(doc.get('options') or {})
+        for key, value in _fragment_options(fragment).items():
+            options.setdefault(key, dict(value or {}))
+    for key, value in (doc.get('options') or {}).items():
+        options[key] = dict(options.get(key) or {}, **(value or {}))
     return options
 
 
@@ -226,3 +230,102 @@ def test_state_module_returns_id_and_etag(name):
     returns = _module_docs(name)[2]
     for key in ('id', 'etag', 'diff', name):
         assert key in returns, '%s: RETURN must document %s' % (name, key)
+
+
+# One house style, and every shared text written once (doc fragments, ``plugins/doc_fragments/*.py``).
+HOUSE_ORDER = ['module', 'short_description', 'description', 'author', 'extends_documentation_fragment', 'attributes',
+               'options', 'version_added', 'seealso', 'notes']
+AUTHOR = 'aep.platform maintainers (@aep-platform)'
+FRAGMENTS_DIR = os.path.join(ROOT, 'plugins', 'doc_fragments')
+LONG = 80
+
+
+def _fragment_docs():
+    """Every named fragment of the collection: ``{'aep.platform.<file>[.<var>]': parsed YAML}``."""
+    docs = {}
+    for filename in sorted(os.listdir(FRAGMENTS_DIR)):
+        if not filename.endswith('.py') or filename.startswith('_'):
+            continue
+        name = filename[:-3]
+        cls = importlib.import_module('ansible_collections.aep.platform.plugins.doc_fragments.' + name).ModuleDocFragment
+        for var in sorted(v for v in vars(cls) if v.isupper()):
+            text = getattr(cls, var)
+            assert isinstance(text, str), '%s.%s must be a plain string literal (yamllint reads it as such)' % (name, var)
+            docs[PREFIX + name + ('' if var == 'DOCUMENTATION' else '.' + var.lower())] = yaml.safe_load(text)
+    return docs
+
+
+def _texts(options, where):
+    """(text, place) of every option description of ``options`` (suboptions too), whole and bullet by bullet.
+
+    A bullet shorter than ``LONG`` characters is left out: a one-sentence convention such as "Required when the
+    connection has to be created." may recur; a whole description or a longer passage is shared text."""
+    for key, doc in (options or {}).items():
+        description = (doc or {}).get('description') or []
+        bullets = [' '.join(text.split()) for text in ([description] if isinstance(description, str) else description)]
+        yield ' '.join(bullets), '%s%s' % (where, key)
+        for text in bullets:
+            if len(text) >= LONG and len(bullets) > 1:
+                yield text, '%s%s' % (where, key)
+        yield from _texts((doc or {}).get('suboptions'), '%s%s.' % (where, key))
+
+
+@pytest.mark.parametrize('name', MODULES)
+def test_house_style(name):
+    module = importlib.import_module('ansible_collections.aep.platform.plugins.modules.' + name)
+    assert module.DOCUMENTATION.startswith('\nmodule: %s\n' % name), '%s: DOCUMENTATION starts with module:' % name
+    doc = _module_docs(name)[0]
+    keys = list(doc)
+    assert keys == [k for k in HOUSE_ORDER if k in doc], '%s: keys %s, house order %s' % (name, keys, HOUSE_ORDER)
+    assert doc['author'] == AUTHOR, '%s: author must be the one line %r' % (name, AUTHOR)
+    fragments = doc['extends_documentation_fragment']
+    assert fragments[:2] == [PREFIX + 'connection', PREFIX + 'attributes'], \
+        '%s: every module lists aep.platform.connection and aep.platform.attributes first' % name
+    known = set(_fragment_docs())
+    assert set(fragments) <= known, '%s: unknown fragments %s' % (name, sorted(set(fragments) - known))
+    for key in ('platform', 'action_group'):  # said once, in aep.platform.attributes
+        assert key not in (doc.get('attributes') or {}), '%s: attributes.%s comes from aep.platform.attributes' % (name, key)
+
+
+@pytest.mark.parametrize('name', MODULES)
+def test_module_kind_uses_its_fragments(name):
+    """A state module lists aep.platform.state (mapping_set, which cannot delete, documents its own state); an
+    ``*_info`` module of an object kind lists aep.platform.info and the fragment of its identity filter."""
+    fragments = _module_docs(name)[0]['extends_documentation_fragment']
+    spec = spec_options(name)
+    if 'state' in spec and name != 'mapping_set':
+        assert PREFIX + 'state' in fragments, name
+    if name.endswith('_info') and 'id' in spec:
+        identity = 'title' if 'title' in spec else 'name'
+        assert PREFIX + 'info' in fragments and PREFIX + 'info.' + identity in fragments, name
+        returns = _module_docs(name)[2]
+        assert 'count' in returns and any(value.get('type') == 'list' for value in returns.values()), \
+            '%s: an info module returns its list and count' % name
+
+
+def test_no_description_is_written_twice():
+    """An option's description (a module's own, or a fragment's) stands in one place only: shared text is a fragment."""
+    seen, problems = {}, []
+    places = [('fragment %s' % name, doc.get('options')) for name, doc in _fragment_docs().items()]
+    places += [('module %s' % name, _module_docs(name)[0].get('options')) for name in MODULES]
+    for where, options in places:
+        for text, key in _texts(options, ''):
+            if len(text) < 40:  # short phrases such as "Id of the flow." may recur
+                continue
+            if text in seen and seen[text] != '%s %s' % (where, key):
+                problems.append('%s %s repeats %s: %s' % (where, key, seen[text], text))
+            seen.setdefault(text, '%s %s' % (where, key))
+    assert not problems, '\n'.join(problems)
+
+
+def test_fragments_say_each_attribute_once():
+    """No two fragments give the same attribute the same field (description, support, details, ...)."""
+    owner, problems = {}, []
+    for name, doc in _fragment_docs().items():
+        for attribute, fields in ((doc or {}).get('attributes') or {}).items():
+            for field in fields:
+                key = (attribute, field)
+                if key in owner and not {owner[key], name} <= {PREFIX + 'state', PREFIX + 'info'}:
+                    problems.append('%s.%s in %s and %s' % (attribute, field, owner[key], name))
+                owner.setdefault(key, name)
+    assert not problems, problems
