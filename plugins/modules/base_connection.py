@@ -13,8 +13,6 @@ short_description: Manage Adobe Experience Platform base connections (source acc
 description:
   - Create, update or delete a Flow Service base connection (C(/connections)), the authenticated account of a
     source. Webhook sources such as Chatlio do not need one.
-  - The connection is identified by O(name) within the sandbox, or by O(id) when given. More than one connection with
-    the same name is an error that lists their ids.
   - The connection spec is checked with C(GET /connectionSpecs/{id}) before anything is written.
   - Name, description and credentials are updated with a JSON Patch request and C(If-Match), as the Chatlio tutorial's
     appendix describes; deletion is C(DELETE /connections/{id}).

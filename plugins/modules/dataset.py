@@ -12,8 +12,6 @@ module: dataset
 short_description: Manage Adobe Experience Platform datasets
 description:
   - Create, update or delete a Catalog dataset (C(/dataSets)) in one sandbox.
-  - The dataset is identified by its O(name) within the sandbox, or by O(id) when given. When several datasets carry
-    the same name the module fails and lists their ids instead of guessing.
   - The module compares the name, the description (when set), the schema and the tag keys you set (the values of
     each tag as a set). Tags you do not mention, for example ones AEP adds, are left alone. Updates are C(PATCH)
     requests with the differing fields only.

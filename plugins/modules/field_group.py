@@ -12,8 +12,6 @@ module: field_group
 short_description: Manage Adobe Experience Platform XDM field groups
 description:
   - Create, update or delete a tenant field group in the Schema Registry (C(/tenant/fieldgroups)) of one sandbox.
-  - The field group is identified by its O(title) within the sandbox. When several field groups carry the same title
-    the module fails and lists their ids instead of guessing.
   - You describe the custom fields as a flat list in O(fields); each O(fields[].name) is a dotted path below the
     tenant namespace C(_<tenant>), which the module reads from C(GET /stats). The module builds the XDM
     C(definitions) body, with C(meta:intendedToExtend) set from O(class_ids).

@@ -13,8 +13,6 @@ short_description: Manage Adobe Experience Platform dataflows
 description:
   - Create, update, enable, disable or delete a Flow Service dataflow (C(/flows)) that connects source connections
     to target connections through a Data Prep mapping set.
-  - The flow is identified by O(name) within the sandbox, or by O(id) when given. More than one flow with the same
-    name is an error that lists their ids.
   - Before anything is written the module checks the flow spec (C(GET /flowSpecs/{id})), the format of every id, and
     that the source connections, target connections and mapping set exist in the sandbox. In check mode, ids that an
     earlier check-mode task only predicted are accepted, so a whole play can be previewed.

@@ -15,10 +15,10 @@ description:
     data to the fields of an XDM schema.
   - B(Identity.) The mapping set is identified by its O(name) within the sandbox (C(GET /mappingSets?name=), exact
     matches only), or by O(id) when given. A rerun with the same O(name) therefore never creates a second mapping
-    set. When several mapping sets carry the same name the module fails and lists their ids instead of guessing.
-    Mapping sets created without a name (for example by hand) can only be managed with O(id). Should Data Prep ever
-    not keep the name of a new mapping set, the module fails right after creating it and names the new id, so that
-    a rerun cannot create a second one.
+    set (O(on_duplicates) says what happens when the sandbox already holds several). Mapping sets created without
+    a name (for example by hand) can only be managed with O(id). Should Data Prep ever not keep the name of a new
+    mapping set, the module fails right after creating it and names the new id, so that a rerun cannot create a
+    second one.
   - B(Comparison.) The mappings are compared as a set of (O(mappings[].source_type), O(mappings[].source),
     O(mappings[].destination)), plus O(mappings[].description) when you set one; their order and the fields Data
     Prep adds (ids, versions, legacy keys, timestamps) never cause a change. The output schema and, with O(id),

@@ -12,8 +12,6 @@ module: schema
 short_description: Manage Adobe Experience Platform XDM schemas
 description:
   - Create, update or delete a tenant schema in the Schema Registry (C(/tenant/schemas)) of one sandbox.
-  - The schema is identified by its O(title) within the sandbox. When several schemas carry the same title the
-    module fails and lists their ids instead of guessing.
   - A schema is one class (O(class_id)) plus field groups (O(field_groups)). The module compares the title, the
     description (when set), the class and the B(set) of field groups; their order and everything the Schema
     Registry adds (ids, versions, C(meta:*) fields) are ignored.

@@ -14,8 +14,6 @@ description:
   - Create, update or delete a Flow Service source connection (C(/sourceConnections)) in one sandbox.
   - A source connection describes where data comes from, for example the Chatlio webhook source
     (connection spec C(073127a3-26e3-496c-9d94-9f48fb93fba8), no base connection).
-  - The connection is identified by O(name) within the sandbox, or by O(id) when given. When more than
-    one connection carries the same name the module fails and lists their ids instead of guessing.
   - The connection spec is checked with C(GET /connectionSpecs/{id}) before anything is written.
   - Only the options you set are compared with AEP; server-managed fields (etag, state, timestamps) are ignored.
     Updates are JSON Patch requests with C(If-Match); on a stale etag the module re-reads the object and retries once.

@@ -13,8 +13,6 @@ short_description: Manage Adobe Experience Platform target connections (data lak
 description:
   - Create, update or delete a Flow Service target connection (C(/targetConnections)) that points a dataflow at a
     dataset in the data lake.
-  - The connection is identified by O(name) within the sandbox, or by O(id) when given. More than one connection with
-    the same name is an error that lists their ids.
   - Before anything is written, the connection spec is checked with C(GET /connectionSpecs/{id}) and the dataset with
     the Catalog (C(GET /dataSets/{id})); a missing dataset fails with a message naming it.
   - O(schema_id) defaults to the schema of the dataset, so a target connection always matches its dataset.
