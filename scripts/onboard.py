@@ -303,7 +303,9 @@ def confirm(command, inventory, plan, assume_yes, stdin=None):
 
 
 def run_playbook(command, target, inventory, extra, assume_yes=False):
+    """Run the command's playbook; returns [(host, sandbox)] of the run for ``onboard`` (else None)."""
     extra = list(extra)
+    plan = None
     if command == "preview" and not is_check(extra):
         extra += ["--check", "--diff"]
     env = playbook_env(target)
@@ -321,7 +323,8 @@ def run_playbook(command, target, inventory, extra, assume_yes=False):
                           "e.g. inventories/aep_example")
         say("target: Adobe Experience Platform (inventory %s)" % inventory)
         if not is_check(extra):
-            confirm(command, inventory, planned_sandboxes(inventory, playbook, extra, env), assume_yes)
+            plan = planned_sandboxes(inventory, playbook, extra, env)
+            confirm(command, inventory, plan, assume_yes)
             # The root playbooks refuse to write to a non-emulator target without this variable.
             extra += ["-e", "aep_confirm=true"]
     cmd = [tool("ansible-playbook"), "-i", inventory, playbook] + extra
@@ -329,20 +332,30 @@ def run_playbook(command, target, inventory, extra, assume_yes=False):
     rc = subprocess.call(cmd, cwd=str(REPO), env=env)
     if rc != 0:
         raise Failure("ansible-playbook %s failed with exit status %d" % (playbook, rc))
+    if command == "onboard" and not is_check(extra) and plan is None:
+        plan = planned_sandboxes(inventory, playbook, extra, env)
+    return plan
 
 
-def print_webhooks():
+def print_webhooks(plan):
+    """The webhook URLs of this run's sandboxes (``plan``: [(host, sandbox)]), read from the artifacts file.
+
+    The file is shared by every run (other inventories, --limit): only the sandboxes this run managed are listed."""
     path = artifacts_file()
     try:
         data = json.loads(path.read_text())
     except (OSError, ValueError) as err:
         raise Failure("cannot read the artifacts file %s: %s" % (path, err))
-    if not data:
-        say("no sandbox is onboarded (%s is empty)" % path)
+    sandboxes = sorted(set(sandbox for _host, sandbox in plan or ()))
+    missing = [name for name in sandboxes if not isinstance(data.get(name), dict)]
+    if missing:
+        raise Failure("no webhook URL recorded in %s for: %s" % (path, ", ".join(missing)))
+    if not sandboxes:
+        say("no sandbox was onboarded by this run")
         return
-    width = max(len(name) for name in data)
+    width = max(len(name) for name in sandboxes)
     print("\nChatlio webhook URLs (configure them in Chatlio > Settings > Webhooks):")
-    for sandbox in sorted(data):
+    for sandbox in sandboxes:
         print("  %-*s  %s" % (width, sandbox, data[sandbox].get("webhook_url")))
     print("(details: %s)" % path)
 
@@ -375,9 +388,9 @@ def main(argv):
     args = parse(argv)
     try:
         if args.command in PLAYBOOKS:
-            run_playbook(args.command, args.target, args.inventory, args.extra, args.yes)
+            plan = run_playbook(args.command, args.target, args.inventory, args.extra, args.yes)
             if args.command == "onboard" and not is_check(args.extra):
-                print_webhooks()
+                print_webhooks(plan)
         elif args.command in ("emulator-start", "emulator"):
             print(start_emulator())
         elif args.command == "emulator-url":

@@ -2,6 +2,7 @@
 is only ever written to when named and confirmed (scripts/onboard.py, the root playbooks, inventories/local)."""
 import importlib.util
 import io
+import json
 import os
 import re
 import subprocess
@@ -133,6 +134,19 @@ def test_confirm_asks_on_a_terminal_and_accepts_only_yes(capsys):
     onboard.confirm("onboard", "inv", PLAN, assume_yes=False, stdin=FakeStdin("yes\n", True))
     onboard.confirm("onboard", "inv", PLAN, assume_yes=True, stdin=FakeStdin("", False))
     assert "confirmed by --yes" in capsys.readouterr().out
+
+
+def test_webhook_recap_lists_only_the_sandboxes_of_this_run(monkeypatch, tmp_path, capsys):
+    """The artifacts file is shared by every run: the recap after `onboard -- --limit dev` names dev only."""
+    artifacts = tmp_path / "inlet_urls.json"
+    artifacts.write_text(json.dumps({name: {"webhook_url": "https://inlet/%s" % name} for name in ("prod", "dev", "other")}))
+    monkeypatch.setenv("AEP_ARTIFACTS_FILE", str(artifacts))
+    onboard.print_webhooks([("dev", "dev")])
+    out = capsys.readouterr().out
+    assert "https://inlet/dev" in out
+    assert "https://inlet/prod" not in out and "https://inlet/other" not in out
+    with pytest.raises(onboard.Failure, match=r"no webhook URL recorded in .* for: stage"):
+        onboard.print_webhooks([("dev", "dev"), ("stage", "stage")])
 
 
 def test_local_url_prefers_the_port_then_the_url_file(monkeypatch, tmp_path):
