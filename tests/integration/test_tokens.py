@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 import pytest
-from ansible.release import __version__ as ansible_version
 import yaml
 
 from harness import CLIENT_SECRET, ORG, Emulator, ansible_env
@@ -110,9 +109,18 @@ def _files_holding(roots, needles, since):
     return found
 
 
-@pytest.mark.skipif(tuple(int(x) for x in ansible_version.split(".")[:2]) >= (2, 21),
-                    reason="on ansible-core 2.21 this test's wait for the forked module is unreliable under parallel load "
-                           "(passes alone); the kill -9 check runs on 2.19 in make test — to fix next session")
+def _wait_for_hanging_requests(emulator, expected, deadline, armed=1000):
+    """How many requests the armed fault (``armed`` uses) has taken, polled until ``expected`` or ``deadline``."""
+    taken = 0
+    while time.monotonic() < deadline:
+        active = emulator.hook("GET", "/faults")["faults"]
+        taken = armed - (active[0]["count"] if active else 0)
+        if taken >= expected:
+            break
+        time.sleep(0.1)
+    return taken
+
+
 def test_kill_9_of_a_forked_run_leaves_no_secret_or_token_on_disk(short_lived, tmp_path):
     emulator = short_lived
     emulator.reset()
@@ -135,20 +143,14 @@ def test_kill_9_of_a_forked_run_leaves_no_secret_or_token_on_disk(short_lived, t
     proc = subprocess.Popen(["ansible-playbook", "-i", str(inventory), str(play)], env=environment,
                             stdout=open(tmp_path / "play.out", "w"), stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        # Until the module file is on disk (cores that transfer it), or else until the play's token was fetched
-        # and the module had time to start (cores that pipe the module over stdin leave no file at all).
-        deadline = time.monotonic() + 120
-        token_seen = None
-        while time.monotonic() < deadline and not list(remote.rglob("AnsiballZ_source_connection_info.py")):
-            started = "TASK [hangs]" in (tmp_path / "play.out").read_text(errors="replace")
-            if token_seen is None and (started or any(e["path"].startswith("/ims/") for e in emulator.client.request_log())):
-                token_seen = time.monotonic()
-            if token_seen is not None and time.monotonic() - token_seen > 5:
-                break
-            time.sleep(0.2)
+        # Until both forked modules are running, blocked on their first AEP call: the emulator has taken the slow
+        # fault once per module (its count drops as each request arrives, before the 30 s answer). This holds on
+        # every core, whether it transfers the module file (2.19) or pipes the module over stdin (2.21), and under
+        # any load: the wait ends on the event itself, not after a guessed delay.
+        hanging = _wait_for_hanging_requests(emulator, expected=2, deadline=time.monotonic() + 240)
+        assert hanging == 2, "the forked modules never reached AEP (%d of 2); play output:\n%s" % (
+            hanging, (tmp_path / "play.out").read_text(errors="replace"))
         modules = list(remote.rglob("AnsiballZ_source_connection_info.py"))
-        assert modules or token_seen is not None, "the forked module never started"
-        time.sleep(1.0)  # the module is running, waiting for the slow answer
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(30)
