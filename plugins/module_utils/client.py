@@ -44,6 +44,9 @@ CATALOG = 'catalog'
 SCHEMA_REGISTRY = 'schemaregistry'
 DATA_PREP = 'conversion'
 SANDBOX_MANAGEMENT = 'sandbox-management'
+# Services below /data/core/ instead (client.get(IDENTITY_NAMESPACES, '/identities')).
+IDENTITY_NAMESPACES = 'idnamespace'
+CORE_SERVICES = (IDENTITY_NAMESPACES,)
 
 SERVICE_NAMES = {
     FLOW_SERVICE: 'Flow Service',
@@ -51,6 +54,7 @@ SERVICE_NAMES = {
     SCHEMA_REGISTRY: 'Schema Registry',
     DATA_PREP: 'Data Prep',
     SANDBOX_MANAGEMENT: 'Sandbox Management',
+    IDENTITY_NAMESPACES: 'Identity Service',
     'ims': 'IMS',
 }
 
@@ -231,7 +235,7 @@ def _path_of(url):
     if not url:
         return ''
     path = urlsplit(url).path
-    match = re.match(r'^/data/foundation/[^/]+(/.*)?$', path)
+    match = re.match(r'^/data/(?:foundation|core)/[^/]+(/.*)?$', path)
     if match:
         return match.group(1) or '/'
     return path or '/'
@@ -620,7 +624,7 @@ class AepClient:
         """The absolute URL of ``path`` in ``service`` (``path`` may already be absolute)."""
         if path.startswith('http://') or path.startswith('https://'):
             return path
-        return '%s/data/foundation/%s%s' % (self.platform_url, service, path)
+        return '%s/data/%s/%s%s' % (self.platform_url, 'core' if service in CORE_SERVICES else 'foundation', service, path)
 
     def headers(self, accept=None, has_body=False, extra=None):
         headers = {

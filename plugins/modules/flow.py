@@ -68,10 +68,19 @@ options:
       - Version of the mapping set.
       - When omitted, an existing flow that already uses O(mapping_id) keeps its version; otherwise the mapping set's
         latest version is used.
-      - In check mode the version after the latest is accepted too. It is the version an earlier check-mode
-        M(aep.platform.mapping_set) task predicted (RV(aep.platform.mapping_set#module:version)) and the real run
-        makes before this task.
+      - In check mode a version that does not exist yet is accepted only with O(mapping_version_predicted=true),
+        and only the version after the latest. Any other missing version fails, in check mode as in the real run.
     type: int
+  mapping_version_predicted:
+    description:
+      - Set it to the RV(aep.platform.mapping_set#module:version_predicted) result of the mapping set task that gave
+        O(mapping_version). In check mode that task predicts the version its real run would make (the latest + 1)
+        before it exists; this option lets the flow accept exactly that version as the real run would, and check
+        the rest of the flow against it.
+      - Without it, a version the mapping set does not have fails in check mode exactly as in the real run (the
+        message says the mapping set has no version N and names the latest). Outside check mode it has no effect.
+    type: bool
+    default: false
   enabled:
     description:
       - V(true) enables the flow, V(false) disables it. Not managed when omitted (a new flow is enabled by AEP).
@@ -101,6 +110,7 @@ EXAMPLES = r'''
       - "{{ target.id }}"
     mapping_id: "{{ mapping.id }}"
     mapping_version: "{{ mapping.version }}"
+    mapping_version_predicted: "{{ mapping.version_predicted }}"
     enabled: true
   register: flow
 

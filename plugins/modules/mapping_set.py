@@ -133,6 +133,8 @@ EXAMPLES = r'''
     target_connection_ids: ["{{ target.id }}"]
     mapping_id: "{{ chatlio_mapping.id }}"
     mapping_version: "{{ chatlio_mapping.version }}"
+    # in check mode, accept the version this mapping set task predicted (and only it)
+    mapping_version_predicted: "{{ chatlio_mapping.version_predicted }}"
 
 - name: A preview (--check) that adds a field and maps it passes as the real run will
   aep.platform.mapping_set:
@@ -181,6 +183,15 @@ version:
   returned: when the mapping set exists or would be created
   type: int
   sample: 1
+version_predicted:
+  description:
+    - True in check mode when RV(version) is a prediction, the version the real run would make (created, or the latest
+      + 1 after an update), which does not exist yet. False otherwise.
+    - Pass it to O(aep.platform.flow#module:mapping_version_predicted) with RV(version), so that a check-mode flow
+      accepts exactly that version.
+  returned: with O(state=present)
+  type: bool
+  sample: true
 etag:
   description: Data Prep has no etag, so this is always null.
   returned: always

@@ -69,6 +69,10 @@ options:
         description:
           - Identity namespace code, a standard one such as V(Email), V(Phone), V(ECID), or a custom one of the
             sandbox. The Schema Registry checks it against Identity Service when the descriptor is written.
+          - The module checks it first, before any write and in check mode too, whenever an identity is to be created
+            or its namespace changed (one C(GET /data/core/idnamespace/identities); a converged run reads nothing).
+            Codes match exactly, case included (V(Email), not V(email)). An unknown code fails the task with
+            C(identities[N].namespace), the nearest known codes and the fix, creating the custom namespace first.
         type: str
         required: true
       primary:

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from onboard_helpers import write_static_inventory
-from test_check_mode_chain import SANDBOX, api_json, changed_objects, check_then_real, failed_task, onboard
+from test_check_mode_chain import CHATLIO_FIELDS, SANDBOX, api_json, changed_objects, check_then_real, failed_task, onboard
 
 SCHEMA = "Ansible Chatlio Events"
 DATASET = "Ansible Chatlio Dataset"
@@ -20,6 +20,10 @@ def inventory(emulator, tmp_path):
 
 def preset(**schema):
     return ["-e", json.dumps({"streaming_source_preset_overrides": {"schema": schema}})]
+
+
+def namespace_reads(emulator):
+    return [r for r in emulator.client.request_log() if r["path"].startswith("/data/core/idnamespace")]
 
 
 def schema(emulator):
@@ -75,3 +79,36 @@ def test_identity_on_a_field_that_is_not_a_string_fails(emulator, inventory, tmp
     assert run.rc != 0
     task, msg = failed_task(run)
     assert task == "Ensure the schema" and "'_emulated.nope' is not a field of the schema" in msg, msg
+
+
+def test_unknown_namespace_fails_in_check_and_real_before_any_write(emulator, inventory, tmp_path):
+    assert onboard(inventory, tmp_path).rc == 0
+    emulator.clear_log()
+    wrong = [{"field": "{tenant}.chatlio_email", "namespace": "CRMID", "primary": True}]
+    check, real = check_then_real(emulator, inventory, tmp_path, *preset(identities=wrong))
+    assert check.rc != 0 and real.rc != 0
+    task, msg = failed_task(real)
+    assert task == "Ensure the schema" and failed_task(check) == (task, msg), (failed_task(check), msg)
+    assert msg.startswith("identities[0].namespace: 'CRMID' is not an identity namespace of sandbox 'prod'"), msg
+    assert "create the custom namespace first" in msg
+    assert emulator.writes() == []  # the real run wrote nothing either
+
+
+def test_new_field_with_a_custom_namespace_identity_in_one_run(emulator, inventory, tmp_path):
+    """A field added and marked as an identity in the same run: the check run takes the field from the field
+    group's prediction and the namespace from Identity Service; a converged rerun reads no namespace."""
+    assert onboard(inventory, tmp_path).rc == 0
+    created = emulator.api("POST", "/data/core/idnamespace/identities", sandbox=SANDBOX,
+                           json={"name": "CRM id", "code": "CRMID", "idType": "CROSS_DEVICE"})
+    assert created.status_code == 200, created.text
+    fields = CHATLIO_FIELDS + [{"name": "crm_id", "type": "string", "title": "CRM id"}]
+    identities = [{"field": "{tenant}.crm_id", "namespace": "CRMID"}]
+    schema_overrides = {"fields": fields, "identities": identities}
+    args = ["-e", json.dumps({"streaming_source_preset_overrides": {"schema": schema_overrides}})]
+    check, real = check_then_real(emulator, inventory, tmp_path, *args)
+    assert real.rc == 0, real
+    assert changed_objects(real) == {"Ensure the field group", "Ensure the schema"}
+    assert real.host_results("Ensure the schema")[SANDBOX]["identities"] == [
+        {"field": "_emulated.crm_id", "namespace": "CRMID", "primary": False}]
+    check, real = check_then_real(emulator, inventory, tmp_path, *args)
+    assert changed_objects(real) == set() and namespace_reads(emulator) == []

@@ -290,7 +290,10 @@ def run(params, client, check_mode):
     schema_id = params.get('schema_id') or schema_id_of(current)
     if mappings is not None and schema_id and not in_sync(resource, current, desired_body(params, mappings)):
         check_destinations(client, schema_id, mappings, params.get('predicted_fields'), check_mode)
-    return _result(ensure_present(resource, desired_body(params, mappings), check_mode, object_id=params.get('id')))
+    result = _result(ensure_present(resource, desired_body(params, mappings), check_mode, object_id=params.get('id')))
+    # check mode: the version does not exist yet, the real run makes it (give it to the flow's mapping_version_predicted)
+    result['version_predicted'] = bool(check_mode and result.get('changed'))
+    return result
 
 
 def run_info(params, client, check_mode):

@@ -35,7 +35,7 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     state_options,
     validate_id,
 )
-from ansible_collections.aep.platform.plugins.module_utils.resources import field_group, xdm_common
+from ansible_collections.aep.platform.plugins.module_utils.resources import field_group, identity_namespace, xdm_common
 
 ARGUMENT_SPEC = state_options(dict(
     title=dict(type='str'),
@@ -262,10 +262,11 @@ def check_identity_fields(client, schema_id, identities, predicted_fields, check
                                                   % kind), field='identities')
 
 
-def ensure_identities(client, schema_id, identities, check_mode):
+def ensure_identities(client, schema_id, identities, check_mode, current=None):
     """Create or update one identity descriptor per listed field; descriptors of other fields are left alone.
-    Returns (changed, before, after) in the module's terms."""
-    current = [] if is_placeholder(schema_id) else descriptors_of(client, schema_id)
+    ``current``: the schema's descriptors when already read. Returns (changed, before, after) in the module's terms."""
+    if current is None:
+        current = [] if is_placeholder(schema_id) else descriptors_of(client, schema_id)
     by_field = dict((identity_view(d)['field'], d) for d in current)
     before = sorted((identity_view(d) for d in current), key=lambda v: v['field'])
     changed = False
@@ -348,10 +349,12 @@ def run(params, client, check_mode):
     if identities:
         check_identity_fields(client, current['$id'] if current else xdm_common.PLACEHOLDER_SCHEMA, identities,
                               params.get('predicted_fields'), check_mode, params.get('field_groups'))
+    descriptors = descriptors_of(client, current['$id']) if identities and current is not None else []
+    identity_namespace.check_namespaces(client, identities, [identity_view(d) for d in descriptors])  # before any write
     result = _result(ensure_present(resource, body, check_mode, object_id=params.get('id')))
     schema_id = result['id']
     if identities:
-        changed, before, after = ensure_identities(client, schema_id, identities, check_mode)
+        changed, before, after = ensure_identities(client, schema_id, identities, check_mode, descriptors)
         result['changed'] = result['changed'] or changed
         result['diff']['before']['identities'], result['diff']['after']['identities'] = before, after
         result['identities'] = after
