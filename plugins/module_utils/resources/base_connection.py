@@ -95,9 +95,6 @@ class BaseConnection(ConnectionResource):
             view['auth'] = masked_auth(view['auth'])
         return view
 
-    def diff_view(self, obj):
-        return self.user_view(obj)
-
     def predict_update(self, current, desired):
         desired = dict((k, v) for k, v in desired.items() if k != 'auth')
         return super(BaseConnection, self).predict_update(current, desired)

@@ -69,12 +69,6 @@ class ConnectionResource(FlowServiceResource):
 
     fields = FieldTable()
 
-    def user_view(self, obj):
-        return self.fields.view(obj)
-
-    def diff_view(self, obj):
-        return self.user_view(obj)
-
 
 def check_spec(client, kind, spec_id, field, role=None):
     """The connection or flow spec ``spec_id`` (``kind`` is ``connectionSpecs`` or ``flowSpecs``).

@@ -42,7 +42,7 @@ def test_differences_owned_only():
     current = dict(stored(), id=DID)
     assert resource.differences(current, ds.desired_body(params())) == []  # tag order, contentType spelling
     assert resource.differences(current, ds.desired_body(params(description=None, tags=None))) == []
-    assert resource.differences(current, ds.desired_body(params(tags={'team': ['a']}))) == ['/tags/team']
+    assert resource.differences(current, ds.desired_body(params(tags={'team': ['a']}))) == ['/tags']
     assert resource.differences(current, ds.desired_body(params(description='e'))) == ['/description']
     with pytest.raises(InputError) as err:
         resource.differences(current, ds.desired_body(params(schema_id=OTHER)))
