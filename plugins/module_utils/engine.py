@@ -427,7 +427,6 @@ class Resource:
     # The options the user set (``prepare``); None: every option the desired body holds.
     owned = None
     deletable = True
-    create_attempts = 3
     id_kind = 'uuid'
 
     def __init__(self, client):
@@ -479,6 +478,8 @@ class Resource:
         return _number(value)
 
     def age_key(self, obj):
+        """The order "oldest first": (created time, id). Two objects created in the same millisecond are ordered
+        by id, so every run that looks (each with its own object) picks the same winner."""
         return (self.created_at(obj), str(self.object_id(obj)))
 
     def matches(self, identity):
@@ -587,6 +588,9 @@ class Resource:
             return created
         matches = self.matches(identity)
         mine = self.object_id(created)
+        if self.created_at(created) and mine not in [self.object_id(o) for o in matches]:
+            # The listing may not show the new object yet; it competes all the same, or both runs could lose.
+            matches = sorted(matches + [created], key=self.age_key)
         if not matches or self.object_id(matches[0]) == mine:
             return created
         winner = matches[0]
@@ -610,29 +614,36 @@ class Resource:
         return response.get('id') if isinstance(response, dict) else None
 
     def create_once(self, body):
-        """Create without ever making a duplicate: after a transient failure (connection error, 5xx,
-        429) the object is looked up by identity first, and only created again when it is absent.
+        """Create without ever making a duplicate, under the client's one retry policy (``client.retry_policy``:
+        how many attempts, within what deadline, how long between them).
 
+        A POST the client did not repeat itself (a 5xx, or a 429 it gave up on) is tried again only after the
+        object is looked up by identity and found absent; the attempts and the waits are the policy's.
         When the POST may have reached AEP without an answer (read timeout, connection dropped after
         sending), AEP may still be creating the object: it is looked up ``settle_lookups`` times, and when it
         has not appeared the POST is *not* sent again; the failure says so, and a rerun converges.
         """
         identity = body.get(self.identity)
         self.forget()
-        for attempt in range(self.create_attempts):
-            try:
-                return self.settle(self.create(body), identity)
-            except AepError as err:
-                if not err.transient or attempt == self.create_attempts - 1:
-                    raise
-                if getattr(err, 'maybe_delivered', False):
-                    return self._settle_unanswered_create(err, identity)
-                delay = err.retry_after if err.retry_after is not None else self.client.backoff(attempt)
-                self.client.sleep(delay)
+        tried = []
+
+        def attempt():
+            if tried:
                 found = self._find(identity, None)
                 if found is not None:
                     return found
-        raise AssertionError('unreachable')  # pragma: no cover
+            tried.append(True)
+            return self.settle(self.create(body), identity)
+
+        def retry_if(err):
+            return err.transient and not getattr(err, 'maybe_delivered', False)
+
+        try:
+            return self.client.retry_policy.call(attempt, retry_if)
+        except AepError as err:
+            if err.transient and getattr(err, 'maybe_delivered', False):
+                return self._settle_unanswered_create(err, identity)
+            raise
 
     settle_lookups = 2
 
