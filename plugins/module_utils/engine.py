@@ -38,6 +38,7 @@ from ansible_collections.aep.platform.plugins.module_utils.client import (
     SCHEMA_REGISTRY,
 )
 from ansible_collections.aep.platform.plugins.module_utils.errors import InputError  # noqa: F401 (re-exported)
+from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition
 
 # Fields the platform manages; never compared, never shown in a diff.
 SERVER_FIELDS = frozenset([
@@ -92,9 +93,15 @@ _CONTROL = re.compile(r'[\x00-\x1f\x7f]')
 ON_DUPLICATES = ('fail', 'keep_oldest')
 
 
-def state_options(extra=None):
-    """The options of every state module: ``state``, ``on_duplicates`` and the module's own (``extra``)."""
-    spec = state_spec(extra)
+def state_options(extra=None, identity=None, description=False):
+    """The options of every state module: ``state``, ``on_duplicates``, with ``identity`` the option that finds the
+    object (``name``, ``title``) and ``id``, with ``description`` a ``description``, then the module's own
+    (``extra``)."""
+    spec = dict([(identity, dict(type='str')), ('id', dict(type='str'))]) if identity else {}
+    if description:
+        spec['description'] = dict(type='str')
+    spec.update(extra or {})
+    spec = state_spec(spec)
     spec['on_duplicates'] = dict(type='str', choices=list(ON_DUPLICATES), default='fail')
     return spec
 
@@ -922,6 +929,15 @@ def info_options(identity='name'):
 def info_rules(identity='name'):
     """The same rule for every ``*_info`` module: the identity and ``id`` are mutually exclusive."""
     return dict(mutually_exclusive=[(identity, 'id')])
+
+
+def info_definition(kind, plural):
+    """The ``ModuleDefinition`` of the ``*_info`` module of ``kind`` (a ``Resource`` class), the same for every
+    kind: the options ``<identity>`` and ``id`` (``info_options``, mutually exclusive: ``info_rules``) and
+    ``info`` over ``kind(client)``, the objects listed under ``plural``."""
+    def run_info(params, client, check_mode):
+        return info(kind(client), params, plural)
+    return ModuleDefinition(info_options(kind.identity), run_info, info_rules(kind.identity))
 
 
 def info(resource, params, plural, view=None):

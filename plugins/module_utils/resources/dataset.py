@@ -23,9 +23,7 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     ensure_absent,
     ensure_present,
     find_selected,
-    info,
-    info_options,
-    info_rules,
+    info_definition,
     prepare,
     state_options,
 )
@@ -33,21 +31,12 @@ from ansible_collections.aep.platform.plugins.module_utils.resources import xdm_
 
 CONTENT_TYPE = 'application/vnd.adobe.xed+json;version=1'
 
-ARGUMENT_SPEC = state_options(dict(
-    name=dict(type='str'),
-    id=dict(type='str'),
-    description=dict(type='str'),
-    schema_id=dict(type='str'),
-    tags=dict(type='dict'),
-    profile=dict(type='bool'),
-))
+ARGUMENT_SPEC = state_options(dict(schema_id=dict(type='str'), tags=dict(type='dict'), profile=dict(type='bool')),
+                              identity='name', description=True)
 # Catalog tags of a dataset enabled for Real-Time Customer Profile and Identity Service (AEP's "enable a dataset for
 # Profile" guide); the enablement is one-way.
 PROFILE_TAGS = {'unifiedProfile': ['enabled:true'], 'unifiedIdentity': ['enabled:true']}
 MODULE_KWARGS = dict(required_one_of=[('name', 'id')])
-
-INFO_ARGUMENT_SPEC = info_options('name')
-INFO_KWARGS = info_rules('name')
 
 
 def normalize_tags(tags):
@@ -139,10 +128,6 @@ def run(params, client, check_mode):
     return result
 
 
-def run_info(params, client, check_mode):
-    return info(Dataset(client), params, 'datasets')
-
-
 # What each module is (its main() and the in-process action plugin read it).
 DEFINITION = ModuleDefinition(ARGUMENT_SPEC, run, MODULE_KWARGS)
-INFO_DEFINITION = ModuleDefinition(INFO_ARGUMENT_SPEC, run_info, INFO_KWARGS)
+INFO_DEFINITION = info_definition(Dataset, 'datasets')

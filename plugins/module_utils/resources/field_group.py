@@ -25,9 +25,7 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     SchemaRegistryResource,
     ensure_absent,
     ensure_present,
-    info,
-    info_options,
-    info_rules,
+    info_definition,
     prepare,
     state_options,
 )
@@ -52,16 +50,10 @@ FIELD_SPEC = dict(
 )
 
 ARGUMENT_SPEC = state_options(dict(
-    title=dict(type='str'),
-    id=dict(type='str'),
-    description=dict(type='str'),
     class_ids=dict(type='list', elements='str'),
     fields=dict(type='list', elements='dict', options=FIELD_SPEC),
-))
+), identity='title', description=True)
 MODULE_KWARGS = dict(required_one_of=[('title', 'id')])
-
-INFO_ARGUMENT_SPEC = info_options('title')
-INFO_KWARGS = info_rules('title')
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -253,7 +245,7 @@ class FieldGroup(SchemaRegistryResource):
         keep_empty=True,
     )
 
-    def __init__(self, client, tenant):
+    def __init__(self, client, tenant=None):
         super(FieldGroup, self).__init__(client)
         self.tenant = tenant
 
@@ -331,10 +323,6 @@ def check_evolution(client, current, body, tenant):
                                        % (schema.get('title'), reason), changes, 'fields')
 
 
-def run_info(params, client, check_mode):
-    return info(FieldGroup(client, None), params, 'field_groups')
-
-
 # What each module is (its main() and the in-process action plugin read it).
 DEFINITION = ModuleDefinition(ARGUMENT_SPEC, run, MODULE_KWARGS)
-INFO_DEFINITION = ModuleDefinition(INFO_ARGUMENT_SPEC, run_info, INFO_KWARGS)
+INFO_DEFINITION = info_definition(FieldGroup, 'field_groups')

@@ -27,9 +27,7 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     ensure_present,
     find_selected,
     in_sync,
-    info,
-    info_options,
-    info_rules,
+    info_definition,
     prepare,
     state_options,
 )
@@ -52,16 +50,11 @@ MAPPING_SPEC = dict(
 )
 
 ARGUMENT_SPEC = state_options(dict(
-    name=dict(type='str'),
-    id=dict(type='str'),
     schema_id=dict(type='str'),
     mappings=dict(type='list', elements='dict', options=MAPPING_SPEC),
     predicted_fields=dict(type='list', elements='dict'),
-))
+), identity='name')
 MODULE_KWARGS = dict(required_one_of=[('name', 'id')])
-
-INFO_ARGUMENT_SPEC = info_options('name')
-INFO_KWARGS = info_rules('name')
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -285,10 +278,6 @@ def run(params, client, check_mode):
     return _result(ensure_present(resource, body, check_mode, object_id=params.get('id')))
 
 
-def run_info(params, client, check_mode):
-    return info(MappingSet(client), params, 'mapping_sets')
-
-
 # What each module is (its main() and the in-process action plugin read it).
 DEFINITION = ModuleDefinition(ARGUMENT_SPEC, run, MODULE_KWARGS)
-INFO_DEFINITION = ModuleDefinition(INFO_ARGUMENT_SPEC, run_info, INFO_KWARGS)
+INFO_DEFINITION = info_definition(MappingSet, 'mapping_sets')

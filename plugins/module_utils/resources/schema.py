@@ -29,9 +29,7 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     ensure_absent,
     ensure_present,
     in_sync,
-    info,
-    info_options,
-    info_rules,
+    info_definition,
     is_placeholder,
     prepare,
     state_options,
@@ -40,9 +38,6 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
 from ansible_collections.aep.platform.plugins.module_utils.resources import field_group, xdm_common
 
 ARGUMENT_SPEC = state_options(dict(
-    title=dict(type='str'),
-    id=dict(type='str'),
-    description=dict(type='str'),
     class_id=dict(type='str'),
     field_groups=dict(type='list', elements='str'),
     identities=dict(type='list', elements='dict', options=dict(
@@ -52,11 +47,8 @@ ARGUMENT_SPEC = state_options(dict(
     )),
     profile=dict(type='bool'),
     predicted_fields=dict(type='list', elements='dict'),
-))
+), identity='title', description=True)
 MODULE_KWARGS = dict(required_one_of=[('title', 'id')])
-
-INFO_ARGUMENT_SPEC = info_options('title')
-INFO_KWARGS = info_rules('title')
 
 
 def build_body(params):
@@ -352,10 +344,6 @@ def run(params, client, check_mode):
     return result
 
 
-def run_info(params, client, check_mode):
-    return info(Schema(client), params, 'schemas')
-
-
 # What each module is (its main() and the in-process action plugin read it).
 DEFINITION = ModuleDefinition(ARGUMENT_SPEC, run, MODULE_KWARGS)
-INFO_DEFINITION = ModuleDefinition(INFO_ARGUMENT_SPEC, run_info, INFO_KWARGS)
+INFO_DEFINITION = info_definition(Schema, 'schemas')

@@ -116,5 +116,5 @@ def test_bad_ids(client, mocked):
 def test_catalog_404_for_an_empty_match_means_absent(client, mocked):
     mocked.get(platform(CATALOG, '/dataSets'), status=404, json={'title': 'NotFoundError', 'detail': 'not found'})
     assert ds.Dataset(client).find(identity='Chatlio') is None
-    result = ds.run_info({'name': 'Chatlio', 'id': None}, client, False)
+    result = ds.INFO_DEFINITION.logic({'name': 'Chatlio', 'id': None}, client, False)
     assert result == {'changed': False, 'datasets': [], 'count': 0}

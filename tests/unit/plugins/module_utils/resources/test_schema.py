@@ -49,7 +49,7 @@ def test_differences():
     assert resource.differences(stored(), sc.build_body(params(description='x'))) == ['/description']
     predicted = resource.predict_update(stored(), sc.build_body(params(class_id=PROFILE, field_groups=[G1])))
     assert resource.user_view(predicted) == {'title': 'Chatlio Events', 'description': 'd', 'class_id': PROFILE,
-                                       'field_groups': [G1]}
+                                             'field_groups': [G1]}
 
 
 def mock_refs(mocked, groups=None, existing=False):
