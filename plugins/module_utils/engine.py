@@ -19,6 +19,7 @@ __metaclass__ = type
 import copy
 import json
 import re
+from collections import namedtuple
 
 try:
     from urllib.parse import quote
@@ -37,6 +38,7 @@ from ansible_collections.aep.platform.plugins.module_utils.client import (
     SCHEMA_REGISTRY,
 )
 from ansible_collections.aep.platform.plugins.module_utils.errors import InputError  # noqa: F401 (re-exported)
+from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition
 
 # Fields the platform manages; never compared, never shown in a diff.
 SERVER_FIELDS = frozenset([
@@ -68,13 +70,14 @@ def is_placeholder(value):
     return bool(last) and set(last) == set('0')
 
 
-def validate_id(value, kind, field):
-    """Raise ``InputError`` unless ``value`` is an id of ``kind`` (see ``ID_PATTERNS``) or a placeholder."""
+def validate_id(value, kind, field, label=None):
+    """Raise ``InputError`` unless ``value`` is an id of ``kind`` (see ``ID_PATTERNS``) or a placeholder.
+    ``label`` names the value in the message when it is not the option itself (``class_ids[0]``)."""
     if value is None or is_placeholder(value):
         return value
     pattern, example = ID_PATTERNS[kind]
     if not isinstance(value, str) or not pattern.match(value):
-        raise InputError('%s: %r is not a valid id; expected %s' % (field, value, example), field=field)
+        raise InputError('%s: %r is not a valid id; expected %s' % (label or field, value, example), field=field)
     return value
 
 
@@ -90,9 +93,15 @@ _CONTROL = re.compile(r'[\x00-\x1f\x7f]')
 ON_DUPLICATES = ('fail', 'keep_oldest')
 
 
-def state_options(extra=None):
-    """The options of every state module: ``state``, ``on_duplicates`` and the module's own (``extra``)."""
-    spec = state_spec(extra)
+def state_options(extra=None, identity=None, description=False):
+    """The options of every state module: ``state``, ``on_duplicates``, with ``identity`` the option that finds the
+    object (``name``, ``title``) and ``id``, with ``description`` a ``description``, then the module's own
+    (``extra``)."""
+    spec = dict([(identity, dict(type='str')), ('id', dict(type='str'))]) if identity else {}
+    if description:
+        spec['description'] = dict(type='str')
+    spec.update(extra or {})
+    spec = state_spec(spec)
     spec['on_duplicates'] = dict(type='str', choices=list(ON_DUPLICATES), default='fail')
     return spec
 
@@ -238,79 +247,140 @@ def deep_merge(current, desired):
 # Field tables: each object declared once
 # ---------------------------------------------------------------------------------------------------
 
-class Field:
-    """One option of a state module and where it lives in the AEP object.
+_FIELD_ATTRIBUTES = ('option', 'pointer', 'immutable', 'required', 'id_kind', 'requires', 'to_api', 'from_api', 'equal')
+
+
+class Field(namedtuple('Field', _FIELD_ATTRIBUTES, defaults=(False, False, None, None, None, None, None))):
+    """One option of a state module and where it lives in the AEP object (one declaration, both directions).
 
     ``option``     the module option (``connection_spec_id``)
-    ``pointer``    JSON Pointer in the API body (``/connectionSpec/id``)
+    ``pointer``    JSON Pointer in the API body (``/connectionSpec/id``); None when the option is spread over the
+                   object (a schema's class and field groups share ``allOf``): ``from_api`` then reads the whole
+                   object, and ``to_api`` returns the top-level keys it writes (without ``to_api`` the resource's
+                   ``body`` hook writes them)
     ``immutable``  AEP cannot change it on an existing object (``recreate`` or a clear error)
     ``required``   needed to create the object (not to find or update it)
     ``id_kind``    the id format the value must have (``engine.ID_PATTERNS``: uuid, catalog, dataprep, xdm); for a
-                   list option, of every element
+                   list option, of every element (named ``option[i]`` in the message)
     ``requires``   only sent when this other option is set (``connection_spec_version`` needs ``connection_spec_id``)
+    ``to_api``     option value -> API value (``schema_id`` -> ``{id, contentType}``); default: the value as it is
+    ``from_api``   API value -> option value, for the view, the diff and the comparison (``{id, ...}`` -> ``id``)
+    ``equal``      ``equal(have, want)`` on option values, when ``engine.same`` is not the rule (a multiset, the
+                   tag keys the user set)
+
+    ``to_api``, ``from_api`` and ``equal`` are callables of one (two) value(s), or the name of a method of the
+    resource (``'tree_fields'``) when they need its state (the tenant of a field group).
     """
 
-    def __init__(self, option, pointer, immutable=False, required=False, id_kind=None, requires=None):
-        self.option = option
-        self.pointer = pointer
-        self.immutable = immutable
-        self.required = required
-        self.id_kind = id_kind
-        self.requires = requires
+    __slots__ = ()
+
+    @property
+    def path(self):
+        """The JSON Pointer a difference of this option is reported at (``/<option>`` without a pointer)."""
+        return self.pointer if self.pointer is not None else '/' + _escape(self.option)
+
+
+def _hook(function, owner):
+    """``function`` itself, or the method of ``owner`` it names."""
+    return getattr(owner, function) if isinstance(function, str) else function
+
+
+def _is_empty(value):
+    return value is None or (not isinstance(value, bool) and value in ('', [], {}))
 
 
 class FieldTable:
     """The fields of one object kind. One declaration gives the request body (``body``), the view in option
-    names used by the diff and messages (``view``, ``option_for``), the input checks made before any request
-    (``check``), the options a create needs (``missing_for_create``) and the immutable paths."""
+    names used by the diff and messages (``view``, ``option_for``), the comparison in option terms (``changes``),
+    the input checks made before any request (``check``), the options a create needs (``missing_for_create``)
+    and the immutable paths.
 
-    def __init__(self, *fields):
+    ``keep_empty``: the view keeps empty values (``fields: []``); by default it leaves them out. ``owner`` (the
+    resource) resolves transforms given by method name.
+    """
+
+    def __init__(self, *fields, **kwargs):
         self.fields = fields
+        self.keep_empty = kwargs.get('keep_empty', False)
 
-    def body(self, params):
+    def body(self, params, owner=None):
         """The API body for the options that are set (None: "not set by the user", never compared)."""
         body = {}
         for field in self.fields:
             value = params.get(field.option)
             if value is None or (field.requires and params.get(field.requires) is None):
                 continue
+            if field.pointer is None:  # spread over the object: ``to_api`` gives its part, else the resource writes it
+                body.update(copy.deepcopy(_hook(field.to_api, owner)(value)) if field.to_api else {})
+                continue
+            value = _hook(field.to_api, owner)(value) if field.to_api else value
             set_pointer(body, field.pointer, copy.deepcopy(value))
         return body
 
-    def view(self, obj):
-        """``obj`` in option names (empty values left out)."""
+    def value(self, field, obj, owner=None):
+        """The option value of ``field`` in ``obj`` (an API body or object)."""
+        raw = (obj or {}) if field.pointer is None else get_pointer(obj or {}, field.pointer)
+        return _hook(field.from_api, owner)(raw) if field.from_api else raw
+
+    def view(self, obj, owner=None):
+        """``obj`` in option names (None values left out, and empty ones unless ``keep_empty``)."""
         view = {}
         for field in self.fields:
-            value = get_pointer(obj or {}, field.pointer)
-            if value not in (None, '', [], {}):
+            value = self.value(field, obj, owner)
+            if value is not None and (self.keep_empty or not _is_empty(value)):
                 view[field.option] = value
         return view
+
+    def owned(self, params):
+        """The options the user set (the others are neither compared nor changed)."""
+        return set(f.option for f in self.fields if params.get(f.option) is not None)
+
+    def changes(self, current, desired, owned=None, owner=None):
+        """The paths (``Field.path``) of the options whose value in ``desired`` differs from ``current``,
+        compared in option terms (``from_api``, then ``equal`` or ``engine.same``). Only the ``owned`` options
+        are compared; by default every option ``desired`` holds."""
+        paths = []
+        for field in self.fields:
+            want = self.value(field, desired, owner)
+            held = want if field.pointer is None else get_pointer(desired or {}, field.pointer)
+            if (field.option not in owned) if owned is not None else held is None:
+                continue
+            have = self.value(field, current, owner)
+            if not (_hook(field.equal, owner) if field.equal else same)(have, want):
+                paths.append(field.path)
+        return paths
 
     def option_for(self, path):
         """The option of a JSON Pointer path (the path itself when no field holds it)."""
         for field in self.fields:
-            if path == field.pointer or path.startswith(field.pointer + '/') or field.pointer.startswith(path + '/'):
+            pointer = field.path
+            if path == pointer or path.startswith(pointer + '/') or pointer.startswith(path + '/'):
                 return field.option
         return path
 
     def immutable(self):
-        return tuple(f.pointer for f in self.fields if f.immutable)
+        return tuple(f.path for f in self.fields if f.immutable)
 
     def check(self, params):
         """``InputError`` for a value with the wrong id format (before any request)."""
         for field in self.fields:
-            if field.id_kind is None or params.get(field.option) is None:
+            values = params.get(field.option)
+            if field.id_kind is None or values is None:
                 continue
-            values = params[field.option]
-            for value in values if isinstance(values, list) else [values]:
-                validate_id(value, field.id_kind, field.option)
+            if not isinstance(values, list):
+                validate_id(values, field.id_kind, field.option)
+                continue
+            for index, value in enumerate(values):
+                validate_id(value, field.id_kind, field.option, '%s[%d]' % (field.option, index))
 
     def missing_for_create(self, params, what):
-        """``InputError`` naming the first option a create needs that is not set."""
-        for field in self.fields:
-            if field.required and params.get(field.option) in (None, '', [], {}):
-                raise InputError('%s is required to create %s %r' % (field.option, what, params.get('name')),
-                                 field=field.option)
+        """``InputError`` when an option a create needs is not set; the message names every required option."""
+        required = [f.option for f in self.fields if f.required]
+        missing = [option for option in required if _is_empty(params.get(option))]
+        if missing:
+            raise InputError('%s %s required to create %s %r' % (
+                ' and '.join(required), 'is' if len(required) == 1 else 'are', what, params.get('name')),
+                field=missing[0])
 
 
 def set_pointer(obj, path, value):
@@ -346,6 +416,10 @@ class Resource:
       identity       field found by ``find`` ("name", "title")
       hidden_fields  top-level fields removed from the returned object and the diff (write-only secrets)
       compare_ignore top-level fields of the desired body never compared (for example ``auth``)
+      fields         the ``FieldTable``: the body (``body``), the diff (``user_view``), the input checks
+      compare_view   True: compare in option terms (``FieldTable.changes``), for services that replace the whole
+                     object (PUT) or take top-level keys (Catalog PATCH); False: JSON Pointer paths of the body
+                     (``compare_owned``), for JSON Patch
     """
 
     kind = 'object'
@@ -355,8 +429,11 @@ class Resource:
     hidden_fields = ()
     compare_ignore = ()
     server_fields = SERVER_FIELDS
+    fields = None
+    compare_view = False
+    # The options the user set (``prepare``); None: every option the desired body holds.
+    owned = None
     deletable = True
-    create_attempts = 3
     id_kind = 'uuid'
 
     def __init__(self, client):
@@ -408,6 +485,8 @@ class Resource:
         return _number(value)
 
     def age_key(self, obj):
+        """The order "oldest first": (created time, id). Two objects created in the same millisecond are ordered
+        by id, so every run that looks (each with its own object) picks the same winner."""
         return (self.created_at(obj), str(self.object_id(obj)))
 
     def matches(self, identity):
@@ -516,6 +595,9 @@ class Resource:
             return created
         matches = self.matches(identity)
         mine = self.object_id(created)
+        if self.created_at(created) and mine not in [self.object_id(o) for o in matches]:
+            # The listing may not show the new object yet; it competes all the same, or both runs could lose.
+            matches = sorted(matches + [created], key=self.age_key)
         if not matches or self.object_id(matches[0]) == mine:
             return created
         winner = matches[0]
@@ -539,29 +621,36 @@ class Resource:
         return response.get('id') if isinstance(response, dict) else None
 
     def create_once(self, body):
-        """Create without ever making a duplicate: after a transient failure (connection error, 5xx,
-        429) the object is looked up by identity first, and only created again when it is absent.
+        """Create without ever making a duplicate, under the client's one retry policy (``client.retry_policy``:
+        how many attempts, within what deadline, how long between them).
 
+        A POST the client did not repeat itself (a 5xx, or a 429 it gave up on) is tried again only after the
+        object is looked up by identity and found absent; the attempts and the waits are the policy's.
         When the POST may have reached AEP without an answer (read timeout, connection dropped after
         sending), AEP may still be creating the object: it is looked up ``settle_lookups`` times, and when it
         has not appeared the POST is *not* sent again; the failure says so, and a rerun converges.
         """
         identity = body.get(self.identity)
         self.forget()
-        for attempt in range(self.create_attempts):
-            try:
-                return self.settle(self.create(body), identity)
-            except AepError as err:
-                if not err.transient or attempt == self.create_attempts - 1:
-                    raise
-                if getattr(err, 'maybe_delivered', False):
-                    return self._settle_unanswered_create(err, identity)
-                delay = err.retry_after if err.retry_after is not None else self.client.backoff(attempt)
-                self.client.sleep(delay)
+        tried = []
+
+        def attempt():
+            if tried:
                 found = self._find(identity, None)
                 if found is not None:
                     return found
-        raise AssertionError('unreachable')  # pragma: no cover
+            tried.append(True)
+            return self.settle(self.create(body), identity)
+
+        def retry_if(err):
+            return err.transient and not getattr(err, 'maybe_delivered', False)
+
+        try:
+            return self.client.retry_policy.call(attempt, retry_if)
+        except AepError as err:
+            if err.transient and getattr(err, 'maybe_delivered', False):
+                return self._settle_unanswered_create(err, identity)
+            raise
 
     settle_lookups = 2
 
@@ -613,16 +702,47 @@ class Resource:
     def etag(self, obj):
         return (obj or {}).get('etag')
 
+    def owns(self, option):
+        """True when the user set ``option`` (or no options are known): only then is it compared and changed."""
+        return self.owned is None or option in self.owned
+
+    def body(self, params):
+        """The API body for the module's options (``fields.body``; override to add a quirk)."""
+        return self.fields.body(params, self)
+
     def differences(self, current, desired):
+        if self.compare_view:
+            paths = self.fields.changes(current, desired, self.owned, self)
+            blocked = [p for p in paths if p in self.fields.immutable()]
+            if blocked:
+                self.refuse_immutable(current, desired, blocked)
+            return paths
         owned = dict((k, v) for k, v in desired.items() if k not in self.compare_ignore)
         return compare_owned(current, owned)
+
+    def refuse_immutable(self, current, desired, paths):
+        """``InputError`` for options AEP cannot change on an existing object (a module without ``recreate``)."""
+        field = [f for f in self.fields.fields if f.path == paths[0]][0]
+        raise InputError(
+            '%s: %s %r (%s) has %s %s; AEP cannot change the %s of an existing %s. Delete the %s (state: absent) '
+            'and create it again, or use a new %s' % (
+                field.option, self.label, current.get(self.identity), self.object_id(current), field.option,
+                self.fields.value(field, current, self), field.option, self.label, self.label, self.identity),
+            field=field.option)
+
+    def user_view(self, obj):
+        """The object in the module's option names (``fields.view``)."""
+        return self.fields.view(obj, self) if obj else {}
 
     def result_view(self, obj):
         """The object as returned to the user (hidden fields removed)."""
         return dict((k, v) for k, v in (obj or {}).items() if k not in self.hidden_fields)
 
     def diff_view(self, obj):
-        """The object as shown in ``--diff``: without server-managed or hidden fields."""
+        """The object as shown in ``--diff``: in option names (``user_view``) when the kind has a field table,
+        else without server-managed or hidden fields."""
+        if self.fields is not None:
+            return self.user_view(obj)
         skip = set(self.server_fields) | set(self.hidden_fields)
         return dict((k, v) for k, v in (obj or {}).items() if k not in skip)
 
@@ -771,6 +891,9 @@ def prepare(resource, params, check_mode):
     resource.on_duplicates = params.get('on_duplicates') or 'fail'
     check_name(params.get(resource.identity), resource.identity, resource.label)
     validate_id(params.get('id'), resource.id_kind, 'id')
+    if resource.fields is not None:
+        resource.owned = resource.fields.owned(params)
+        resource.fields.check(params)
     return resource
 
 
@@ -806,6 +929,15 @@ def info_options(identity='name'):
 def info_rules(identity='name'):
     """The same rule for every ``*_info`` module: the identity and ``id`` are mutually exclusive."""
     return dict(mutually_exclusive=[(identity, 'id')])
+
+
+def info_definition(kind, plural):
+    """The ``ModuleDefinition`` of the ``*_info`` module of ``kind`` (a ``Resource`` class), the same for every
+    kind: the options ``<identity>`` and ``id`` (``info_options``, mutually exclusive: ``info_rules``) and
+    ``info`` over ``kind(client)``, the objects listed under ``plural``."""
+    def run_info(params, client, check_mode):
+        return info(kind(client), params, plural)
+    return ModuleDefinition(info_options(kind.identity), run_info, info_rules(kind.identity))
 
 
 def info(resource, params, plural, view=None):

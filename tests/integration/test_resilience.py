@@ -279,9 +279,10 @@ def test_onboarding_crash_at_flow_step_then_rerun_converges(emulator, tmp_path, 
     assert failed["failed"], failed
     assert failed["msg"].startswith("AEP Flow Service POST /flows failed: 500"), failed["msg"]
     assert "Traceback" not in failed["msg"] and "\n" not in failed["msg"]
-    # create_once: a bounded number of POSTs, each preceded by a lookup, no blind repeat
+    # create_once: the retry policy's attempts (default AEP_RETRIES 5: 1 + 5 POSTs), each repeat preceded by a
+    # lookup, no blind repeat
     flow_posts = log(emulator, "POST", "/flowservice/flows")
-    assert 1 <= len(flow_posts) <= 3 and all(s == 500 for m, p, s in flow_posts), flow_posts
+    assert len(flow_posts) == 6 and all(s == 500 for m, p, s in flow_posts), flow_posts
     for kind, name in ONBOARD_NAMES.items():
         assert count_named(emulator, kind, name, sandbox) == (0 if kind == "flows" else 1), kind
 

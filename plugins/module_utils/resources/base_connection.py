@@ -16,20 +16,15 @@ __metaclass__ = type
 from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition
 from ansible_collections.aep.platform.plugins.module_utils.engine import (
     InputError,
-    find_selected,
-    info,
-    info_options,
-    info_rules,
+    info_definition,
 )
 from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice_common import (
     MODULE_KWARGS,
     ConnectionResource,
-    absent,
     check_spec,
-    ensure,
     flowservice_fields,
     flowservice_options,
-    require_identity,
+    run_connection,
 )
 
 HIDDEN = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
@@ -44,9 +39,6 @@ ARGUMENT_SPEC = flowservice_options(dict(
     )),
     update_auth=dict(type='str', choices=['always', 'on_create'], default='on_create'),
 ), connection_spec_id=True)
-
-INFO_ARGUMENT_SPEC = info_options('name')
-INFO_KWARGS = info_rules('name')
 
 
 def masked_auth(auth):
@@ -95,9 +87,6 @@ class BaseConnection(ConnectionResource):
             view['auth'] = masked_auth(view['auth'])
         return view
 
-    def diff_view(self, obj):
-        return self.user_view(obj)
-
     def predict_update(self, current, desired):
         desired = dict((k, v) for k, v in desired.items() if k != 'auth')
         return super(BaseConnection, self).predict_update(current, desired)
@@ -121,19 +110,18 @@ def check_auth_spec(spec, auth):
 
 
 def run(params, client, check_mode):
-    resource = require_identity(BaseConnection(client, params['update_auth']), params, check_mode)
-    resource.fields.check(params)
-    if params['state'] == 'absent':
-        return absent(resource, params, check_mode)
-    current = find_selected(resource, params)
-    if current is None:
-        if not params.get('auth'):
+    resource = BaseConnection(client, params['update_auth'])
+
+    def check(current):  # on create or change: credentials to create with, and of a type the spec knows
+        if current is None and not params.get('auth'):
             raise InputError('auth is required to create base connection %r' % params.get('name'), field='auth')
-    if params.get('connection_spec_id'):
-        spec = check_spec(client, 'connectionSpecs', params['connection_spec_id'], 'connection_spec_id')
-        check_auth_spec(spec, params.get('auth'))
-    result = ensure(resource, desired_body(params), params, check_mode, immutable=resource.fields.immutable())
-    if current is not None and params.get('auth') and params['update_auth'] == 'always':
+        if params.get('connection_spec_id'):
+            spec = check_spec(client, 'connectionSpecs', params['connection_spec_id'], 'connection_spec_id')
+            check_auth_spec(spec, params.get('auth'))
+
+    result = run_connection(resource, params, check_mode, lambda current: desired_body(params), check)
+    existed = params['state'] == 'present' and result['diff']['before']
+    if existed and params.get('auth') and params['update_auth'] == 'always':
         # Say in the diff that the (unreadable) credentials were replaced, without showing them.
         result['diff']['before']['auth'] = HIDDEN
         result['diff']['after']['auth'] = 'replaced'
@@ -141,11 +129,6 @@ def run(params, client, check_mode):
     return result
 
 
-def run_info(params, client, check_mode):
-    resource = BaseConnection(client)
-    return info(resource, params, 'base_connections', view=resource.result_view)
-
-
 # What each module is (its main() and the in-process action plugin read it).
 DEFINITION = ModuleDefinition(ARGUMENT_SPEC, run, MODULE_KWARGS)
-INFO_DEFINITION = ModuleDefinition(INFO_ARGUMENT_SPEC, run_info, INFO_KWARGS)
+INFO_DEFINITION = info_definition(BaseConnection, 'base_connections')

@@ -13,41 +13,30 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import copy
-
 from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition
 from ansible_collections.aep.platform.plugins.module_utils.engine import (
     CatalogResource,
+    Field,
+    FieldTable,
     InputError,
     compare_owned,
     ensure_absent,
     ensure_present,
-    info,
-    info_options,
-    info_rules,
+    find_selected,
+    info_definition,
     prepare,
     state_options,
-    validate_id,
 )
 from ansible_collections.aep.platform.plugins.module_utils.resources import xdm_common
 
 CONTENT_TYPE = 'application/vnd.adobe.xed+json;version=1'
 
-ARGUMENT_SPEC = state_options(dict(
-    name=dict(type='str'),
-    id=dict(type='str'),
-    description=dict(type='str'),
-    schema_id=dict(type='str'),
-    tags=dict(type='dict'),
-    profile=dict(type='bool'),
-))
+ARGUMENT_SPEC = state_options(dict(schema_id=dict(type='str'), tags=dict(type='dict'), profile=dict(type='bool')),
+                              identity='name', description=True)
 # Catalog tags of a dataset enabled for Real-Time Customer Profile and Identity Service (AEP's "enable a dataset for
 # Profile" guide); the enablement is one-way.
 PROFILE_TAGS = {'unifiedProfile': ['enabled:true'], 'unifiedIdentity': ['enabled:true']}
 MODULE_KWARGS = dict(required_one_of=[('name', 'id')])
-
-INFO_ARGUMENT_SPEC = info_options('name')
-INFO_KWARGS = info_rules('name')
 
 
 def normalize_tags(tags):
@@ -64,59 +53,39 @@ def normalize_tags(tags):
     return result
 
 
-def desired_body(params):
-    return {
-        'name': params.get('name'),
-        'description': params.get('description'),
-        'schemaRef': {'id': params['schema_id'], 'contentType': CONTENT_TYPE} if params.get('schema_id') else None,
-        'tags': normalize_tags(params.get('tags')),
-    }
+def schema_ref(schema_id):
+    """``schemaRef`` of a dataset body (``schema_id`` option -> API)."""
+    return {'id': schema_id, 'contentType': CONTENT_TYPE}
 
 
-def schema_of(obj):
-    return ((obj or {}).get('schemaRef') or {}).get('id')
+def schema_of(ref):
+    """The schema ``$id`` of a ``schemaRef`` (API -> ``schema_id``): its contentType spelling varies."""
+    return (ref or {}).get('id')
 
 
-def user_view(obj):
-    """A dataset in the module's terms: name, description, schema_id, tags."""
-    if not obj:
-        return {}
-    view = {'name': obj.get('name'), 'description': obj.get('description'), 'schema_id': schema_of(obj),
-            'tags': obj.get('tags') or None}
-    return dict((k, v) for k, v in view.items() if v is not None)
+def tags_equal(have, want):
+    """The tag keys the user set hold the same values (as sets); other tags (AEP's, the UI's) are left alone."""
+    return not compare_owned(have or {}, want or {})
 
 
 class Dataset(CatalogResource):
     kind = 'dataset'
-
-    def differences(self, current, desired):
-        wanted_schema = schema_of(desired)
-        if wanted_schema and schema_of(current) and wanted_schema != schema_of(current):
-            raise InputError(
-                'schema_id: dataset %r (%s) uses schema %s; AEP cannot change the schema of an existing dataset. '
-                'Delete the dataset (state: absent) and create it again, or use a new name'
-                % (current.get('name'), self.object_id(current), schema_of(current)), field='schema_id')
-        owned = copy.deepcopy(desired)
-        if owned.get('schemaRef'):
-            owned['schemaRef'] = {'id': wanted_schema}  # contentType spelling varies; the id is what matters
-        return compare_owned(current, owned)
+    compare_view = True
+    fields = FieldTable(
+        Field('name', '/name'),
+        Field('description', '/description'),
+        Field('schema_id', '/schemaRef', immutable=True, required=True, id_kind='xdm', to_api=schema_ref,
+              from_api=schema_of),
+        Field('tags', '/tags', to_api=normalize_tags, from_api=lambda tags: tags or None, equal=tags_equal),
+        keep_empty=True,
+    )
 
     def update(self, current, desired, paths):
-        keys = sorted(set(p.split('/')[1] for p in paths))
-        body = {}
-        for key in keys:
-            if key == 'tags':  # keep the tags the user does not manage
-                body['tags'] = dict(current.get('tags') or {}, **desired['tags'])
-            else:
-                body[key] = desired[key]
-        self.client.patch(self.service, self.item_path(self.object_id(current)), json=body)
-        return self.get(self.object_id(current))
+        if '/tags' in paths:  # keep the tags the user does not manage
+            desired = dict(desired, tags=dict(current.get('tags') or {}, **desired['tags']))
+        return super(Dataset, self).update(current, desired, paths)
 
     def check_create(self, body):
-        if not body.get('name'):
-            raise InputError('name is required to create a dataset', field='name')
-        if not body.get('schemaRef'):
-            raise InputError('schema_id is required to create dataset %r' % body['name'], field='schema_id')
         xdm_common.require_schema(self.client, body['schemaRef']['id'])
 
     def create_once(self, body):
@@ -127,8 +96,9 @@ class Dataset(CatalogResource):
         self.check_create(body)
         return super(Dataset, self).predict_create(body)
 
-    def diff_view(self, obj):
-        return user_view(obj)
+
+def desired_body(params):
+    return Dataset.fields.body(params)
 
 
 def profile_enabled(obj):
@@ -137,31 +107,27 @@ def profile_enabled(obj):
 
 
 def run(params, client, check_mode):
-    validate_id(params.get('schema_id'), 'xdm', 'schema_id')
     resource = prepare(Dataset(client), params, check_mode)
     if params['state'] == 'absent':
         return ensure_absent(resource, check_mode, identity=params.get('name'), object_id=params.get('id'))
-    body = desired_body(params)
+    body = resource.body(params)
     if params.get('profile') is not None:
-        current = resource.find(identity=params.get('name'), object_id=params.get('id'))
         for key in PROFILE_TAGS:
             if (body.get('tags') or {}).get(key) is not None:
                 raise InputError('tags.%s: set profile instead of this tag' % key, field='tags')
-        if params['profile'] is False and profile_enabled(current):
-            raise InputError('profile: dataset %r (%s) is enabled for Profile, which cannot be undone; remove profile: '
-                             'false (or set it to true). For data that must not reach Profile, create a new dataset'
-                             % (current.get('name'), current.get('id')), field='profile')
-        if params['profile']:
-            body['tags'] = dict(body.get('tags') or {}, **PROFILE_TAGS)
+    current = find_selected(resource, params)
+    if params.get('profile') is False and profile_enabled(current):
+        raise InputError('profile: dataset %r (%s) is enabled for Profile, which cannot be undone; remove profile: '
+                         'false (or set it to true). For data that must not reach Profile, create a new dataset'
+                         % (current.get('name'), current.get('id')), field='profile')
+    if params.get('profile'):
+        body['tags'] = dict(body.get('tags') or {}, **PROFILE_TAGS)
+        resource.owned.add('tags')
     result = ensure_present(resource, body, check_mode, object_id=params.get('id'))
     result['profile'] = profile_enabled(result.get('dataset') or (body if check_mode else None))
     return result
 
 
-def run_info(params, client, check_mode):
-    return info(Dataset(client), params, 'datasets')
-
-
 # What each module is (its main() and the in-process action plugin read it).
 DEFINITION = ModuleDefinition(ARGUMENT_SPEC, run, MODULE_KWARGS)
-INFO_DEFINITION = ModuleDefinition(INFO_ARGUMENT_SPEC, run_info, INFO_KWARGS)
+INFO_DEFINITION = info_definition(Dataset, 'datasets')

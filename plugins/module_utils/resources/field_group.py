@@ -5,7 +5,7 @@
 """Logic of the ``field_group`` and ``field_group_info`` modules (Schema Registry ``/tenant/fieldgroups``).
 
 The user describes custom fields as a flat list (``name`` is a dotted path below the tenant namespace
-``_<tenant>``); ``build_body`` turns it into the XDM ``definitions`` body and ``user_view`` turns any field
+``_<tenant>``); ``build_body`` turns it into the XDM ``definitions`` body and the field table's view turns any field
 group (a body or a resource read from AEP) back into that flat form, so the comparison and the diff are in
 the user's terms and ignore everything the Schema Registry adds (``meta:*``, ids, versions, timestamps).
 """
@@ -19,16 +19,15 @@ import re
 
 from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition
 from ansible_collections.aep.platform.plugins.module_utils.engine import (
+    Field,
+    FieldTable,
     InputError,
     SchemaRegistryResource,
     ensure_absent,
     ensure_present,
-    info,
-    info_options,
-    info_rules,
+    info_definition,
     prepare,
     state_options,
-    validate_id,
 )
 from ansible_collections.aep.platform.plugins.module_utils.resources import xdm_common
 
@@ -51,16 +50,10 @@ FIELD_SPEC = dict(
 )
 
 ARGUMENT_SPEC = state_options(dict(
-    title=dict(type='str'),
-    id=dict(type='str'),
-    description=dict(type='str'),
     class_ids=dict(type='list', elements='str'),
     fields=dict(type='list', elements='dict', options=FIELD_SPEC),
-))
+), identity='title', description=True)
 MODULE_KWARGS = dict(required_one_of=[('title', 'id')])
-
-INFO_ARGUMENT_SPEC = info_options('title')
-INFO_KWARGS = info_rules('title')
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -183,23 +176,19 @@ def _ensure_parent(nodes, path, field):
 
 
 def build_body(params, tenant):
-    """The Schema Registry create body for the module's options (ExperienceEvent and no fields when unset)."""
-    description = params.get('description')
-    body = {
-        'type': 'object',
-        'title': params['title'],
-        'description': description,
-        'meta:intendedToExtend': list(params.get('class_ids') or [xdm_common.EXPERIENCE_EVENT]),
-        'definitions': {
-            XDM_DEFINITION: {
-                'type': 'object',
-                'properties': {'_%s' % tenant: build_tenant_node(params.get('fields'), tenant)},
-            },
+    """The Schema Registry body for the module's options: the field table's (title, description, class_ids,
+    ExperienceEvent when unset), then the field tree (``build_tenant_node``) below ``_<tenant>``."""
+    body = {'type': 'object'}
+    body.update(FieldGroup.fields.body(params))
+    if not body.get('meta:intendedToExtend'):
+        body['meta:intendedToExtend'] = [xdm_common.EXPERIENCE_EVENT]
+    body['definitions'] = {
+        XDM_DEFINITION: {
+            'type': 'object',
+            'properties': {'_%s' % tenant: build_tenant_node(params.get('fields'), tenant)},
         },
-        'allOf': [{'$ref': '#/definitions/%s' % XDM_DEFINITION}],
     }
-    if body['description'] is None:
-        del body['description']
+    body['allOf'] = [{'$ref': '#/definitions/%s' % XDM_DEFINITION}]
     return body
 
 
@@ -237,50 +226,39 @@ def _walk(node, prefix, out):
             _walk(inner, path + '[].', out)
 
 
-def user_view(resource, tenant):
-    """A field group in the module's terms: title, description, class_ids, fields."""
-    if not resource:
-        return {}
-    view = {
-        'title': resource.get('title'),
-        'description': resource.get('description'),
-        'class_ids': sorted(resource.get('meta:intendedToExtend') or []),
-        'fields': fields_of(resource, tenant),
-    }
-    return dict((k, v) for k, v in view.items() if v is not None)
-
-
 # ---------------------------------------------------------------------------------------------------
 # Resource
 # ---------------------------------------------------------------------------------------------------
 
-USER_KEYS = ('title', 'description', 'meta:intendedToExtend', 'definitions', 'allOf')
-
-
 class FieldGroup(SchemaRegistryResource):
+    """A field group: the field table, plus its quirk, the field tree (``fields``: ``build_body`` writes it,
+    ``tree_fields`` reads it back in the module's flat form below the tenant namespace)."""
+
     kind = 'field_group'
     path = '/tenant/fieldgroups'
+    compare_view = True
+    fields = FieldTable(
+        Field('title', '/title'),
+        Field('description', '/description'),
+        Field('class_ids', '/meta:intendedToExtend', id_kind='xdm', from_api=lambda ids: sorted(ids or [])),
+        Field('fields', None, from_api='tree_fields'),
+        keep_empty=True,
+    )
 
-    def __init__(self, client, tenant, unowned=()):
+    def __init__(self, client, tenant=None):
         super(FieldGroup, self).__init__(client)
         self.tenant = tenant
-        # Parts of the view the user did not set ('fields', 'class_ids'): not compared, kept by updates.
-        self.unowned = set(unowned)
 
-    def differences(self, current, desired):
-        # ``desired`` carries a description only when the user set one: otherwise it is not compared.
-        have, want = user_view(current, self.tenant), user_view(desired, self.tenant)
-        for key in self.unowned:
-            want.pop(key, None)
-        return ['/%s' % key for key in sorted(want) if have.get(key) != want[key]]
+    def tree_fields(self, obj):
+        return fields_of(obj, self.tenant)
 
     def put_body(self, current, desired):
         body = copy.deepcopy(desired)
         if 'description' not in body and current.get('description') is not None:
             body['description'] = current['description']
-        if 'class_ids' in self.unowned and current.get('meta:intendedToExtend'):
+        if not self.owns('class_ids') and current.get('meta:intendedToExtend'):
             body['meta:intendedToExtend'] = copy.deepcopy(current['meta:intendedToExtend'])
-        if 'fields' in self.unowned:
+        if not self.owns('fields'):
             for key in ('definitions', 'allOf'):
                 if key in current:
                     body[key] = copy.deepcopy(current[key])
@@ -290,9 +268,6 @@ class FieldGroup(SchemaRegistryResource):
         predicted = copy.deepcopy(current)
         predicted.update(copy.deepcopy(self.put_body(current, desired)))
         return predicted
-
-    def diff_view(self, obj):
-        return user_view(obj, self.tenant)
 
 
 def _result(resource, result, tenant):
@@ -314,10 +289,7 @@ def tenant_of(obj):
 
 
 def run(params, client, check_mode):
-    unowned = [key for key in ('fields', 'class_ids') if params.get(key) is None]
-    resource = prepare(FieldGroup(client, None, unowned), params, check_mode)
-    for index, class_id in enumerate(params.get('class_ids') or []):
-        validate_id(class_id, 'xdm', 'class_ids[%d]' % index)
+    resource = prepare(FieldGroup(client, None), params, check_mode)
     if params['state'] == 'present':
         normalize_fields(params.get('fields'), None)  # the field syntax, before any request
     current = resource.find(identity=params.get('title'), object_id=params.get('id'))
@@ -327,7 +299,7 @@ def run(params, client, check_mode):
         return _result(resource, ensure_absent(resource, check_mode, identity=params.get('title'),
                                                object_id=params.get('id')), tenant)
     body = build_body(params, tenant)
-    if body['title'] is None:  # selected by id: keep its title
+    if body.get('title') is None:  # selected by id: keep its title
         body['title'] = (current or {}).get('title')
     if current is None or sorted(params.get('class_ids') or []) != sorted(current.get('meta:intendedToExtend') or []):
         for index, class_id in enumerate(params.get('class_ids') or []):  # read only on create or change
@@ -351,10 +323,6 @@ def check_evolution(client, current, body, tenant):
                                        % (schema.get('title'), reason), changes, 'fields')
 
 
-def run_info(params, client, check_mode):
-    return info(FieldGroup(client, None), params, 'field_groups')
-
-
 # What each module is (its main() and the in-process action plugin read it).
 DEFINITION = ModuleDefinition(ARGUMENT_SPEC, run, MODULE_KWARGS)
-INFO_DEFINITION = ModuleDefinition(INFO_ARGUMENT_SPEC, run_info, INFO_KWARGS)
+INFO_DEFINITION = info_definition(FieldGroup, 'field_groups')

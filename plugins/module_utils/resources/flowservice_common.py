@@ -27,6 +27,8 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     drop_none,
     ensure_absent,
     ensure_present,
+    find_selected,
+    in_sync,
     is_placeholder,
     prepare,
     state_options,
@@ -41,14 +43,14 @@ def flowservice_options(options, connection_spec_id=None):
     """The argument spec of a Flow Service state module: ``state``/``on_duplicates``, ``name``, ``id`` and
     ``description``, then the module's own ``options``. With ``connection_spec_id`` (``True`` for no default,
     else the default id) a connection's ``connection_spec_id`` and ``connection_spec_version`` too."""
-    spec = dict(name=dict(type='str'), id=dict(type='str'), description=dict(type='str'))
+    spec = {}
     if connection_spec_id is not None:
         spec['connection_spec_id'] = dict(type='str')
         if connection_spec_id is not True:
             spec['connection_spec_id']['default'] = connection_spec_id
         spec['connection_spec_version'] = dict(type='str', default='1.0')
     spec.update(options)
-    return state_options(spec)
+    return state_options(spec, identity='name', description=True)
 
 
 def flowservice_fields(*fields, **kwargs):
@@ -68,12 +70,6 @@ class ConnectionResource(FlowServiceResource):
     """A Flow Service object declared by its field table (``fields``); the diff is in option names."""
 
     fields = FieldTable()
-
-    def user_view(self, obj):
-        return self.fields.view(obj)
-
-    def diff_view(self, obj):
-        return self.user_view(obj)
 
 
 def check_spec(client, kind, spec_id, field, role=None):
@@ -155,3 +151,19 @@ def ensure(resource, desired, params, check_mode, immutable=()):
 
 def absent(resource, params, check_mode):
     return ensure_absent(resource, check_mode, identity=params.get('name'), object_id=params.get('id'))
+
+
+def run_connection(resource, params, check_mode, body, check=None):
+    """The run of a Flow Service connection module, the same for every kind: ``require_identity`` (name or id,
+    the input checks of ``prepare``), then ``absent``, or: find once (``find_selected``: "id: no ...", "... is
+    required to create ..."), the desired API body ``body(current)``, the kind's checks that need reads
+    ``check(current)`` (returning a corrected body, or None) only when the object will be created or changed
+    (``in_sync``), and ``ensure`` with the kind's immutable fields."""
+    require_identity(resource, params, check_mode)
+    if params['state'] == 'absent':
+        return absent(resource, params, check_mode)
+    current = find_selected(resource, params)
+    desired = body(current)
+    if check is not None and not in_sync(resource, current, desired):
+        desired = check(current) or desired
+    return ensure(resource, desired, params, check_mode, immutable=resource.fields.immutable())

@@ -20,16 +20,16 @@ import copy
 from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition
 from ansible_collections.aep.platform.plugins.module_utils.engine import (
     DataPrepResource,
+    Field,
+    FieldTable,
     InputError,
     ensure_absent,
     ensure_present,
+    find_selected,
     in_sync,
-    info,
-    info_options,
-    info_rules,
+    info_definition,
     prepare,
     state_options,
-    validate_id,
 )
 from ansible_collections.aep.platform.plugins.module_utils.resources import dataprep_syntax, xdm_common
 
@@ -50,16 +50,11 @@ MAPPING_SPEC = dict(
 )
 
 ARGUMENT_SPEC = state_options(dict(
-    name=dict(type='str'),
-    id=dict(type='str'),
     schema_id=dict(type='str'),
     mappings=dict(type='list', elements='dict', options=MAPPING_SPEC),
     predicted_fields=dict(type='list', elements='dict'),
-))
+), identity='name')
 MODULE_KWARGS = dict(required_one_of=[('name', 'id')])
-
-INFO_ARGUMENT_SPEC = info_options('name')
-INFO_KWARGS = info_rules('name')
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -115,6 +110,11 @@ def mappings_equal(current, desired):
     return True
 
 
+def api_mappings(mappings):
+    """The user's ``mappings`` option (checked, ``check_mappings``) in the modern Data Prep form."""
+    return [api_mapping(m) for m in check_mappings(mappings)]
+
+
 def api_mapping(mapping):
     """The modern Data Prep form of one user mapping."""
     body = {'sourceType': mapping['source_type'], 'source': mapping['source'], 'destination': mapping['destination']}
@@ -162,12 +162,9 @@ def schema_id_of(obj):
     return ref.get('id') or output.get('id') or (obj or {}).get('xdmSchema')
 
 
-def user_view(obj):
-    """A mapping set in the module's terms: name, schema_id, mappings (sorted)."""
-    if not obj:
-        return {}
-    view = {'name': obj.get('name'), 'schema_id': schema_id_of(obj), 'mappings': sort_mappings(obj.get('mappings'))}
-    return dict((k, v) for k, v in view.items() if v is not None)
+def output_schema(schema_id):
+    """``outputSchema`` of a mapping set body (``schema_id`` option -> API)."""
+    return {'outputSchema': {'schemaRef': {'id': schema_id, 'contentType': OUTPUT_CONTENT_TYPE}}}
 
 
 def check_destinations(client, schema_id, mappings, predicted_fields=None, check_mode=False):
@@ -210,17 +207,17 @@ def check_destinations(client, schema_id, mappings, predicted_fields=None, check
 # ---------------------------------------------------------------------------------------------------
 
 class MappingSet(DataPrepResource):
-    kind = 'mapping_set'
+    """A mapping set: the field table, plus its quirk, the mappings compared as a multiset (``mappings_equal``)."""
 
-    def differences(self, current, desired):
-        paths = []
-        if desired.get('name') is not None and desired['name'] != current.get('name'):
-            paths.append('/name')
-        if schema_id_of(desired) and schema_id_of(desired) != schema_id_of(current):
-            paths.append('/outputSchema')
-        if desired.get('mappings') is not None and not mappings_equal(current.get('mappings'), desired['mappings']):
-            paths.append('/mappings')
-        return paths
+    kind = 'mapping_set'
+    compare_view = True
+    fields = FieldTable(
+        Field('name', '/name'),
+        Field('schema_id', None, required=True, id_kind='xdm', to_api=output_schema, from_api=schema_id_of),
+        Field('mappings', '/mappings', required=True, to_api=api_mappings, from_api=sort_mappings,
+              equal=mappings_equal),
+        keep_empty=True,
+    )
 
     def create(self, body):
         created = super(MappingSet, self).create(body)
@@ -251,17 +248,9 @@ class MappingSet(DataPrepResource):
         predicted['version'] = int(current.get('version') or 0) + 1
         return predicted
 
-    def diff_view(self, obj):
-        return user_view(obj)
 
-
-def desired_body(params, mappings):
-    return {
-        'name': params.get('name'),
-        'outputSchema': {'schemaRef': {'id': params['schema_id'], 'contentType': OUTPUT_CONTENT_TYPE}}
-        if params.get('schema_id') else None,
-        'mappings': [api_mapping(m) for m in mappings] if mappings is not None else None,
-    }
+def desired_body(params):
+    return MappingSet.fields.body(params)
 
 
 def _result(result):
@@ -271,7 +260,6 @@ def _result(result):
 
 
 def run(params, client, check_mode):
-    validate_id(params.get('schema_id'), 'xdm', 'schema_id')
     resource = prepare(MappingSet(client), params, check_mode)
     if params['state'] == 'absent':
         result = _result(ensure_absent(resource, check_mode, identity=params.get('name'), object_id=params.get('id')))
@@ -282,24 +270,17 @@ def run(params, client, check_mode):
             result['msg'] = 'No such mapping set; nothing to do'
         return result
     mappings = check_mappings(params.get('mappings')) if params.get('mappings') is not None else None
-    current = resource.find(identity=params.get('name'), object_id=params.get('id'))
-    if current is None and not params.get('id'):
-        if not params.get('schema_id') or mappings is None:
-            raise InputError('schema_id and mappings are required to create mapping set %r' % params.get('name'),
-                             field='schema_id' if not params.get('schema_id') else 'mappings')
+    body = resource.body(params)
+    current = find_selected(resource, params)
     schema_id = params.get('schema_id') or schema_id_of(current)
-    if mappings is not None and schema_id and not in_sync(resource, current, desired_body(params, mappings)):
+    if mappings is not None and schema_id and not in_sync(resource, current, body):
         check_destinations(client, schema_id, mappings, params.get('predicted_fields'), check_mode)
-    result = _result(ensure_present(resource, desired_body(params, mappings), check_mode, object_id=params.get('id')))
+    result = _result(ensure_present(resource, body, check_mode, object_id=params.get('id')))
     # check mode: the version does not exist yet, the real run makes it (give it to the flow's mapping_version_predicted)
     result['version_predicted'] = bool(check_mode and result.get('changed'))
     return result
 
 
-def run_info(params, client, check_mode):
-    return info(MappingSet(client), params, 'mapping_sets')
-
-
 # What each module is (its main() and the in-process action plugin read it).
 DEFINITION = ModuleDefinition(ARGUMENT_SPEC, run, MODULE_KWARGS)
-INFO_DEFINITION = ModuleDefinition(INFO_ARGUMENT_SPEC, run_info, INFO_KWARGS)
+INFO_DEFINITION = info_definition(MappingSet, 'mapping_sets')

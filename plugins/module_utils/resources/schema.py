@@ -22,14 +22,14 @@ except ImportError:  # pragma: no cover
 from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition
 from ansible_collections.aep.platform.plugins.module_utils.client import SCHEMA_REGISTRY
 from ansible_collections.aep.platform.plugins.module_utils.engine import (
+    Field,
+    FieldTable,
     InputError,
     SchemaRegistryResource,
     ensure_absent,
     ensure_present,
     in_sync,
-    info,
-    info_options,
-    info_rules,
+    info_definition,
     is_placeholder,
     prepare,
     state_options,
@@ -38,9 +38,6 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
 from ansible_collections.aep.platform.plugins.module_utils.resources import field_group, identity_namespace, xdm_common
 
 ARGUMENT_SPEC = state_options(dict(
-    title=dict(type='str'),
-    id=dict(type='str'),
-    description=dict(type='str'),
     class_id=dict(type='str'),
     field_groups=dict(type='list', elements='str'),
     identities=dict(type='list', elements='dict', options=dict(
@@ -50,27 +47,20 @@ ARGUMENT_SPEC = state_options(dict(
     )),
     profile=dict(type='bool'),
     predicted_fields=dict(type='list', elements='dict'),
-))
+), identity='title', description=True)
 MODULE_KWARGS = dict(required_one_of=[('title', 'id')])
-
-INFO_ARGUMENT_SPEC = info_options('title')
-INFO_KWARGS = info_rules('title')
 
 
 def build_body(params):
-    """The Schema Registry create body: the class (ExperienceEvent when unset) first, then the field groups."""
+    """The Schema Registry body: the field table's (title, description), then ``allOf``: the class
+    (ExperienceEvent when unset) first, then the field groups."""
     refs = [params.get('class_id') or xdm_common.EXPERIENCE_EVENT]
     for group in params.get('field_groups') or []:
         if group not in refs:
             refs.append(group)
-    body = {
-        'type': 'object',
-        'title': params['title'],
-        'description': params.get('description'),
-        'allOf': [{'$ref': ref} for ref in refs],
-    }
-    if body['description'] is None:
-        del body['description']
+    body = {'type': 'object'}
+    body.update(Schema.fields.body(params))
+    body['allOf'] = [{'$ref': ref} for ref in refs]
     return body
 
 
@@ -78,45 +68,41 @@ def _refs(resource):
     return [e.get('$ref') for e in resource.get('allOf') or [] if isinstance(e, dict) and e.get('$ref')]
 
 
-def user_view(resource):
-    """A schema in the module's terms: title, description, class_id, field_groups (sorted)."""
-    if not resource:
-        return {}
-    refs = _refs(resource)
-    class_id = resource.get('meta:class') or (refs[0] if refs else None)
-    view = {
-        'title': resource.get('title'),
-        'description': resource.get('description'),
-        'class_id': class_id,
-        'field_groups': sorted(set(r for r in refs if r != class_id)),
-    }
-    return dict((k, v) for k, v in view.items() if v is not None)
+def class_of(resource):
+    """The class of a schema (body or object): ``meta:class``, else the first ``allOf`` reference."""
+    refs = _refs(resource or {})
+    return (resource or {}).get('meta:class') or (refs[0] if refs else None)
+
+
+def groups_of(resource):
+    """The field groups of a schema (body or object): its other ``allOf`` references, sorted."""
+    class_id = class_of(resource)
+    return sorted(set(r for r in _refs(resource or {}) if r != class_id))
 
 
 class Schema(SchemaRegistryResource):
+    """A schema: the field table, plus its quirk, one ``allOf`` holding the class and the field groups
+    (``build_body`` writes it, ``class_of``/``groups_of`` read it, ``put_body`` keeps what the user did not set)."""
+
     kind = 'schema'
     path = '/tenant/schemas'
-
-    def __init__(self, client, unowned=()):
-        super(Schema, self).__init__(client)
-        # Parts of the view the user did not set ('class_id', 'field_groups'): not compared, kept by updates.
-        self.unowned = set(unowned)
-
-    def differences(self, current, desired):
-        # ``desired`` carries a description only when the user set one: otherwise it is not compared.
-        have, want = user_view(current), user_view(desired)
-        for key in self.unowned:
-            want.pop(key, None)
-        return ['/%s' % key for key in sorted(want) if have.get(key) != want[key]]
+    compare_view = True
+    fields = FieldTable(
+        Field('title', '/title'),
+        Field('description', '/description'),
+        Field('class_id', None, id_kind='xdm', from_api=class_of),
+        Field('field_groups', None, id_kind='xdm', from_api=groups_of),
+        keep_empty=True,
+    )
 
     def put_body(self, current, desired):
         body = copy.deepcopy(desired)
         if 'description' not in body:
             body['description'] = current.get('description') or ''
-        class_source = current if 'class_id' in self.unowned else desired
-        group_source = current if 'field_groups' in self.unowned else desired
-        class_id = user_view(class_source).get('class_id')
-        group_class = user_view(group_source).get('class_id')
+        class_source = desired if self.owns('class_id') else current
+        group_source = desired if self.owns('field_groups') else current
+        class_id = class_of(class_source)
+        group_class = class_of(group_source)
         ordered = [ref for ref in _refs(group_source) if ref != group_class]
         body['allOf'] = [{'$ref': ref} for ref in [class_id] + ordered if ref]
         if current.get('meta:immutableTags'):  # Profile enablement is one-way: a PUT keeps it
@@ -134,16 +120,13 @@ class Schema(SchemaRegistryResource):
         predicted.pop('meta:class', None)
         return predicted
 
-    def diff_view(self, obj):
-        return user_view(obj)
-
 
 def check_references(client, params, current=None):
     """The class exists; every field group is a well-formed ``$id``, exists and extends the schema's class
     (``class_id``, else the class of the existing schema, else ExperienceEvent)."""
     if params.get('class_id'):
         xdm_common.check_class(client, params['class_id'], 'class_id')
-    class_id = params.get('class_id') or user_view(current).get('class_id') or xdm_common.EXPERIENCE_EVENT
+    class_id = params.get('class_id') or class_of(current) or xdm_common.EXPERIENCE_EVENT
     for index, group_id in enumerate(params.get('field_groups') or []):
         field = 'field_groups[%d]' % index
         validate_id(group_id, 'xdm', field)
@@ -163,7 +146,7 @@ def check_references(client, params, current=None):
 def check_evolution(client, current, body):
     """InputError, before any write (check mode too), when ``body`` drops a field group from ``current`` while the
     schema is in use (data ingested, or enabled for Profile): its fields would be removed, which AEP refuses."""
-    dropped = [ref for ref in _refs(current) if ref not in _refs(body) and ref != user_view(current).get('class_id')]
+    dropped = [ref for ref in _refs(current) if ref not in _refs(body) and ref != class_of(current)]
     if not dropped:
         return
     reason = xdm_common.schema_in_use(client, current)
@@ -309,7 +292,7 @@ def check_profile(current, params, identities):
                          'data; remove profile: false (or set it to true). For data that must not reach Profile, use a '
                          'new schema and dataset' % (current.get('title'), current.get('$id')), field='profile')
     if wanted and not profile_enabled(current):
-        class_id = params.get('class_id') or user_view(current).get('class_id') or xdm_common.EXPERIENCE_EVENT
+        class_id = params.get('class_id') or class_of(current) or xdm_common.EXPERIENCE_EVENT
         has_primary = any(i.get('primary') for i in identities) or any(
             d.get('xdm:isPrimary') for d in (current or {}).get('_descriptors', []))
         if class_id in PROFILE_CLASSES and not has_primary:
@@ -326,13 +309,9 @@ def ensure_profile(client, schema_id, check_mode):
 
 
 def run(params, client, check_mode):
-    resource = Schema(client, [key for key in ('class_id', 'field_groups') if params.get(key) is None])
-    prepare(resource, params, check_mode)
+    resource = prepare(Schema(client), params, check_mode)
     if params['state'] == 'absent':
         return _result(ensure_absent(resource, check_mode, identity=params.get('title'), object_id=params.get('id')))
-    for index, group_id in enumerate(params.get('field_groups') or []):
-        validate_id(group_id, 'xdm', 'field_groups[%d]' % index)
-    validate_id(params.get('class_id'), 'xdm', 'class_id')
     current = resource.find(identity=params.get('title'), object_id=params.get('id'))
     title = params.get('title') or (current or {}).get('title')
     body = build_body(dict(params, title=title))
@@ -368,10 +347,6 @@ def run(params, client, check_mode):
     return result
 
 
-def run_info(params, client, check_mode):
-    return info(Schema(client), params, 'schemas')
-
-
 # What each module is (its main() and the in-process action plugin read it).
 DEFINITION = ModuleDefinition(ARGUMENT_SPEC, run, MODULE_KWARGS)
-INFO_DEFINITION = ModuleDefinition(INFO_ARGUMENT_SPEC, run_info, INFO_KWARGS)
+INFO_DEFINITION = info_definition(Schema, 'schemas')

@@ -9,24 +9,15 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition
-from ansible_collections.aep.platform.plugins.module_utils.engine import (
-    Field,
-    find_selected,
-    in_sync,
-    info,
-    info_options,
-    info_rules,
-)
+from ansible_collections.aep.platform.plugins.module_utils.engine import Field, info_definition
 from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice_common import (
     MODULE_KWARGS,
     ConnectionResource,
-    absent,
     check_reference,
     check_spec,
-    ensure,
     flowservice_fields,
     flowservice_options,
-    require_identity,
+    run_connection,
 )
 
 ARGUMENT_SPEC = flowservice_options(dict(
@@ -36,9 +27,6 @@ ARGUMENT_SPEC = flowservice_options(dict(
     params=dict(type='dict'),
     recreate=dict(type='bool', default=False),
 ), connection_spec_id=True)
-
-INFO_ARGUMENT_SPEC = info_options('name')
-INFO_KWARGS = info_rules('name')
 
 
 class SourceConnection(ConnectionResource):
@@ -67,20 +55,10 @@ def validate(params, client, check_mode):
 
 
 def run(params, client, check_mode):
-    resource = require_identity(SourceConnection(client), params, check_mode)
-    if params['state'] == 'absent':
-        return absent(resource, params, check_mode)
-    resource.fields.check(params)
-    current = find_selected(resource, params)
-    if not in_sync(resource, current, desired_body(params)):
-        validate(params, client, check_mode)
-    return ensure(resource, desired_body(params), params, check_mode, immutable=resource.fields.immutable())
-
-
-def run_info(params, client, check_mode):
-    return info(SourceConnection(client), params, 'source_connections')
+    return run_connection(SourceConnection(client), params, check_mode, lambda current: desired_body(params),
+                          lambda current: validate(params, client, check_mode))
 
 
 # What each module is (its main() and the in-process action plugin read it).
 DEFINITION = ModuleDefinition(ARGUMENT_SPEC, run, MODULE_KWARGS)
-INFO_DEFINITION = ModuleDefinition(INFO_ARGUMENT_SPEC, run_info, INFO_KWARGS)
+INFO_DEFINITION = info_definition(SourceConnection, 'source_connections')

@@ -13,24 +13,18 @@ from ansible_collections.aep.platform.plugins.module_utils.client import CATALOG
 from ansible_collections.aep.platform.plugins.module_utils.engine import (
     Field,
     InputError,
-    find_selected,
     get_pointer,
-    in_sync,
-    info,
-    info_options,
-    info_rules,
+    info_definition,
     is_placeholder,
     validate_id,
 )
 from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice_common import (
     MODULE_KWARGS,
     ConnectionResource,
-    absent,
     check_spec,
-    ensure,
     flowservice_fields,
     flowservice_options,
-    require_identity,
+    run_connection,
 )
 
 DATA_LAKE_SPEC = 'c604ff05-7f1a-43c0-8e18-33bf874cb11c'
@@ -43,9 +37,6 @@ ARGUMENT_SPEC = flowservice_options(dict(
     data_format=dict(type='str', default='json'),
     recreate=dict(type='bool', default=False),
 ), connection_spec_id=DATA_LAKE_SPEC)
-
-INFO_ARGUMENT_SPEC = info_options('name')
-INFO_KWARGS = info_rules('name')
 
 
 class TargetConnection(ConnectionResource):
@@ -97,23 +88,16 @@ def resolve_schema(params, client, check_mode):
 
 
 def run(params, client, check_mode):
-    resource = require_identity(TargetConnection(client), params, check_mode)
-    resource.fields.check(params)
-    if params['state'] == 'absent':
-        return absent(resource, params, check_mode)
-    current = find_selected(resource, params)
-    schema_id = params.get('schema_id') or get_pointer(current or {}, '/data/schema/id')
-    same_dataset = params.get('dataset_id') in (None, get_pointer(current or {}, '/params/dataSetId'))
-    if not (same_dataset and in_sync(resource, current, desired_body(params, schema_id))):
+    def body(current):  # the schema the target already has, unless the user names one
+        return desired_body(params, params.get('schema_id') or get_pointer(current or {}, '/data/schema/id'))
+
+    def check(current):  # on create or change: the spec, and the schema resolved from the dataset
         check_spec(client, 'connectionSpecs', params['connection_spec_id'], 'connection_spec_id', role='targetSpec')
-        schema_id = resolve_schema(params, client, check_mode)
-    return ensure(resource, desired_body(params, schema_id), params, check_mode, immutable=resource.fields.immutable())
+        return desired_body(params, resolve_schema(params, client, check_mode))
 
-
-def run_info(params, client, check_mode):
-    return info(TargetConnection(client), params, 'target_connections')
+    return run_connection(TargetConnection(client), params, check_mode, body, check)
 
 
 # What each module is (its main() and the in-process action plugin read it).
 DEFINITION = ModuleDefinition(ARGUMENT_SPEC, run, MODULE_KWARGS)
-INFO_DEFINITION = ModuleDefinition(INFO_ARGUMENT_SPEC, run_info, INFO_KWARGS)
+INFO_DEFINITION = info_definition(TargetConnection, 'target_connections')

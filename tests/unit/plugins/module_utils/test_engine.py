@@ -6,7 +6,7 @@ import pytest
 import requests
 from responses import matchers
 
-from ansible_collections.aep.platform.plugins.module_utils.client import (CATALOG, DATA_PREP, FLOW_SERVICE, SCHEMA_REGISTRY,
+from ansible_collections.aep.platform.plugins.module_utils.client import (CATALOG, DATA_PREP, FLOW_SERVICE, SCHEMA_REGISTRY, AepError,
                                                                           ConnectionFailure)
 from ansible_collections.aep.platform.plugins.module_utils.engine import (
     CatalogResource,
@@ -373,3 +373,75 @@ def test_data_prep_put_makes_new_version_and_absent_only_warns(mocked, client):
     absent = ensure_absent(MappingSet(client), False, identity='m')
     assert absent['changed'] is False and 'no DELETE' in absent['warnings'][0]
     assert [w.method for w in writes(mocked)] == ['PUT']
+
+
+# --- create attempts follow the client's retry policy ---------------------------------------------
+
+@pytest.mark.parametrize('retries', [0, 1, 4])
+def test_create_attempts_follow_the_retry_policy(mocked, make_client, retries):
+    """A create that keeps failing with a 5xx is tried ``retry_policy.attempts`` times (the first plus
+    ``retries``), each repeat after a lookup that finds nothing; never more, so the policy is the one rule."""
+    client = make_client(max_retries=retries)
+    flow_list(mocked)
+    mocked.post(FLOWS, status=500, json={'title': 'boom'})
+    with pytest.raises(AepError) as info:
+        ensure_present(Flow(client), DESIRED_FLOW, check_mode=False)
+    assert info.value.status == 500
+    assert [w.method for w in writes(mocked)] == ['POST'] * client.retry_policy.attempts == ['POST'] * (retries + 1)
+    lookups = [c for c in mocked.calls if c.request.method == 'GET']
+    assert len(lookups) == 1 + retries  # the find, then one lookup before each repeated POST
+
+
+def test_create_attempts_end_at_the_policy_deadline(mocked, make_client):
+    """The policy's deadline bounds the creates too: a wait that would end after it is not started."""
+    client = make_client(max_retries=10, retry_deadline=0.001)
+    flow_list(mocked)
+    mocked.post(FLOWS, status=503, json={'title': 'busy'})
+    with pytest.raises(AepError):
+        ensure_present(Flow(client), DESIRED_FLOW, check_mode=False)
+    assert [w.method for w in writes(mocked)] == ['POST']
+
+
+# --- concurrent creates: one deterministic winner ----------------------------------------------------
+
+SAME_MS = 1676875325841
+FIRST_ID = '11111111-1111-4111-8111-111111111111'
+SECOND_ID = '22222222-2222-4222-8222-222222222222'
+
+
+def twin(object_id):
+    return dict(SERVER_FLOW, id=object_id, createdAt=SAME_MS)
+
+
+@pytest.mark.parametrize('mine', [FIRST_ID, SECOND_ID])
+@pytest.mark.parametrize('listed', [(FIRST_ID, SECOND_ID), (SECOND_ID, FIRST_ID)])
+def test_same_millisecond_creates_have_one_winner_whichever_run_looks(mocked, client, mine, listed):
+    """Two runs created 'Chatlio flow' in the same millisecond: both order by (created time, id), so both
+    pick FIRST_ID, whatever the listing order; only the run that made SECOND_ID deletes, and only its own."""
+    flow_list(mocked, *[twin(i) for i in listed])
+    mocked.delete(FLOWS + '/' + SECOND_ID, status=204)
+    resource = Flow(client)
+    kept = resource.settle(twin(mine), 'Chatlio flow')
+    assert kept['id'] == FIRST_ID
+    deletes = [w.url.rsplit('/', 1)[-1] for w in writes(mocked) if w.method == 'DELETE']
+    assert deletes == ([SECOND_ID] if mine == SECOND_ID else [])
+    assert [w.method for w in writes(mocked)] == (['DELETE'] if mine == SECOND_ID else [])
+
+
+def test_own_create_missing_from_the_listing_still_competes(mocked, client):
+    """The listing may not show the object a run just made yet. It still takes part: the run that made
+    FIRST_ID keeps it even when the list shows only SECOND_ID (the other run, seeing both, deletes SECOND_ID),
+    so the two runs never both delete their own object."""
+    flow_list(mocked, twin(SECOND_ID))
+    assert Flow(client).settle(twin(FIRST_ID), 'Chatlio flow')['id'] == FIRST_ID
+    assert writes(mocked) == []
+
+
+def test_keep_oldest_breaks_a_tie_by_id(mocked, client):
+    """``on_duplicates: keep_oldest`` over two objects of the same millisecond keeps the smaller id."""
+    flow_list(mocked, twin(SECOND_ID), twin(FIRST_ID))
+    mocked.delete(FLOWS + '/' + SECOND_ID, status=204)
+    resource = Flow(client)
+    resource.on_duplicates = 'keep_oldest'
+    assert resource.find(identity='Chatlio flow')['id'] == FIRST_ID
+    assert [(w.method, w.url.rsplit('/', 1)[-1]) for w in writes(mocked)] == [('DELETE', SECOND_ID)]

@@ -42,7 +42,7 @@ def test_differences_owned_only():
     current = dict(stored(), id=DID)
     assert resource.differences(current, ds.desired_body(params())) == []  # tag order, contentType spelling
     assert resource.differences(current, ds.desired_body(params(description=None, tags=None))) == []
-    assert resource.differences(current, ds.desired_body(params(tags={'team': ['a']}))) == ['/tags/team']
+    assert resource.differences(current, ds.desired_body(params(tags={'team': ['a']}))) == ['/tags']
     assert resource.differences(current, ds.desired_body(params(description='e'))) == ['/description']
     with pytest.raises(InputError) as err:
         resource.differences(current, ds.desired_body(params(schema_id=OTHER)))
@@ -116,5 +116,5 @@ def test_bad_ids(client, mocked):
 def test_catalog_404_for_an_empty_match_means_absent(client, mocked):
     mocked.get(platform(CATALOG, '/dataSets'), status=404, json={'title': 'NotFoundError', 'detail': 'not found'})
     assert ds.Dataset(client).find(identity='Chatlio') is None
-    result = ds.run_info({'name': 'Chatlio', 'id': None}, client, False)
+    result = ds.INFO_DEFINITION.logic({'name': 'Chatlio', 'id': None}, client, False)
     assert result == {'changed': False, 'datasets': [], 'count': 0}

@@ -85,13 +85,13 @@ def test_check_mappings_rejects_conflicts():
 def test_differences_and_put_body():
     resource = ms.MappingSet(None)
     current = stored_set()
-    same = ms.desired_body({'name': 'Chatlio', 'schema_id': SCHEMA}, list(reversed(MAPPINGS)))
+    same = ms.desired_body({'name': 'Chatlio', 'schema_id': SCHEMA, 'mappings': list(reversed(MAPPINGS))})
     assert resource.differences(current, same) == []
-    changed = ms.desired_body({'name': 'Chatlio', 'schema_id': SCHEMA}, MAPPINGS[:2])
+    changed = ms.desired_body({'name': 'Chatlio', 'schema_id': SCHEMA, 'mappings': MAPPINGS[:2]})
     assert resource.differences(current, changed) == ['/mappings']
-    assert resource.differences(current, ms.desired_body({'name': 'New', 'schema_id': None}, None)) == ['/name']
+    assert resource.differences(current, ms.desired_body({'name': 'New', 'schema_id': None})) == ['/name']
     # a PUT without mappings from the user keeps the current ones (modern form only)
-    body = resource.put_body(current, ms.desired_body({'name': 'New', 'schema_id': None}, None))
+    body = resource.put_body(current, ms.desired_body({'name': 'New', 'schema_id': None}))
     assert body['name'] == 'New' and body['outputSchema']['schemaRef']['id'] == SCHEMA
     assert sorted(x['destination'] for x in body['mappings']) == ['_acme.UUID', '_acme.message', '_id']
     assert set(body['mappings'][0]) == {'sourceType', 'source', 'destination'}

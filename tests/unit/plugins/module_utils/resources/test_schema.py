@@ -48,8 +48,8 @@ def test_differences():
     assert resource.differences(stored(), sc.build_body(params(class_id=PROFILE))) == ['/class_id']
     assert resource.differences(stored(), sc.build_body(params(description='x'))) == ['/description']
     predicted = resource.predict_update(stored(), sc.build_body(params(class_id=PROFILE, field_groups=[G1])))
-    assert sc.user_view(predicted) == {'title': 'Chatlio Events', 'description': 'd', 'class_id': PROFILE,
-                                       'field_groups': [G1]}
+    assert resource.user_view(predicted) == {'title': 'Chatlio Events', 'description': 'd', 'class_id': PROFILE,
+                                             'field_groups': [G1]}
 
 
 def mock_refs(mocked, groups=None, existing=False):
@@ -98,11 +98,13 @@ def test_malformed_field_group_id_fails_before_requests(client, mocked):
 
 
 def test_omitted_class_and_field_groups_are_kept():
-    resource = sc.Schema(None, unowned=['class_id', 'field_groups'])
+    resource = sc.Schema(None)
+    resource.owned = {'title', 'description'}
     desired = sc.build_body(params(class_id=None, field_groups=None, description='x'))
     assert resource.differences(stored(class_id=PROFILE), desired) == ['/description']
     body = resource.put_body(stored(class_id=PROFILE), desired)
     assert [e['$ref'] for e in body['allOf']] == [PROFILE, G1, G2] and body['description'] == 'x'
-    only_groups = sc.Schema(None, unowned=['class_id'])
+    only_groups = sc.Schema(None)
+    only_groups.owned = {'title', 'description', 'field_groups'}
     body = only_groups.put_body(stored(class_id=PROFILE), sc.build_body(params(class_id=None, field_groups=[G2])))
     assert [e['$ref'] for e in body['allOf']] == [PROFILE, G2]
