@@ -137,7 +137,39 @@ def _closes_at_end(tokens):
     return False
 
 
-def source_value(source_type, source, destination=''):
+def _kind_of(value):
+    if isinstance(value, bool):
+        return 'boolean'
+    if isinstance(value, (int, float)):
+        return 'number'
+    return 'object' if isinstance(value, dict) else 'array' if isinstance(value, list) else 'string'
+
+
+def sample_kind(sample, source, destination=''):
+    """The kind an ATTRIBUTE ``source`` has in ``sample`` (one event as the source sends it), or None when the
+    sample has no value there. ``[*]`` paired with one in the destination looks at the first item; an unpaired
+    ``[*]`` yields an array."""
+    if not isinstance(sample, dict) or not source or '${' in source:
+        return None
+    paired = _spreads(destination)
+    node = sample
+    for part in re.findall(r'[^.\[\]]+|\[[^\]]*\]', source):
+        if part.startswith('['):
+            index = part[1:-1]
+            if not isinstance(node, list) or not node:
+                return None
+            if index == '*' and not paired:
+                return 'array'
+            paired -= index == '*'
+            node = node[int(index)] if index.isdigit() and int(index) < len(node) else node[0] if index == '*' else None
+        else:
+            node = node.get(part) if isinstance(node, dict) else None
+        if node is None:
+            return None
+    return _kind_of(node)
+
+
+def source_value(source_type, source, destination='', sample=None):
     """(kind, constant) a source yields into ``destination``.
 
     STATIC: a string constant. EXPRESSION: by its outermost form (a literal is a constant of its kind, a
@@ -153,13 +185,13 @@ def source_value(source_type, source, destination=''):
         return kind, constant
     if _spreads(source) > _spreads(destination):
         return 'array', None
-    return 'any', None
+    return sample_kind(sample, source, destination) or 'any', None
 
 
 def _describe(kind, constant, source_type, source):
     if constant is not None:
         return 'the constant %r' % constant
-    if kind == 'array' and source_type != 'EXPRESSION':
+    if kind == 'array' and source_type != 'EXPRESSION' and '[*]' in (source or ''):
         return 'the array of items of %r' % source
     return 'the %s value of %s source %r' % (kind, source_type, source)
 
@@ -176,12 +208,13 @@ def _fix(kind, value, source, destination):
             }.get(kind, 'map a source of type %s, or convert it (to_integer(), to_float(), ...)' % kind)
 
 
-def mapping_problem(paths, mapping, tenant=None):
+def mapping_problem(paths, mapping, tenant=None, sample=None):
     """Why ``mapping`` (``{source_type, source, destination}``) can never fill its destination, or None.
 
     ``paths``: dotted path -> XDM type of the output schema. The sentence names the destination, its XDM type,
     the source's kind and the fix. A destination that is not in ``paths`` (or lies below a map) is not judged
-    here."""
+    here. With ``sample`` (one event as the source sends it), an ATTRIBUTE source has the kind of its value in
+    the sample (``sample_kind``)."""
     destination = mapping['destination']
     kind = xdm_common.destination_type(paths, destination)
     if kind is None or kind == 'any':
@@ -191,7 +224,7 @@ def mapping_problem(paths, mapping, tenant=None):
         return ('%r is the tenant namespace object, which can never hold a mapped value (every record would fail '
                 'mapping); map the source to one of its fields, such as %s.<field>' % (destination, destination))
     source_type = mapping.get('source_type') or 'ATTRIBUTE'
-    value, constant = source_value(source_type, mapping.get('source'), destination)
+    value, constant = source_value(source_type, mapping.get('source'), destination, sample)
     if value not in COMPATIBLE.get(kind, VALUE_KINDS):
         return ('%r is of type %s and cannot hold %s (every record would fail mapping); %s'
                 % (destination, kind, _describe(value, constant, source_type, mapping.get('source')),

@@ -350,7 +350,7 @@ def run(params, client, check_mode):
                               params.get('predicted_fields'), check_mode, params.get('field_groups'))
     result = _result(ensure_present(resource, body, check_mode, object_id=params.get('id')))
     schema_id = result['id']
-    if identities:
+    if identities or (params.get('identities') is not None and current is not None):  # []: the diff shows what stays
         changed, before, after = ensure_identities(client, schema_id, identities, check_mode)
         result['changed'] = result['changed'] or changed
         result['diff']['before']['identities'], result['diff']['after']['identities'] = before, after
