@@ -19,9 +19,9 @@ EXTRA_FIELDS = [{'name': 'obj', 'type': 'object'}, {'name': 'obj.a', 'type': 'st
                 {'name': 'visitor_attributes', 'type': 'map', 'items': 'string'}, {'name': 'visitor.email2', 'type': 'string'}]
 
 
-def problems(*mappings, base=CHATLIO, fields=EXTRA_FIELDS):
-    preset = copy.deepcopy(base)
-    preset['schema']['fields'] += copy.deepcopy(fields)
+def problems(*mappings, fields=None):
+    preset = copy.deepcopy(CHATLIO)
+    preset['schema']['fields'] += copy.deepcopy(EXTRA_FIELDS if fields is None else fields)
     preset['mappings'] += list(mappings)
     return f.check_preset(preset)
 
