@@ -63,6 +63,7 @@ import re
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.text.converters import to_text
 from ansible.module_utils.six import string_types
+from ansible_collections.aep.platform.plugins.module_utils.resources import mapping_types
 
 try:
     import yaml
@@ -74,6 +75,7 @@ CONTROL = re.compile(r'[\x00-\x1f\x7f]')
 SOURCE_TYPES = ('ATTRIBUTE', 'EXPRESSION', 'STATIC')
 DATA_TYPES = ('raw', 'xdm')
 ANY = 'any'
+EXPERIENCE_EVENT = 'https://ns.adobe.com/xdm/context/experienceevent'
 
 # key: (type, required, what it is). A type is 'str', 'uuid', 'bool', 'dict', 'list', 'any', a tuple of choices or a
 # nested layout (a dict). Lists of objects are checked by check_fields / check_mappings.
@@ -129,6 +131,13 @@ def _type_name(value):
         type(value), 'a string' if isinstance(value, string_types) else 'null' if value is None else type(value).__name__)
 
 
+def _what_is(value):
+    """What a value that should be a non-empty string is: empty, only whitespace, null, a number ..."""
+    if isinstance(value, string_types):
+        return 'empty' if value == '' else 'only whitespace (%r)' % value if not value.strip() else 'a string'
+    return _type_name(value)
+
+
 def _suggest(key, known):
     close = difflib.get_close_matches(key, list(known), n=1)
     return ' (did you mean %s?)' % close[0] if close else ''
@@ -147,7 +156,7 @@ def _check_value(path, value, kind, what, problems):
             problems.append('%s: %r is not one of %s' % (path, value, ', '.join(kind)))
     elif kind in ('str', 'uuid'):
         if not isinstance(value, string_types) or not value.strip():
-            problems.append('%s: must be a non-empty string (%s), not %s' % (path, what, _type_name(value) if value != '' else 'empty'))
+            problems.append('%s: must be a non-empty string (%s); it is %s' % (path, what, _what_is(value)))
         elif kind == 'uuid' and not UUID.match(value):
             problems.append('%s: %r is not a spec id; expected a UUID such as 073127a3-26e3-496c-9d94-9f48fb93fba8 (%s)' % (path, value, what))
     elif kind == 'bool':
@@ -174,12 +183,30 @@ def check_layout(prefix, data, layout, problems):
         _check_value(prefix + key, data[key], kind, what, problems)
 
 
-def _segments(path):
-    return [re.sub(r'\[[^\]]*\]$', '', p) for p in path.split('.')]
-
-
 def _declared(fields):
-    return set(f.get('name') for f in fields if isinstance(f, dict) and isinstance(f.get('name'), string_types))
+    """Declared field name -> XDM type, with the parents a dotted name implies (``visitor.email`` declares the object
+    ``visitor``: field_group creates it)."""
+    declared = dict((f['name'], f.get('type') if isinstance(f.get('type'), string_types) else 'string')
+                    for f in fields if isinstance(f, dict) and isinstance(f.get('name'), string_types))
+    for name in list(declared):
+        parts = name.split('.')
+        for end in range(1, len(parts)):
+            parent = '.'.join(parts[:end])
+            if parent.endswith('[]'):
+                declared.setdefault(parent[:-2], 'array')
+            else:
+                declared.setdefault(parent, 'object')
+    return declared
+
+
+def _declares(declared, path):
+    """True when ``path`` (below {tenant}, indexes [0]/[*] allowed) is a declared field, an item of a declared array
+    or a key (and anything) below a declared map."""
+    normalized = re.sub(r'\[(\d*|\*)\]', '[]', path)
+    if normalized in declared or (normalized.endswith('[]') and declared.get(normalized[:-2]) == 'array'):
+        return True
+    parts = normalized.split('.')
+    return any(declared.get('.'.join(parts[:end])) == 'map' for end in range(1, len(parts)))
 
 
 def check_fields(fields, problems):
@@ -191,7 +218,8 @@ def check_fields(fields, problems):
             continue
         for key in ('name', 'type'):
             if not isinstance(field.get(key), string_types) or not field[key].strip():
-                problems.append('%s.%s: missing or empty; every field needs a name and an XDM type (string, integer, ...)' % (path, key))
+                problems.append('%s.%s: %s; every field needs a name and an XDM type (string, integer, ...)'
+                                % (path, key, 'missing' if field.get(key) is None else 'it is ' + _what_is(field[key])))
         if isinstance(field.get('name'), string_types):
             if field['name'] in names:
                 problems.append('%s.name: %r is declared twice' % (path, field['name']))
@@ -201,18 +229,56 @@ def check_fields(fields, problems):
 
 
 def _destination_problem(destination, declared):
-    """Why ``destination`` cannot be filled, or None: a {tenant} path must start with a declared field."""
+    """Why ``destination`` cannot be filled, or None: a {tenant} path must be a declared field (or a parent object
+    a dotted name implies, an array item, a map key)."""
     if destination.startswith('{tenant}.'):
-        first = _segments(destination[len('{tenant}.'):])[0]
-        if first not in declared:
+        path = destination[len('{tenant}.'):]
+        if not _declares(declared, path):
             return ('%r is not a field the preset declares (schema.fields: %s); declare it or fix the destination'
-                    % (first, ', '.join(sorted(declared)) or 'none'))
+                    % (path, ', '.join(sorted(declared)) or 'none'))
     elif re.match(r'^_[A-Za-z0-9]+\.', destination):
         return 'write the tenant namespace as {tenant} (for example {tenant}.%s), not %s' % (
             destination.split('.', 1)[1], destination.split('.', 1)[0])
     elif destination == '{tenant}' or '{tenant}' in destination[1:]:
         return 'a destination starts with {tenant}. followed by a declared field'
     return None
+
+
+def _destination_types(declared, class_id):
+    """Dotted destination path -> XDM type for the role's mappings: the declared fields below {tenant}, and the
+    ExperienceEvent fields every record needs."""
+    paths = dict(('{tenant}.' + name, kind) for name, kind in declared.items())
+    paths['{tenant}'] = 'object'
+    if class_id == EXPERIENCE_EVENT:
+        paths.update({'_id': 'string', 'timestamp': 'date-time'})
+    return paths
+
+
+def check_types(mappings, declared, required_fields, class_id, sample, problems):
+    """A problem per mapping that can never fill its destination (mapping_types: constants, calculated fields,
+    array items, and attribute paths by their value in sample_event), and for the fields every record needs that
+    no mapping fills (ExperienceEvent's _id and timestamp, the declared required fields)."""
+    paths = _destination_types(declared, class_id)
+    usable = []
+    for index, mapping in enumerate(mappings):
+        if not isinstance(mapping, dict) or not all(isinstance(mapping.get(k), string_types) and mapping[k].strip()
+                                                    for k in ('source', 'destination')):
+            continue
+        usable.append(mapping)
+        if mapping.get('source_type', 'ATTRIBUTE') not in SOURCE_TYPES:
+            continue
+        why = mapping_types.mapping_problem(paths, dict(mapping, source_type=mapping.get('source_type') or 'ATTRIBUTE'),
+                                            sample=sample)
+        if why:
+            problems.append('mappings[%d] (%s -> %s): destination %s' % (index, mapping['source'], mapping['destination'], why))
+    required = (['_id', 'timestamp'] if class_id == EXPERIENCE_EVENT else []) + ['{tenant}.' + n for n in required_fields]
+    missing = mapping_types.missing_required(required, usable)
+    if missing:
+        examples = [mapping_types.REQUIRED_EXAMPLES.get(p, '{source: <payload field>, destination: "%s"}' % p) for p in missing]
+        problems.append('mappings: every record needs %s and no mapping fills %s (the class %s or the field requires it; '
+                        'AEP generates no value); every record would fail with "Required field %r is missing". Add %s'
+                        % (', '.join(repr(p) for p in missing), 'them' if len(missing) > 1 else 'it', class_id, missing[0],
+                           ' and '.join(examples)))
 
 
 def check_mappings(mappings, declared, problems):
@@ -227,7 +293,8 @@ def check_mappings(mappings, declared, problems):
                 problems.append('%s.%s: unknown key%s; known keys: %s' % (path, key, _suggest(key, known), ', '.join(known)))
         for key in ('source', 'destination'):
             if not isinstance(mapping.get(key), string_types) or not mapping[key].strip():
-                problems.append('%s.%s: missing or empty; a mapping needs a source and a destination' % (path, key))
+                problems.append('%s.%s: %s; a mapping needs a source and a destination'
+                                % (path, key, 'missing' if mapping.get(key) is None else 'it is ' + _what_is(mapping[key])))
         source_type = mapping.get('source_type', 'ATTRIBUTE')
         if source_type not in SOURCE_TYPES:
             problems.append('%s.source_type: %r is not one of %s' % (path, source_type, ', '.join(SOURCE_TYPES)))
@@ -297,6 +364,10 @@ def check_preset(spec):
         problems.append('source.base_connection.data_type: xdm payloads are not mapped; remove the mappings or use raw')
     if data_type == 'raw' and not mappings:
         problems.append('source.base_connection.data_type: raw JSON needs mappings; add mappings or use xdm')
+    if isinstance(mappings, list) and mappings and data_type != 'xdm':
+        required_fields = sorted(f['name'] for f in fields if isinstance(f, dict) and f.get('required') is True
+                                 and isinstance(f.get('name'), string_types) and '[]' not in f['name'])
+        check_types(mappings, declared, required_fields, schema.get('class_id'), spec.get('sample_event'), problems)
     check_smoke(spec, declared, problems)
     return problems
 
@@ -305,7 +376,9 @@ def check_names(names, prefix, label):
     """(object names, problems) for ``streaming_source_names`` over the derived names."""
     problems = []
     if not isinstance(prefix, string_types) or not prefix.strip() or CONTROL.search(prefix):
-        problems.append('streaming_source_prefix: must be a non-empty single-line string, not %r' % (prefix,))
+        problems.append('streaming_source_prefix: must be a non-empty single-line text (it starts every object name; default Ansible); it is %s'
+                        % ('a text with a line break or control character (%r)' % prefix if isinstance(prefix, string_types) and prefix.strip()
+                           else _what_is(prefix)))
     base = '%s %s' % (prefix, label)
     derived = dict((key, '%s %s' % (base, suffix)) for key, suffix in zip(NAME_KEYS, NAME_SUFFIXES))
     if names is None:
@@ -317,8 +390,8 @@ def check_names(names, prefix, label):
         if key not in NAME_KEYS:
             problems.append('streaming_source_names.%s: unknown object%s; known: %s' % (key, _suggest(key, NAME_KEYS), ', '.join(NAME_KEYS)))
         elif not isinstance(value, string_types) or not value.strip():
-            problems.append('streaming_source_names.%s: must be a non-empty name, not %s; remove the key to use %r'
-                            % (key, 'empty' if value == '' or value is None else _type_name(value), derived[key]))
+            problems.append('streaming_source_names.%s: must be a non-empty name; it is %s: set a name or remove the key to use %r'
+                            % (key, _what_is(value), derived[key]))
         elif CONTROL.search(value):
             problems.append('streaming_source_names.%s: %r holds a line break or control character; AEP refuses it' % (key, value))
     names = dict((k, v) for k, v in names.items() if k in NAME_KEYS)

@@ -105,6 +105,13 @@ notes:
     fill the destination item by item from the source.
   - An XDM ExperienceEvent schema requires C(_id) and C(timestamp); map them, for example with EXPRESSION sources that
     call the Data Prep functions C(uuid) and C(now), as in the examples.
+  - A mapping set that leaves a required field of the schema (C(_id), C(timestamp), a field group's required field)
+    unmapped is refused before any write, in check mode too; AEP generates no value for it, so every record would fail.
+  - The type of a source is known for a constant (V(STATIC), or an EXPRESSION that is one literal such as V('abc')), a
+    calculated field (the result type of its outermost function, a comparison is a boolean) and an item path with
+    more C([*]) than its destination (an array). A constant must convert to the field's type (V(abc) into an integer
+    field, V(not a date) into C(timestamp) are refused). The full table is in the emulator's
+    C(emulator/docs/schemaregistry-dataprep.md), section "Mappings checked for meaning".
 '''
 
 EXAMPLES = r'''
@@ -144,6 +151,12 @@ EXAMPLES = r'''
     mappings:
       - source: messages[*].text
         destination: "_{{ chatlio_fields.tenant_id }}.messages[*].text"
+      - source: uuid()
+        source_type: EXPRESSION
+        destination: _id
+      - source: now()
+        source_type: EXPRESSION
+        destination: timestamp
 
 - name: Tutorial-style mappings are accepted as they are
   aep.platform.mapping_set:
@@ -152,6 +165,12 @@ EXAMPLES = r'''
     mappings:
       - sourceAttribute: slackChannelId
         destinationXdmPath: _acme.slackchannel_ID
+      - source: uuid()
+        source_type: EXPRESSION
+        destination: _id
+      - source: now()
+        source_type: EXPRESSION
+        destination: timestamp
 '''
 
 RETURN = r'''

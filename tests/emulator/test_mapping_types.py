@@ -1,6 +1,7 @@
 """Mappings checked for meaning: ``POST /mappingSets/validate`` reports destinations that can never hold the
-source's value; a create still accepts them (as AEP), and then every record fails at ingestion with its error
-in the flow run (``metrics.statusSummary.errors``)."""
+source's value (a create refuses them too: tests/emulator/test_dataprep_validate_types.py); a mapping whose source
+has the wrong shape only when the event arrives fails every such record at ingestion, with its error in the flow
+run (``metrics.statusSummary.errors``)."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ def info(mapping: dict, stored_type: str, exception: str) -> dict:
      "Destination 'timestamp' is of type date-time and cannot hold the boolean value of source "
      "'equals(message, 'Hi')'"),
     ({"sourceType": "STATIC", "source": "x", "destination": "identityMap.Email"}, "STATIC",
-     "Destination 'identityMap.Email' is of type array and cannot hold the string value of source 'x'"),
+     "Destination 'identityMap.Email' is of type array and cannot hold the constant 'x'"),
 ])
 def test_validate_refuses_destinations_that_can_never_hold_the_value(aep, mapping, stored_type, exception):
     schema_id = create_chatlio_schema(aep)
@@ -60,15 +61,15 @@ def test_validate_accepts_mappings_that_can_succeed(aep, mapping):
     assert response.json() == {"validationResponse": [{"status": "SUCCESS", "errors": None}]}
 
 
-def test_an_object_destination_fails_every_record_and_the_run_says_why(aep):
+def test_a_source_of_the_wrong_shape_fails_every_record_and_the_run_says_why(aep):
     schema_id = create_chatlio_schema(aep)
     dataset_id = create_dataset(aep, schema_id)
     created = aep.post(f"{DP}/mappingSets", json={
         "outputSchema": {"schemaRef": {"id": schema_id}},
-        "mappings": [{"sourceType": "ATTRIBUTE", "source": "message", "destination": T},
+        "mappings": [{"sourceType": "ATTRIBUTE", "source": "visitor", "destination": f"{T}.message"},
                      {"sourceType": "EXPRESSION", "source": "uuid()", "destination": "_id"},
                      {"sourceType": "EXPRESSION", "source": "now()", "destination": "timestamp"}]})
-    assert created.status_code == 200, created.text  # accepted, as AEP does
+    assert created.status_code == 200, created.text  # an attribute's shape is only known when the event arrives
     target = create_target_connection(aep, dataset_id, schema_id)
     flow = aep.post(f"{FS}/flows", json=flow_body(create_source_connection(aep), target, created.json()["id"]))
     flow_doc = aep.get(f"{FS}/flows/{flow.json()['id']}").json()["items"][0]
@@ -80,7 +81,7 @@ def test_an_object_destination_fails_every_record_and_the_run_says_why(aep):
     expected = {"status": "failed", "errors": [
         {"code": "MAPPER-3700-400", "message": "2 record(s) failed mapping or validation."},
         {"code": "MAPPER-3701-400", "recordCount": 2,
-         "message": f"Mapping to '{T}' failed: expected an object, got a string"}]}
+         "message": f"Mapping to '{T}.message' failed: cannot convert an object or array to a string"}]}
     assert run["metrics"]["statusSummary"] == expected
     assert run["activities"][0]["statusSummary"] == expected
     assert aep.get(f"/data/foundation/catalog/dataSets/{dataset_id}").json()[dataset_id].get("lastBatchId") is None

@@ -106,12 +106,13 @@ def test_check_mode_create_writes_nothing(emulator, schema_id):
 
 
 def test_legacy_keys_and_descriptions(emulator, schema_id):
+    # the legacy form has attribute paths only; the calculated _id and timestamp every ExperienceEvent needs stay modern
     legacy = [{"sourceAttribute": m["source"], "destinationXdmPath": m["destination"]}
-              for m in MAPPINGS if "source_type" not in m]
+              for m in MAPPINGS if "source_type" not in m] + [m for m in MAPPINGS if "source_type" in m]
     created = mapping_set(emulator, schema_id, mappings=legacy)
     assert created.changed and not created.failed, created
     emulator.clear_log()
-    modern = [m for m in MAPPINGS if "source_type" not in m]
+    modern = MAPPINGS
     assert not mapping_set(emulator, schema_id, mappings=modern).changed and emulator.writes() == []
     described = [dict(modern[0], description="the chat text")] + modern[1:]
     with_text = mapping_set(emulator, schema_id, mappings=described)

@@ -54,6 +54,8 @@ INPUTS = [
      ["streaming_source_preset_overrides", "mappings[0].destination"]),
     ("mapping to an undeclared field in overrides", {"streaming_source_preset_overrides": {"mappings": [
         {"source": "message", "destination": "{tenant}.nope"}]}}, ["mappings[0].destination", "'nope'"]),
+    ("blank flow name", {"streaming_source_names": {"flow": "  "}},
+     ["streaming_source_names.flow: must be a non-empty name; it is only whitespace ('  '): set a name or remove the key"]),
     ("invalid flow spec id", {"streaming_source_preset_overrides": {"flow": {"flow_spec_id": "not-a-flow-spec"}}},
      ["flow.flow_spec_id", "not a spec id"]),
     ("unknown flow spec id", {"streaming_source_preset_overrides": {"flow": {"flow_spec_id": "11111111-2222-3333-4444-555555555555"}}},
@@ -111,6 +113,17 @@ PRESETS = [
      ["flow.flow_spec_id", "does not accept connection spec 073127a3"]),
     ("field without a type", lambda p: p["schema"]["fields"][0].pop("type"), ["schema.fields[0].type"]),
     ("sample event of the wrong type", _set("sample_event", "Hi"), ["sample_event: must be a mapping"]),
+    # issue 8 item 4: mappings that can never fill their destination
+    ("constant into an integer field", lambda p: (p["schema"]["fields"].append({"name": "count", "type": "integer"}),
+                                                  p["mappings"].append({"source": "abc", "source_type": "STATIC",
+                                                                        "destination": "{tenant}.count"})),
+     ["'{tenant}.count' is of type integer and the constant 'abc' does not convert to it"]),
+    ("text into an object field", lambda p: (p["schema"]["fields"].extend([{"name": "obj", "type": "object"},
+                                                                          {"name": "obj.a", "type": "string"}]),
+                                             p["mappings"].append({"source": "message", "destination": "{tenant}.obj"})),
+     ["'{tenant}.obj' is of type object and cannot hold the string value of ATTRIBUTE source 'message'"]),
+    ("no _id and timestamp", lambda p: p.update(mappings=[m for m in p["mappings"] if m["destination"] not in ("_id", "timestamp")]),
+     ["every record needs '_id', 'timestamp'", "Required field '_id' is missing", "uuid()"]),
 ]
 
 
@@ -126,3 +139,17 @@ def test_preset_file_without_preset_data(emulator, inventory, tmp_path):
     path = tmp_path / "preset.yml"
     path.write_text("label: Chatlio\n")
     assert_refused(emulator, inventory, {"streaming_source_preset_file": str(path)}, "streaming_source_preset_data")
+
+
+def test_a_nested_preset_field_can_be_mapped(emulator, inventory, tmp_path):
+    """Issue 8 item 7: field visitor.email2 (its parent object implied) takes the mapping {tenant}.visitor.email2."""
+    def change(p):
+        p["schema"]["fields"].append({"name": "visitor.email2", "type": "string", "title": "Second email"})
+        p["mappings"].append({"source": "visitor.email", "destination": "{tenant}.visitor.email2"})
+    path = tmp_path / "preset.yml"
+    path.write_text(yaml.safe_dump(_preset(change)))
+    emulator.clear_log()
+    run = run_playbook("onboard_chatlio.yml", inventory, "-e", json.dumps({"streaming_source_preset_file": str(path)}),
+                       "--check")
+    assert run.rc == 0, failure(run)
+    assert emulator.writes() == []

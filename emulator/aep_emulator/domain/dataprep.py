@@ -88,8 +88,10 @@ def _normalised_mappings(body: dict, stamp: dict) -> list[dict]:
         raise dataprep_error("1400-400", str(exc), [exc.info]) from None
 
 
-def _validation(mappings: list[dict], field_types: dict[str, str]) -> list[list[dict]]:
-    return [mapping.validate(m, field_types) for m in mappings]
+def _validation(mappings: list[dict], field_types: dict[str, str], tenant: str | None) -> list[list[dict]]:
+    """TransformErrorInfo entries per mapping: the create checks (the destination exists, the source compiles), then
+    the meaning checks (:func:`mapping.meaning_errors`: the source can ever fill the destination)."""
+    return [mapping.validate(m, field_types) or mapping.meaning_errors(m, field_types, tenant) for m in mappings]
 
 
 def build_version(store: Store, ctx: RequestContext, body: object, mapping_id: str, version: int,
@@ -101,7 +103,7 @@ def build_version(store: Store, ctx: RequestContext, body: object, mapping_id: s
              "modifiedBy": ctx.user}
     mappings = _normalised_mappings(body, stamp)
     field_types, required = schemaregistry.schema_fields(store, ctx.org, ctx.sandbox, schema)
-    errors = [e for per_mapping in _validation(mappings, field_types) for e in per_mapping]
+    errors = [e for per_mapping in _validation(mappings, field_types, ctx.tenant) for e in per_mapping]
     if errors:
         raise dataprep_error("1400-400", "Mapping set validation failed: "
                              + "; ".join(e["exception"] for e in errors), errors)
@@ -130,15 +132,13 @@ def simple(doc: dict) -> dict:
 
 
 def validation_results(store: Store, ctx: RequestContext, body: object) -> list[dict]:
-    """``POST /mappingSets/validate``: one ``{status, errors}`` per mapping. Besides what a create checks (the
-    destination exists, the source compiles), it reports mappings that can never fill their destination
-    (:func:`mapping.meaning_errors`); a create still accepts those, and every record then fails at ingestion."""
+    """``POST /mappingSets/validate``: one ``{status, errors}`` per mapping, with the checks of a create (the
+    destination exists, the source compiles, the source can ever fill the destination: :func:`_validation`)."""
     schema = _output_schema(store, ctx, body)
     mappings = _normalised_mappings(body, {"version": 0})
     field_types, _required = schemaregistry.schema_fields(store, ctx.org, ctx.sandbox, schema)
     results = []
-    for stored, errors in zip(mappings, _validation(mappings, field_types)):
-        errors = errors or mapping.meaning_errors(stored, field_types, ctx.tenant)
+    for errors in _validation(mappings, field_types, ctx.tenant):
         results.append({"status": "FAILED", "errors": errors} if errors else {"status": "SUCCESS", "errors": None})
     return results
 

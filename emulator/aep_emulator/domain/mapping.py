@@ -92,45 +92,103 @@ def validate(mapping: dict, field_types: dict[str, str]) -> list[dict]:
     return errors
 
 
-# Result type of an expression whose outermost call is one of these functions (None: unknown until it runs).
+# --- meaning: can a source ever fill its destination? ---------------------------------------------------
+# The same table as the collection's plugins/module_utils/resources/mapping_types.py (docs: "Mappings checked for
+# meaning" in emulator/docs/schemaregistry-dataprep.md). A value kind is what a source yields: string, number,
+# boolean, date-time, array, object, or any (an attribute path: the payload decides when the event arrives).
+
+# destination XDM type -> value kinds that can fill it (a constant text must also convert, see CONVERTERS)
+COMPATIBLE = {
+    "string": {"string", "number", "boolean", "date-time", "any"},
+    "integer": {"string", "number", "any"},
+    "number": {"string", "number", "any"},
+    "boolean": {"string", "boolean", "any"},
+    "date-time": {"string", "number", "date-time", "any"},  # a number is epoch milliseconds
+    "date": {"string", "date-time", "any"},
+    "object": {"object", "any"},
+    "map": {"object", "any"},
+    "array": {"array", "any"},
+}
+# Result kind of an expression whose outermost call is one of these functions (the others: "any").
 _RESULT_KINDS = {
     **dict.fromkeys(("uuid", "guid", "concat", "lower", "lcase", "upper", "ucase", "trim", "ltrim", "rtrim", "substr",
-                     "join", "replacestr", "sha1", "sha256", "md5"), "string"),
-    "now": "date-time",
-    **dict.fromkeys(("timestamp", "length", "len", "size_of", "to_integer", "to_bigint", "to_float", "to_decimal"),
-                    "number"),
-    **dict.fromkeys(("equals", "equalsIgnoreCase", "matches_regex", "is_empty", "is_set"), "boolean"),
-    **dict.fromkeys(("split", "explode"), "array"),
+                     "join", "replacestr", "sha1", "sha256", "sha512", "md5", "crc32", "lpad", "rpad", "left", "right",
+                     "to_string", "array_to_string", "date_to_string", "format", "dformat", "get_url_protocol",
+                     "get_url_host", "get_url_path", "get_url_query_str", "get_url_encoded", "get_url_decoded",
+                     "fpid_to_ecid", "ua_os_name", "ua_os_version_major", "ua_os_version", "ua_agent_version",
+                     "ua_agent_version_major", "ua_agent_name", "ua_device_class"), "string"),
+    **dict.fromkeys(("now", "date", "make_date_time", "zone_date_to_utc", "zone_date_to_zone", "set_date_part"),
+                    "date-time"),
+    **dict.fromkeys(("timestamp", "length", "len", "size_of", "to_integer", "to_bigint", "to_float", "to_decimal",
+                     "instr", "date_part", "get_url_port"), "number"),
+    **dict.fromkeys(("equals", "equalsIgnoreCase", "matches_regex", "is_empty", "is_set", "to_boolean", "map_has_keys",
+                     "contains_key", "is_null"), "boolean"),
+    **dict.fromkeys(("split", "explode", "extract_regex", "to_array", "get_keys", "get_values", "map_get_values",
+                     "arrays_to_objects", "upsert_array_append", "upsert_array_replace", "filterArray"), "array"),
+    **dict.fromkeys(("to_object", "str_to_object", "json_to_object", "object_to_map", "add_to_map", "array_to_map"),
+                    "object"),
 }
-# destination type -> source kinds that can never convert to it
-_NEVER = {
-    "object": {"string", "date-time", "number", "boolean", "array"},
-    "map": {"string", "date-time", "number", "boolean", "array"},
-    "array": {"string", "date-time", "number", "boolean"},
-    "string": {"array"}, "integer": {"array", "boolean", "date-time"}, "number": {"array", "boolean", "date-time"},
-    "boolean": {"array", "number", "date-time"}, "date": {"array", "boolean"}, "date-time": {"array", "boolean"},
-}
+_BOOLEAN_OPS = {"||", "&&", "==", "!=", "<=", ">=", "<", ">"}
 
 
-def _result_kind(mapping: dict) -> str | None:
-    """What a STATIC or EXPRESSION source yields, when that is known before any event."""
-    kind = source_kind(mapping)
-    if kind == STATIC:
-        return "string"
-    if kind == EXPRESSION:
-        tokens = _tokenize(mapping["source"]) if mapping["source"].strip() else []
-        if len(tokens) >= 2 and tokens[0][0] == "ident" and tokens[1] == ("op", "(") and tokens[-1] == ("op", ")"):
-            return _RESULT_KINDS.get(tokens[0][1])
-        if len(tokens) == 1 and tokens[0][0] in ("string", "number"):
-            return "string" if tokens[0][0] == "string" else "number"
-    return None
+def _closes_at_end(tokens: list[tuple[str, str]]) -> bool:
+    depth = 0
+    for index, token in enumerate(tokens):
+        if token == ("op", "("):
+            depth += 1
+        elif token == ("op", ")"):
+            depth -= 1
+            if depth == 0:
+                return index == len(tokens) - 1
+    return False
+
+
+def _expression_kind(text: str) -> tuple[str, Any]:
+    """(kind, constant) of an expression's outermost form: a literal, a test, a call or a field path."""
+    try:
+        tokens = _tokenize(text)
+    except MappingError:
+        return "any", None
+    while len(tokens) >= 2 and tokens[0] == ("op", "(") and _closes_at_end(tokens):
+        tokens = tokens[1:-1]
+    if not tokens:
+        return "any", None
+    depth = 0
+    for kind, value in tokens:
+        depth += {("op", "("): 1, ("op", ")"): -1}.get((kind, value), 0)
+        if depth == 0 and kind == "op" and value in _BOOLEAN_OPS:
+            return "boolean", None
+    if tokens[0] == ("op", "!"):
+        return "boolean", None
+    if len(tokens) == 1:
+        kind, value = tokens[0]
+        if kind == "string":
+            return "string", _unquote(value)
+        if kind == "number":
+            return "number", float(value) if "." in value else int(value)
+        return ("boolean", value == "true") if value in ("true", "false") else ("any", None)
+    if tokens[0][0] == "ident" and tokens[1] == ("op", "(") and _closes_at_end(tokens[1:]):
+        return _RESULT_KINDS.get(tokens[0][1], "any"), None
+    return "any", None
+
+
+def value_kind(mapping: dict) -> tuple[str, Any]:
+    """(kind, constant) a source yields into its destination: STATIC a string constant; EXPRESSION by its outermost
+    form; ATTRIBUTE ``any``. A source with more ``[*]`` than its destination yields an array."""
+    kind, constant = "any", None
+    if source_kind(mapping) == STATIC:
+        kind, constant = "string", mapping["source"]
+    elif source_kind(mapping) == EXPRESSION:
+        kind, constant = _expression_kind(mapping["source"])
+    if kind == "any" and mapping["source"].count("[*]") > mapping["destination"].count("[*]"):
+        kind = "array"
+    return kind, constant
 
 
 def meaning_errors(mapping: dict, field_types: dict[str, str], tenant: str | None = None) -> list[dict]:
     """Mappings that can never fill their destination (every record would fail), as TransformErrorInfo entries:
-    the tenant namespace object itself (``_<tenant>``: map its fields), a constant or an expression of a known
-    scalar type into an object/map/array field or into an incompatible scalar field, a constant that does not
-    convert to the destination type."""
+    the tenant namespace object itself (``_<tenant>``: map its fields), a value whose kind the destination's type
+    never holds (``COMPATIBLE``), a constant that does not convert to the destination type."""
     destination = mapping["destination"]
     kind = xdm.destination_type(field_types, destination)
     if kind is None or kind == "any":
@@ -138,15 +196,15 @@ def meaning_errors(mapping: dict, field_types: dict[str, str], tenant: str | Non
     if tenant and destination == f"_{tenant}":
         return [MappingError(f"Destination '{destination}' is the tenant namespace object, which can never hold a "
                              "mapped value: map each of its fields instead", mapping).info]
-    result = _result_kind(mapping)
-    if result is not None and result in _NEVER.get(kind, set()):
-        return [MappingError(f"Destination '{destination}' is of type {kind} and cannot hold the {result} value of "
-                             f"source '{mapping['source']}'", mapping).info]
-    if source_kind(mapping) == STATIC and kind in CONVERTERS:
+    value, constant = value_kind(mapping)
+    if value not in COMPATIBLE.get(kind, {value}):
+        what = f"the constant '{constant}'" if constant is not None else f"the {value} value of source '{mapping['source']}'"
+        return [MappingError(f"Destination '{destination}' is of type {kind} and cannot hold {what}", mapping).info]
+    if constant is not None and kind in CONVERTERS and not (value == "number" and kind == "date-time"):
         try:
-            CONVERTERS[kind](mapping["source"])
+            CONVERTERS[kind](constant)
         except (ValueError, TypeError):
-            return [MappingError(f"Destination '{destination}' is of type {kind}: the constant '{mapping['source']}' "
+            return [MappingError(f"Destination '{destination}' is of type {kind}: the constant '{constant}' "
                                  "does not convert to it", mapping).info]
     return []
 

@@ -60,6 +60,16 @@ MODULE_KWARGS = dict(required_one_of=[('title', 'id')])
 # fields <-> XDM definitions
 # ---------------------------------------------------------------------------------------------------
 
+def _segment_problem(segment):
+    """What is wrong with one dotted segment of a field path."""
+    if not segment:
+        return 'a name is empty: two dots in a row, or a dot at an end'
+    if segment.startswith('_'):
+        return '%r starts with "_", which only the tenant namespace does' % segment
+    bad = sorted(set(c for c in re.sub(r'\[\]$', '', segment) if not re.match(r'[A-Za-z0-9_-]', c)))
+    return '%r holds %s' % (segment, ', '.join(repr(c) for c in bad)) if bad else '%r must start with a letter or digit' % segment
+
+
 def _field_name(field, index, tenant):
     name = (field.get('name') or '').strip()
     label = 'fields[%d] (%s)' % (index, name or 'no name')
@@ -71,9 +81,10 @@ def _field_name(field, index, tenant):
     for segment in segments:
         if not _SEGMENT.match(segment):
             raise InputError(
-                '%s: %r is not a valid field path; use dot-separated names made of letters, digits, "_" or "-" '
-                'that do not start with "_" (the module places them below the tenant namespace _%s)'
-                % (label, field.get('name'), tenant), field='fields')
+                '%s: %r is not a valid field path (%s); use dot-separated names made of letters, digits, "_" or "-" '
+                'that do not start with "_" (the module places them below the tenant namespace %s)'
+                % (label, field.get('name'), _segment_problem(segment), '_%s' % tenant if tenant else '_<tenant>'),
+                field='fields')
     return name, label
 
 

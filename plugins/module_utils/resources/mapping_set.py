@@ -31,7 +31,7 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     prepare,
     state_options,
 )
-from ansible_collections.aep.platform.plugins.module_utils.resources import dataprep_syntax, xdm_common
+from ansible_collections.aep.platform.plugins.module_utils.resources import dataprep_syntax, mapping_types, xdm_common
 
 OUTPUT_CONTENT_TYPE = 'application/vnd.adobe.xed-full+json;version=1'
 SOURCE_TYPES = ['ATTRIBUTE', 'EXPRESSION', 'STATIC']
@@ -169,7 +169,8 @@ def output_schema(schema_id):
 
 def check_destinations(client, schema_id, mappings, predicted_fields=None, check_mode=False):
     """Every destination is a field of the output schema (fetched resolved, ``xed-full``) that can hold the
-    mapped value (``xdm_common.mapping_problem``); InputError naming the mapping and the destination's type.
+    mapped value (``mapping_types.mapping_problem``); InputError naming the mapping and the destination's type.
+    Every required field of the schema (``_id``, ``timestamp`` for ExperienceEvent) must be filled by a mapping.
 
     In check mode the fields an earlier task of the play predicted (``predicted_fields``: dotted path -> type)
     count as fields of the schema: the real run adds them before this task. A check-mode placeholder schema (it
@@ -190,7 +191,7 @@ def check_destinations(client, schema_id, mappings, predicted_fields=None, check
         if not xdm_common.destination_known(paths, mapping['destination']):
             missing.append(mapping['destination'])
             continue
-        problem = xdm_common.mapping_problem(paths, mapping)
+        problem = mapping_types.mapping_problem(paths, mapping)
         if problem:
             raise InputError('mappings[%d] (%s -> %s): destination %s'
                              % (index, mapping['source'], mapping['destination'], problem), field='mappings')
@@ -200,6 +201,9 @@ def check_destinations(client, schema_id, mappings, predicted_fields=None, check
                          % ('s' if len(missing) > 1 else '', ', '.join(repr(d) for d in missing),
                             'are' if len(missing) > 1 else 'is', title, schema_id,
                             's' if len(missing) > 1 else ''), field='mappings')
+    unfilled = mapping_types.missing_required(mapping_types.required_paths(schema), mappings) if complete else []
+    if unfilled:
+        raise InputError(mapping_types.required_problem(unfilled, title, schema_id), field='mappings')
 
 
 # ---------------------------------------------------------------------------------------------------

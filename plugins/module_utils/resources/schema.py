@@ -332,8 +332,9 @@ def run(params, client, check_mode):
     identity_namespace.check_namespaces(client, identities, [identity_view(d) for d in descriptors])  # before any write
     result = _result(ensure_present(resource, body, check_mode, object_id=params.get('id')))
     schema_id = result['id']
-    if identities:
-        changed, before, after = ensure_identities(client, schema_id, identities, check_mode, descriptors)
+    if identities or (params.get('identities') is not None and current is not None):  # []: the diff shows what stays
+        changed, before, after = ensure_identities(client, schema_id, identities, check_mode,
+                                                   descriptors if identities else None)
         result['changed'] = result['changed'] or changed
         result['diff']['before']['identities'], result['diff']['after']['identities'] = before, after
         result['identities'] = after

@@ -147,62 +147,6 @@ def paths_of_fields(fields):
     return paths
 
 
-# What the outermost Data Prep function of an expression returns, when that is known before any event arrives
-# (Data Prep's function reference: string functions, now() a date-time, timestamp()/length() numbers, the
-# comparisons booleans, split() an array).
-RESULT_TYPES = dict(
-    [(name, 'string') for name in ('uuid', 'guid', 'concat', 'lower', 'lcase', 'upper', 'ucase', 'trim', 'ltrim',
-                                   'rtrim', 'substr', 'join', 'replacestr', 'sha1', 'sha256', 'md5')]
-    + [('now', 'date-time')]
-    + [(name, 'number') for name in ('timestamp', 'length', 'len', 'size_of', 'to_integer', 'to_bigint', 'to_float',
-                                     'to_decimal')]
-    + [(name, 'boolean') for name in ('equals', 'equalsIgnoreCase', 'matches_regex', 'is_empty', 'is_set')]
-    + [(name, 'array') for name in ('split', 'explode')])
-# destination type -> value types that never convert to it (every record would fail mapping)
-NEVER_FITS = {
-    'object': ('string', 'date-time', 'number', 'boolean', 'array'),
-    'map': ('string', 'date-time', 'number', 'boolean', 'array'),
-    'array': ('string', 'date-time', 'number', 'boolean'),
-    'string': ('array',), 'integer': ('array', 'boolean', 'date-time'), 'number': ('array', 'boolean', 'date-time'),
-    'boolean': ('array', 'number', 'date-time'), 'date': ('array', 'boolean'), 'date-time': ('array', 'boolean'),
-}
-_CALL = re.compile(r'^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\(.*\)\s*$', re.S)
-
-
-def value_type(source_type, source):
-    """The type a STATIC or EXPRESSION source yields when known before any event (None: only known at run time,
-    as for every ATTRIBUTE source)."""
-    if source_type == 'STATIC':
-        return 'string'
-    if source_type == 'EXPRESSION':
-        match = _CALL.match(source or '')
-        return RESULT_TYPES.get(match.group(1)) if match else None
-    return None
-
-
-def mapping_problem(paths, mapping, tenant=None):
-    """Why ``mapping`` (``{source_type, source, destination}``) can never fill its destination, or None.
-
-    Refused: the tenant namespace object ``_<tenant>`` itself (it only groups the tenant's fields), and a value of
-    a known type into a field that can never hold it (a text into an object, map or array, a boolean into a number,
-    an array into a string ...). An ATTRIBUTE source may be an object or an array mapped as a whole, so it is only
-    refused for the tenant namespace."""
-    destination = mapping['destination']
-    kind = destination_type(paths, destination)
-    if kind is None or kind == 'any':
-        return None
-    top = destination.split('.', 1)[0]
-    if '.' not in destination and kind == 'object' and (top == '_%s' % tenant if tenant else top.startswith('_')):
-        return ('%r is the tenant namespace object, which can never hold a mapped value (every record would fail '
-                'mapping); map the source to one of its fields, such as %s.<field>' % (destination, destination))
-    result = value_type(mapping['source_type'], mapping['source'])
-    if result is not None and result in NEVER_FITS.get(kind, ()):
-        return ('%r is of type %s and cannot hold the %s value of %s source %r (every record would fail mapping); '
-                'map it to a field of a compatible type'
-                % (destination, kind, result, mapping['source_type'], mapping['source']))
-    return None
-
-
 # ---------------------------------------------------------------------------------------------------
 # Schema evolution (AEP "Update schemas" guide and the Profile enablement guide): once a schema's data has been
 # ingested, or it is enabled for Profile, fields may be added and required fields made optional; a field may not be

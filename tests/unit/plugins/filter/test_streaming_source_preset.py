@@ -55,9 +55,10 @@ def test_names_overrides_and_prefix(tmp_path):
     path.write_text(yaml.safe_dump({'streaming_source_preset_data': CHATLIO}))
     result = f.load_and_check(str(path), overrides={'mappings': CHATLIO['mappings'] + [{'source': 'x'}]}, names={'flow': '', 'nope': 'x'}, prefix=' ')
     assert result['problems'] == [
-        'streaming_source_preset_overrides: mappings[8].destination: missing or empty; a mapping needs a source and a destination',
-        'streaming_source_prefix: must be a non-empty single-line string, not \' \'',
-        'streaming_source_names.flow: must be a non-empty name, not empty; remove the key to use \'  Chatlio Streaming Dataflow\'',
+        'streaming_source_preset_overrides: mappings[8].destination: missing; a mapping needs a source and a destination',
+        "streaming_source_prefix: must be a non-empty single-line text (it starts every object name; default Ansible); it is only "
+        "whitespace (' ')",
+        "streaming_source_names.flow: must be a non-empty name; it is empty: set a name or remove the key to use '  Chatlio Streaming Dataflow'",
         'streaming_source_names.nope: unknown object; known: field_group, schema, dataset, base_connection, source_connection, '
         'target_connection, mapping_set, flow',
     ]

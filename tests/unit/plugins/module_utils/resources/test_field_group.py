@@ -193,22 +193,3 @@ def test_breaking_changes_name_the_field_and_the_kind():
     # adding optional fields and making a required field optional are not breaking
     assert xdm_common.breaking_changes(after[:1], after[:1] + [{'name': 'z', 'type': 'string'}], 'acme') == []
     assert xdm_common.breaking_changes([dict(after[2])], [dict(after[2], required=False)], 'acme') == []
-
-
-def test_mapping_problems_refuse_the_tenant_object_and_incompatible_values():
-    from ansible_collections.aep.platform.plugins.module_utils.resources import xdm_common
-    paths = {'_acme': 'object', '_acme.n': 'integer', '_acme.tags': 'array', '_acme.m': 'map', '_id': 'string',
-             'timestamp': 'date-time', '_acme.lines': 'array', '_acme.lines[].sku': 'string'}
-
-    def problem(source_type, source, destination):
-        return xdm_common.mapping_problem(paths, {'source_type': source_type, 'source': source,
-                                                  'destination': destination}, 'acme')
-    assert 'tenant namespace object' in problem('ATTRIBUTE', 'visitor', '_acme')
-    assert 'of type integer' in problem('EXPRESSION', 'now()', '_acme.n')
-    assert 'of type array' in problem('STATIC', 'x', '_acme.tags')
-    assert 'of type map' in problem('EXPRESSION', "concat(a, 'b')", '_acme.m')
-    assert problem('EXPRESSION', 'uuid()', '_id') is None
-    assert problem('EXPRESSION', 'now()', 'timestamp') is None
-    assert problem('ATTRIBUTE', 'items', '_acme.tags') is None  # a whole array
-    assert problem('ATTRIBUTE', 'items[*].sku', '_acme.lines[*].sku') is None
-    assert problem('ATTRIBUTE', 'k', '_acme.m.anykey') is None
