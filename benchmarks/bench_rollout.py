@@ -13,7 +13,8 @@ floor's CPU (mean of the two floor runs), the wall time, and the emulator's requ
 writes (POST/PUT/PATCH/DELETE) and IMS token requests per run.
 
     .venv/bin/python benchmarks/bench_rollout.py [-n 100] [--forks 20] [--no-forked] [--json out.json]
-    .venv/bin/python benchmarks/bench_rollout.py -n 20 --profile /tmp/prof   # cProfile of the main process
+    .venv/bin/python benchmarks/bench_rollout.py -n 20 --profile /tmp/prof   # cProfile of main and worker processes
+    .venv/bin/python benchmarks/profiled_playbook.py --report /tmp/prof/converged  # merged profile of a scenario
 
 The emulator runs on the same machine (started here with a temporary data dir, its CPU not counted).
 """
@@ -73,8 +74,8 @@ def ansible_env(extra: dict | None = None) -> dict:
 
 
 def run(cmd: list[str], env: dict, profile: str | None = None) -> tuple[float, float, subprocess.CompletedProcess]:
-    if profile:
-        cmd = [sys.executable, "-m", "cProfile", "-o", profile] + cmd
+    if profile:  # main process and every worker (benchmarks/profiled_playbook.py); cmd[0] is ansible-playbook
+        cmd = [sys.executable, str(REPO / "benchmarks" / "profiled_playbook.py"), profile] + cmd[1:]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.monotonic()
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=str(REPO), env=env, check=False)
@@ -97,7 +98,7 @@ def main() -> int:
     parser.add_argument("-f", "--forks", type=int, default=20)
     parser.add_argument("--no-forked", action="store_true", help="skip the forked-module scenarios")
     parser.add_argument("--json", help="also write the figures to this file")
-    parser.add_argument("--profile", help="directory for cProfile output of ansible-playbook's main process")
+    parser.add_argument("--profile", help="directory for cProfile output of ansible-playbook's main and worker processes, per scenario")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="bench-rollout-"))
@@ -127,7 +128,7 @@ def main() -> int:
             profile = None
             if args.profile:
                 Path(args.profile).mkdir(parents=True, exist_ok=True)
-                profile = str(Path(args.profile) / (name.split()[0] + ".prof"))
+                profile = str(Path(args.profile) / name.replace(" ", "").replace("(", "-").replace(")", ""))
             cpu, wall, proc = run(base + extra, ansible_env(env), profile)
             if proc.returncode != 0:
                 print(proc.stdout[-5000:], proc.stderr[-3000:], sep="\n", file=sys.stderr)

@@ -15,6 +15,14 @@ no_log values, warnings, diff only with ``--diff``) without that cost.
 It falls back to running the module normally when the connection is not local, when the task sets
 ``environment`` (the module would see it, the controller does not), or when
 ``aep_in_process: false`` (variable) or ``AEP_IN_PROCESS=0`` (environment) turns it off.
+
+Ansible forks a worker process per task and host, and what a worker imports or initializes dies with it. The
+strategy imports each action plugin in the controller's main process before it forks the task's workers, so
+importing an action plugin (``preload``, called by ``InProcessActionModule.__init_subclass__``) also imports,
+once: the module's ``DEFINITION`` with its resources, the client's lazy imports (token cache, ``cryptography``
+with its OpenSSL backend initialized, ``netrc`` that ``requests`` imports per request), Ansible's filter and
+test plugins that the role's templates use, and builds the module's argument validator. The workers inherit
+all of it (docs/onboarding.md, "Rollout cost": about a third of an in-process task's CPU went to these).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -23,6 +31,7 @@ __metaclass__ = type
 
 import importlib
 import os
+import sys
 
 from collections.abc import Mapping
 
@@ -39,6 +48,8 @@ from ansible_collections.aep.platform.plugins.plugin_utils.credentials import pr
 _MODULE_PACKAGE = 'ansible_collections.aep.platform.plugins.modules.'
 _RULE_KEYS = ('mutually_exclusive', 'required_together', 'required_one_of', 'required_if', 'required_by')
 _DEFINITIONS = {}
+_VALIDATORS = {}
+_WARMED = []
 
 
 def module_definition(name):
@@ -47,6 +58,53 @@ def module_definition(name):
         module = importlib.import_module(_MODULE_PACKAGE + name)
         _DEFINITIONS[name] = tuple(module.DEFINITION)
     return _DEFINITIONS[name]
+
+
+def validator_for(name):
+    """The ``ArgumentSpecValidator`` of module ``name`` (connection options, the module's options and rules),
+    built once per process (``ArgumentSpecValidator.validate`` keeps no state between calls)."""
+    argument_spec, dummy, kwargs = module_definition(name)
+    key = (name, id(argument_spec), id(kwargs))
+    if key not in _VALIDATORS:
+        rules = merge_rules(kwargs)
+        _VALIDATORS[key] = ArgumentSpecValidator(connection_spec(argument_spec),
+                                                 **dict((rule, rules[rule]) for rule in _RULE_KEYS if rule in rules))
+    return _VALIDATORS[key]
+
+
+def preload(name):
+    """Import and build, in this process, what running module ``name`` in-process needs (see the module
+    docstring): called when its action plugin is imported, in Ansible's main process, so the task workers
+    forked afterwards inherit it. Never fails: whatever cannot be loaded here is loaded by the task."""
+    try:
+        validator_for(name)
+    except Exception:  # pylint: disable=broad-except  # the task reports it, as before
+        pass
+    if not _WARMED:
+        _WARMED.append(True)
+        _warm_shared()
+
+
+def _warm_shared():
+    """The imports and initializations that every in-process task makes (once per process)."""
+    try:
+        import netrc  # noqa: F401 pylint: disable=unused-import  # requests imports it for every request (trust_env)
+        from ansible_collections.aep.platform.plugins.module_utils import token_cache  # noqa: F401 pylint: disable=unused-import
+        from cryptography.fernet import Fernet  # noqa: F401 pylint: disable=unused-import
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+        HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b'').derive(b'warm-up')  # loads the OpenSSL backend
+    except Exception:  # pylint: disable=broad-except  # no cryptography: no token cache, nothing to warm
+        pass
+    if 'ansible.plugins.loader' in sys.modules:  # on the controller: the Jinja plugins of the role's templates
+        try:
+            from ansible.plugins.loader import filter_loader, test_loader
+            for plugin in ('ansible.builtin.combine', 'ansible.builtin.to_json', 'ansible.builtin.from_json'):
+                filter_loader.get(plugin)
+            for plugin in ('defined', 'undefined', 'ansible.builtin.defined'):
+                test_loader.get(plugin)
+        except Exception:  # pylint: disable=broad-except
+            pass
 
 
 def plain(value):
@@ -64,11 +122,8 @@ def plain(value):
 def run_logic(name, args, check_mode, diff):
     """Validate ``args`` for module ``name``, run its logic and return the module result."""
     args = plain(args)
-    argument_spec, logic, kwargs = module_definition(name)
-    rules = merge_rules(kwargs)
-    validator = ArgumentSpecValidator(connection_spec(argument_spec),
-                                      **dict((key, rules[key]) for key in _RULE_KEYS if key in rules))
-    validation = validator.validate(args)
+    logic = module_definition(name)[1]
+    validation = validator_for(name).validate(args)
     no_log_values = validation._no_log_values  # pylint: disable=protected-access
     invocation = {'module_args': remove_values(validation.validated_parameters, no_log_values)}
     if validation.error_messages:
@@ -92,6 +147,10 @@ class InProcessActionModule(ActionBase):
 
     TRANSFERS_FILES = False
     _supports_check_mode = True
+
+    def __init_subclass__(cls, **kwargs):
+        super(InProcessActionModule, cls).__init_subclass__(**kwargs)
+        preload(cls.__module__.rsplit('.', 1)[-1])  # the action plugin's file name is the module's name
 
     def run(self, tmp=None, task_vars=None):
         task_vars = task_vars or {}

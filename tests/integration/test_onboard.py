@@ -94,7 +94,7 @@ def test_onboard_three_sandboxes_then_rerun_is_unchanged(emulator, inventory, tm
 
     # host facts and the set_stats summary
     # one run_once task sets every sandbox's facts (delegate_facts, cacheable for AWX fact storage)
-    items = [item for result in run.host_results("Register the inlet URL as host facts").values()
+    items = [item for result in run.host_results("Publish each sandbox's result as a host fact").values()
              for item in result["results"]]
     facts = {item["item"]: item["ansible_facts"] for item in items}
     assert set(facts) == set(SANDBOXES)

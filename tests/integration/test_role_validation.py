@@ -13,6 +13,7 @@ from onboard_helpers import run_playbook, write_static_inventory
 CHATLIO = yaml.safe_load((REPO / "roles" / "streaming_source" / "vars" / "presets" / "chatlio.yml").read_text())
 HTTP_XDM = "d8a6f005-7eaf-4153-983e-e8574508b877"
 FIRST_TASKS = {"Validating arguments against arg spec 'main' - Provision or remove an AEP streaming source dataflow in one sandbox",
+               "Check the role's inputs against its argument spec",  # once per play; the playbooks set rolespec_validate: false
                "Stop on invalid inputs (nothing was sent to AEP)", "Stop on specs that do not fit together (nothing was written)"}
 
 

@@ -170,7 +170,25 @@ def test_hosts_with_other_inputs_than_the_play_fail_before_any_request(emulator,
     assert run.stats["stage"]["failures"] == 1
     assert run.stats["prod"]["failures"] == 0 and run.stats["dev"]["failures"] == 0
     failure = run.host_results("Ensure the field group")["stage"]
-    assert "run one play per preset, prefix or organization" in failure["msg"], failure
+    assert "run one play per state, preset, prefix or organization" in failure["msg"], failure
+    assert [r for r in api_requests(emulator) if r["sandbox"] == "stage"] == []
+
+
+def test_a_host_whose_state_differs_from_the_play_fails_before_any_request(emulator, inventory, tmp_path):
+    """tasks/main.yml imports present.yml or absent.yml when the play is loaded: a streaming_source_state set per host
+    (inventory) cannot choose the other file, so that host fails instead of being provisioned against its state."""
+    data = yaml.safe_load(inventory.read_text())
+    data["aep_sandboxes"]["hosts"]["stage"]["streaming_source_state"] = "absent"  # not the first host
+    inventory.write_text(yaml.safe_dump(data))
+    playbook = tmp_path / "role_defaults.yml"  # the state comes from the role's defaults (the playbooks set it as role vars)
+    playbook.write_text(yaml.safe_dump([{"hosts": "aep_sandboxes", "gather_facts": False, "roles": ["aep.platform.streaming_source"]}]))
+    emulator.clear_log()
+    run = run_playbook(str(playbook), inventory)
+    assert run.rc != 0
+    assert run.stats["stage"]["failures"] == 1
+    assert run.stats["prod"]["failures"] == 0 and run.stats["dev"]["failures"] == 0
+    failure = run.host_results("Ensure the field group")["stage"]
+    assert "set streaming_source_state in the play, the role's vars or extra vars, not per host" in failure["msg"], failure
     assert [r for r in api_requests(emulator) if r["sandbox"] == "stage"] == []
 
 
@@ -179,8 +197,7 @@ def test_on_duplicates_is_checked_by_the_role_before_any_request(emulator, inven
     run = run_playbook("onboard_chatlio.yml", inventory, "-e", "streaming_source_on_duplicates=newest",
                        "-e", "aep_artifacts_file=%s" % (tmp_path / "a.json"))
     assert run.rc != 0
-    failure = run.host_results("Validating arguments against arg spec 'main' - Provision or remove an AEP streaming "
-                               "source dataflow in one sandbox")
+    failure = run.host_results("Check the role's inputs against its argument spec")  # once per play (tasks/prepare.yml)
     assert failure and all("streaming_source_on_duplicates" in r["msg"] and "keep_oldest" in r["msg"]
                            for r in failure.values()), failure
     assert api_requests(emulator) == []

@@ -75,3 +75,33 @@ def test_type_errors_name_no_python_classes(mocked):
     assert result['failed'] is True and 'timeout' in result['msg']
     assert 'Tagged' not in result['msg'], result['msg']  # core < 2.19 may still say <class 'str'>: its own wording
     assert len(mocked.calls) == 0
+
+
+def test_validator_is_built_once_and_keeps_no_state_between_tasks():
+    """validator_for caches the ArgumentSpecValidator per module (built in the controller before the workers fork);
+    two validations with it stay independent."""
+    validator = inprocess.validator_for('sandbox_info')
+    assert inprocess.validator_for('sandbox_info') is validator
+    first = validator.validate(dict(CONNECTION, sandbox='one'))
+    second = validator.validate(dict(CONNECTION))
+    assert first.validated_parameters['sandbox'] == 'one'
+    assert second.validated_parameters['sandbox'] == 'prod'
+    assert not first.error_messages and not second.error_messages
+    bad = validator.validate(dict(CONNECTION, bogus_option=1))
+    assert 'bogus_option' in ' '.join(bad.error_messages)
+    assert not validator.validate(dict(CONNECTION)).error_messages
+
+
+def test_preload_imports_what_a_task_needs_and_never_fails():
+    """Importing an action plugin preloads its module, the token cache and cryptography (inherited by the workers)."""
+    inprocess.preload('dataset')
+    assert 'ansible_collections.aep.platform.plugins.modules.dataset' in sys.modules
+    assert 'ansible_collections.aep.platform.plugins.module_utils.token_cache' in sys.modules
+    assert 'cryptography.fernet' in sys.modules and 'netrc' in sys.modules
+    inprocess.preload('no_such_module')  # the task reports a missing module, not the import of its action plugin
+
+
+def test_every_action_plugin_preloads_its_module_on_import():
+    from ansible_collections.aep.platform.plugins.action import flow  # noqa: F401 pylint: disable=unused-import
+
+    assert any(key[0] == 'flow' for key in inprocess._VALIDATORS)
