@@ -21,6 +21,7 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     info_options,
     info_rules,
 )
+from ansible_collections.aep.platform.plugins.module_utils.resources import preflight
 from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice_common import (
     MODULE_KWARGS,
     ConnectionResource,
@@ -124,6 +125,7 @@ def run(params, client, check_mode):
     resource = require_identity(BaseConnection(client, params['update_auth']), params, check_mode)
     resource.fields.check(params)
     if params['state'] == 'absent':
+        preflight.check_unused(client, resource.kind, resource.find(identity=params.get('name'), object_id=params.get('id')))
         return absent(resource, params, check_mode)
     current = find_selected(resource, params)
     if current is None:
@@ -132,6 +134,8 @@ def run(params, client, check_mode):
     if params.get('connection_spec_id'):
         spec = check_spec(client, 'connectionSpecs', params['connection_spec_id'], 'connection_spec_id')
         check_auth_spec(spec, params.get('auth'))
+        if current is None or params['update_auth'] == 'always':  # the runs that send auth
+            preflight.check_auth(spec, params.get('auth'))
     result = ensure(resource, desired_body(params), params, check_mode, immutable=resource.fields.immutable())
     if current is not None and params.get('auth') and params['update_auth'] == 'always':
         # Say in the diff that the (unreadable) credentials were replaced, without showing them.

@@ -35,7 +35,7 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     state_options,
     validate_id,
 )
-from ansible_collections.aep.platform.plugins.module_utils.resources import field_group, xdm_common
+from ansible_collections.aep.platform.plugins.module_utils.resources import field_group, preflight, xdm_common
 
 ARGUMENT_SPEC = state_options(dict(
     title=dict(type='str'),
@@ -328,6 +328,7 @@ def run(params, client, check_mode):
     resource = Schema(client, [key for key in ('class_id', 'field_groups') if params.get(key) is None])
     prepare(resource, params, check_mode)
     if params['state'] == 'absent':
+        preflight.check_unused(client, 'schema', resource.find(identity=params.get('title'), object_id=params.get('id')))
         return _result(ensure_absent(resource, check_mode, identity=params.get('title'), object_id=params.get('id')))
     for index, group_id in enumerate(params.get('field_groups') or []):
         validate_id(group_id, 'xdm', 'field_groups[%d]' % index)
@@ -336,6 +337,8 @@ def run(params, client, check_mode):
     title = params.get('title') or (current or {}).get('title')
     body = build_body(dict(params, title=title))
     identities = check_identities(params.get('identities'))
+    preflight.check_class_change(current, params)
+    preflight.check_primary_move(client, current, identities, descriptors_of)
     if current is not None and params.get('profile') and not profile_enabled(current):
         current['_descriptors'] = descriptors_of(client, current['$id'])
     check_profile(current, params, identities)

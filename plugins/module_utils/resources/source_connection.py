@@ -17,6 +17,7 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     info_options,
     info_rules,
 )
+from ansible_collections.aep.platform.plugins.module_utils.resources import preflight
 from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice_common import (
     MODULE_KWARGS,
     ConnectionResource,
@@ -60,7 +61,8 @@ def desired_body(params):
 def validate(params, client, check_mode):
     """Every check that needs no write: the connection spec, the base connection."""
     if params.get('connection_spec_id'):
-        check_spec(client, 'connectionSpecs', params['connection_spec_id'], 'connection_spec_id', role='sourceSpec')
+        spec = check_spec(client, 'connectionSpecs', params['connection_spec_id'], 'connection_spec_id', role='sourceSpec')
+        preflight.check_base_connection_needed(spec, params)
     if params.get('base_connection_id'):
         check_reference(client, '/connections', params['base_connection_id'], 'base_connection_id',
                         'base connection', check_mode)
@@ -69,6 +71,7 @@ def validate(params, client, check_mode):
 def run(params, client, check_mode):
     resource = require_identity(SourceConnection(client), params, check_mode)
     if params['state'] == 'absent':
+        preflight.check_unused(client, resource.kind, resource.find(identity=params.get('name'), object_id=params.get('id')))
         return absent(resource, params, check_mode)
     resource.fields.check(params)
     current = find_selected(resource, params)

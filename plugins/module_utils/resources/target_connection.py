@@ -22,6 +22,7 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     is_placeholder,
     validate_id,
 )
+from ansible_collections.aep.platform.plugins.module_utils.resources import preflight
 from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice_common import (
     MODULE_KWARGS,
     ConnectionResource,
@@ -100,6 +101,7 @@ def run(params, client, check_mode):
     resource = require_identity(TargetConnection(client), params, check_mode)
     resource.fields.check(params)
     if params['state'] == 'absent':
+        preflight.check_unused(client, resource.kind, resource.find(identity=params.get('name'), object_id=params.get('id')))
         return absent(resource, params, check_mode)
     current = find_selected(resource, params)
     schema_id = params.get('schema_id') or get_pointer(current or {}, '/data/schema/id')
