@@ -18,7 +18,8 @@ description:
     (connection spec C(073127a3-26e3-496c-9d94-9f48fb93fba8), no base connection).
   - The connection is identified by O(name) within the sandbox, or by O(id) when given. When more than
     one connection carries the same name the module fails and lists their ids instead of guessing.
-  - The connection spec is checked with C(GET /connectionSpecs/{id}) before anything is written.
+  - The connection spec is checked with C(GET /connectionSpecs/{id}) before anything is written. A spec with
+    C(authSpec) entries (the HTTP API) needs O(base_connection_id); without it the task fails before any write.
   - Only the options you set are compared with AEP; server-managed fields (etag, state, timestamps) are ignored.
     Updates are JSON Patch requests with C(If-Match); on a stale etag the module re-reads the object and retries once.
   - AEP cannot change the connection spec of an existing source connection (error 1414). Such a change fails

@@ -42,8 +42,12 @@ NON_EMPTY = {
 UNION_TAG = 'union'
 
 
+# Connection options whose names end in ``_id`` but hold no AEP object id.
+NOT_OBJECT_IDS = ('client_id', 'org_id')
+
+
 def _is_id_option(name):
-    return name in ID_OPTIONS or name.endswith('_id') or name.endswith('_ids')
+    return name not in NOT_OBJECT_IDS and (name in ID_OPTIONS or name.endswith('_id') or name.endswith('_ids'))
 
 
 def check_params(params, check_mode):
