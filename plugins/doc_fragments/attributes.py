@@ -75,7 +75,7 @@ options:
         Fields you do not set are left as they are.
       - V(absent) deletes the object when it exists. An object another object still uses (a connection in a dataflow,
         a base connection in a connection, a field group in a schema, a schema of a dataset or enabled for Profile)
-        is not deleted: the task fails before the delete, in check mode too, and names what uses it.
+        is not deleted; the task fails before the delete, in check mode too, and names what uses it.
     type: str
     choices: [present, absent]
     default: present

@@ -21,8 +21,8 @@ description:
   - Before writing, the module checks that the class exists and that every field group id is well formed, exists
     (tenant or global container) and extends the class.
   - An update replaces the schema with C(PUT); its minor version increases.
-  - AEP cannot change the class of an existing schema: a different O(class_id) fails before any write (create a new
-    schema instead). To move the primary identity to another field, list the old primary too, with C(primary: false);
+  - AEP cannot change the class of an existing schema, so a different O(class_id) fails before any write (create a new
+    schema instead). To move the primary identity to another field, list the old primary too, with C(primary=false);
     a schema enabled for Profile keeps its primary identity.
 author:
   - aep.platform maintainers (@aep-platform)
