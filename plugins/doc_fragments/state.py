@@ -29,7 +29,9 @@ options:
     description:
       - V(present) creates the object when it does not exist and updates the fields you set when they differ.
         Fields you do not set are left as they are.
-      - V(absent) deletes the object when it exists.
+      - V(absent) deletes the object when it exists. An object another object still uses (a connection in a dataflow,
+        a base connection in a connection, a field group in a schema, a schema of a dataset or enabled for Profile)
+        is not deleted; the task fails before the delete, in check mode too, and names what uses it.
     type: str
     choices: [present, absent]
     default: present
@@ -40,7 +42,8 @@ options:
       - V(fail) stops with an error that lists their ids, oldest first; pass O(id) to choose one.
       - V(keep_oldest) uses the oldest object and deletes the newer ones (in check mode it only says so). Where
         AEP cannot delete (a mapping set has no DELETE) or refuses to (the object is in use), the newer object is
-        left in place and a warning names it.
+        left in place and a warning names it. A removed (or, in check mode, a to-be-removed) duplicate makes the task
+        C(changed), and the diff lists it under C(duplicates).
       - Concurrent runs of this collection never leave duplicates either way, whatever this option says; after
         a create the module looks again, and when another run made the same object meanwhile, the oldest wins
         and the run that lost deletes its own (a mapping set stays, with a warning).

@@ -539,39 +539,42 @@ class Resource:
                 % (len(matches), self.label, self.identity, identity, self.client.sandbox, ids), field=self.identity)
         keep = self.object_id(matches[0])
         for extra in matches[1:]:
-            self.remove_duplicate(extra, keep, 'duplicate')
+            if self.remove_duplicate(extra, keep, 'duplicate'):  # a change the result and the diff show
+                self.__dict__.setdefault('removed_duplicates', []).append(self.diff_view(extra))
 
     def remove_duplicate(self, obj, keep, why):
-        """Delete ``obj`` (a newer object with the same identity as ``keep``), or warn why it stays."""
+        """Delete ``obj`` (a newer object with the same identity as ``keep``), or warn why it stays. True when it
+        was removed (check mode: would be), deleted or renamed."""
         extra_id = self.object_id(obj)
         if not self.deletable:
             if self.check_mode:
                 self.warn('would rename %s %s %s (%r) to %r: AEP has no DELETE for it; %s (the oldest) is kept'
                           % (why, self.label, extra_id, obj.get(self.identity), self.retired_name(obj), keep))
-                return
+                return True
             try:
                 self.retire(obj)
             except AepError as err:
                 self.warn('%s %s %s (%r) could not be renamed (%s); %s (the oldest) is used'
                           % (why, self.label, extra_id, obj.get(self.identity), err, keep))
-                return
+                return False
             self.warn('renamed %s %s %s to %r: AEP has no DELETE for it, and the new name keeps it from being found '
                       'again; %s (the oldest) is used' % (why, self.label, extra_id, self.retired_name(obj), keep))
-            return
+            return True
         if self.check_mode:
             self.warn('would delete %s %s %s (%s); %s (the oldest) is kept'
                       % (why, self.label, extra_id, obj.get(self.identity), keep))
-            return
+            return True
         try:
             self.delete(obj)
         except NotFoundError:
-            return
+            return False
         except AepError as err:
             self.warn('%s %s %s could not be deleted (%s); %s (the oldest) is used'
                       % (why, self.label, extra_id, err, keep))
-            return
+            return False
         self.warn('deleted %s %s %s (%r); %s (the oldest) is kept'
                   % (why, self.label, extra_id, obj.get(self.identity), keep))
+        return True
 
     def retired_name(self, obj):
         """The name an undeletable duplicate gets, so that it no longer shares the identity."""
@@ -974,6 +977,11 @@ def build_result(resource, changed, before, after):
     }
     if getattr(resource, 'warnings', None):
         result['warnings'] = list(resource.warnings)
+    removed = getattr(resource, 'removed_duplicates', None)
+    if removed:  # on_duplicates=keep_oldest removed newer copies: a change, shown in the diff
+        result['changed'] = True
+        result['diff']['before']['duplicates'] = removed
+        result['diff']['after']['duplicates'] = []
     return result
 
 

@@ -39,6 +39,7 @@ from ansible_collections.aep.platform.plugins.module_utils.client import (
     ServerError,
 )
 from ansible_collections.aep.platform.plugins.module_utils.errors import InputError
+from ansible_collections.aep.platform.plugins.module_utils.resources.preflight import check_params
 
 # Failures whose cause may be an unknown sandbox rather than a missing object: the resources say
 # "... in sandbox 'name'" when a referenced object is not found (client.get_or_none maps every 404,
@@ -92,6 +93,7 @@ def call_logic(logic, params, check_mode):
     client = None
     try:
         check_connection(params)
+        check_params(params, check_mode)
         client = AepClient.from_params(params)
         return dict(logic(params, client, check_mode))
     except (AepError, InputError) as err:

@@ -14,6 +14,9 @@ description:
   - Create, update or delete a Flow Service base connection (C(/connections)), the authenticated account of a
     source. Webhook sources such as Chatlio do not need one.
   - The connection spec is checked with C(GET /connectionSpecs/{id}) before anything is written.
+  - O(auth) is checked against the spec's C(authSpec) before anything is written, in check mode too - a spec with an
+    empty C(authSpec) (Chatlio and other webhook sources) takes no base connection, O(auth.spec_name) must name one
+    of its entries, and O(auth.params) must hold its required names, with values of the declared type and enum.
   - Name, description and credentials are updated with a JSON Patch request and C(If-Match), as the Chatlio tutorial's
     appendix describes; deletion is C(DELETE /connections/{id}).
   - Credentials cannot be read back from AEP, so they cannot be compared. With O(update_auth=on_create) (the default)

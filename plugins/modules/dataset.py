@@ -41,7 +41,8 @@ options:
     description:
       - V(true) enables the dataset for Real-Time Customer Profile and Identity Service (the Catalog tags
         C(unifiedProfile) and C(unifiedIdentity) with C(enabled:true)). Enable its schema first
-        (M(aep.platform.schema) O(aep.platform.schema#module:profile=true)).
+        (M(aep.platform.schema) O(aep.platform.schema#module:profile=true)). When the schema is not enabled the task
+        fails before any write; in check mode it warns instead, since an earlier task of the play may enable it.
       - One-way. V(false) on an enabled dataset fails clearly before any write. V(false) on a dataset that is not
         enabled changes nothing. Not managed when omitted; do not set those two tags in O(tags) as well.
     type: bool

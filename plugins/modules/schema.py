@@ -19,6 +19,9 @@ description:
     (tenant or global container) and extends the class.
   - An update replaces the schema with C(PUT); its minor version increases. A new schema without O(description)
     gets an empty one, as the Schema Registry requires.
+  - AEP cannot change the class of an existing schema, so a different O(class_id) fails before any write (create a new
+    schema instead). To move the primary identity to another field, list the old primary too, with C(primary=false);
+    a schema enabled for Profile keeps its primary identity.
 author: aep.platform maintainers (@aep-platform)
 extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.state, aep.platform.state.description]
 attributes:

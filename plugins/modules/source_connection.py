@@ -14,7 +14,8 @@ description:
   - Create, update or delete a Flow Service source connection (C(/sourceConnections)) in one sandbox.
   - A source connection describes where data comes from, for example the Chatlio webhook source
     (connection spec C(073127a3-26e3-496c-9d94-9f48fb93fba8), no base connection).
-  - The connection spec is checked with C(GET /connectionSpecs/{id}) before anything is written.
+  - The connection spec is checked with C(GET /connectionSpecs/{id}) before anything is written. A spec with
+    C(authSpec) entries (the HTTP API) needs O(base_connection_id); without it the task fails before any write.
   - Only the options you set are compared with AEP; server-managed fields (etag, state, timestamps) are ignored.
     Updates are JSON Patch requests with C(If-Match); on a stale etag the module re-reads the object and retries once.
   - AEP cannot change the connection spec of an existing source connection (error 1414). Such a change fails

@@ -228,11 +228,28 @@ def test_dataset_profile_enablement_is_one_way(aep):
     assert aep.patch(f"{CATALOG}/dataSets/{other}", json={"tags": {}}).status_code == 400
 
 
-def test_dataset_profile_tag_on_a_schema_not_enabled_is_accepted(aep):
+def test_dataset_profile_tag_needs_the_schema_enabled_first(aep):
+    """AEP enables a dataset for Profile only after its schema (emulator docs: "Dataset: Catalog tags")."""
     scenario = create_chatlio_flow(aep)
-    url = f"{CATALOG}/dataSets/{scenario['dataset_id']}"
+    schema_id, url = scenario["schema_id"], f"{CATALOG}/dataSets/{scenario['dataset_id']}"
+    detail = (f"Schema {schema_id} of the dataset is not enabled for Profile ('meta:immutableTags' has no 'union'): "
+              "enable the schema for Profile before the dataset.")
+    for refused in (aep.patch(url, json={"tags": {"unifiedProfile": ["enabled:true"]}}),
+                    aep.post(f"{CATALOG}/dataSets", json={"name": "p", "schemaRef": {"id": schema_id},
+                                                          "tags": {"unifiedProfile": ["enabled:true"]}})):
+        assert refused.status_code == 400
+        assert refused.json() == {"type": "/placeholder/type/uri", "status": 400, "title": "Bad Request",
+                                  "detail": detail}
+    assert aep.get(url).json()[scenario["dataset_id"]]["tags"].get("unifiedProfile") is None
+    assert aep.patch(url, json={"tags": {"unifiedProfile": ["enabled:false"]}}).status_code == 200  # not enabling
+    aep.post(f"{SR}/tenant/descriptors", json=identity(schema_id))
+    assert aep.patch(f"{SR}/tenant/schemas/{quoted(schema_id)}", json=UNION).status_code == 200
     assert aep.patch(url, json={"tags": {"unifiedProfile": ["enabled:true"]}}).status_code == 200
-    assert aep.patch(url, json={"tags": {"unifiedProfile": ["enabled:false"]}}).status_code == 400
+    # a dataset enabled for Profile may be deleted (AEP's dataset guide); its Profile-enabled schema may not
+    assert aep.delete(f"/data/foundation/flowservice/flows/{scenario['flow_id']}").status_code == 204
+    assert aep.delete(f"/data/foundation/flowservice/targetConnections/{scenario['target_id']}").status_code == 204
+    assert aep.delete(url).status_code == 200
+    assert aep.delete(f"{SR}/tenant/schemas/{quoted(schema_id)}").status_code == 409
 
 
 def test_deleting_a_schema_deletes_its_descriptors(aep):

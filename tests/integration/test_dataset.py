@@ -58,7 +58,7 @@ def test_lifecycle(emulator, schemas):
     assert dataset_get(emulator, did)["description"] == "Chatlio webhook events"
 
     # a tag added elsewhere is left alone; drift of an owned tag and the description is repaired
-    dataset_patch(emulator, did, {"tags": {"team": ["data"], "unifiedProfile": ["enabled:true"]},
+    dataset_patch(emulator, did, {"tags": {"team": ["data"], "adobe/siphon/table/format": ["parquet"]},
                                   "description": "edited"})
     emulator.clear_log()
     repaired = dataset(emulator, schema_id, diff=True, description="Chatlio webhook events")
@@ -66,7 +66,7 @@ def test_lifecycle(emulator, schemas):
     stored = dataset_get(emulator, did)
     assert stored["description"] == "Chatlio webhook events"
     assert sorted(stored["tags"]["team"]) == ["data", "marketing"]
-    assert stored["tags"]["unifiedProfile"] == ["enabled:true"]
+    assert stored["tags"]["adobe/siphon/table/format"] == ["parquet"]
     emulator.clear_log()
     assert not dataset(emulator, schema_id, description="Chatlio webhook events").changed
     assert not dataset(emulator, schema_id, description=None, tags=None).changed

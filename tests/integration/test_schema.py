@@ -104,14 +104,15 @@ def test_check_mode_create_and_class_change(emulator, groups):
     assert preview.changed and preview.diff["before"] == {} and emulator.writes() == []
     assert preview.diff["after"] == {"title": TITLE, "description": "Chatlio webhook events",
                                      "class_id": EXPERIENCE_EVENT, "field_groups": [one]}
-    # a profile schema with a profile field group; changing the class is an update
+    # a profile schema with a profile field group; AEP cannot change the class of a saved schema (test_refusals.py)
     profile_group = api_field_group(emulator, "profile group", fields=("tier",), classes=(PROFILE, EXPERIENCE_EVENT))
     created = schema(emulator, [profile_group["$id"]], class_id=PROFILE)
     assert created.changed and not created.failed, created
     assert sr_get(emulator, "schemas", created["id"])["meta:class"] == PROFILE
+    emulator.clear_log()
     moved = schema(emulator, [profile_group["$id"]], diff=True, class_id=EXPERIENCE_EVENT)
-    assert moved.changed and moved.diff["before"]["class_id"] == PROFILE
-    assert moved.diff["after"]["class_id"] == EXPERIENCE_EVENT
+    assert moved.failed and "AEP cannot change the class of an existing schema" in moved["msg"], moved
+    assert emulator.writes() == []
 
 
 def test_duplicate_titles_fail_listing_ids(emulator, groups):

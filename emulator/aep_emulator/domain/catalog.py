@@ -31,6 +31,7 @@ SERVER_FIELDS = frozenset({"id", "imsOrg", "created", "updated", "createdClient"
                            "version", "files", "viewId", "sandboxId", "lastBatchId", "lastBatchStatus"})
 PROFILE_TAGS = ("unifiedProfile", "unifiedIdentity")
 ENABLED = "enabled:true"
+UNION_TAG = "union"  # a schema enabled for Profile (domain/evolution.py)
 BATCH_WINDOW_MS = 3_600_000
 
 
@@ -107,13 +108,20 @@ def profile_tag_on(dataset: dict | None, tag: str) -> bool:
 def check_profile_tags(store: Store, ctx: RequestContext, old: dict | None, new: dict) -> None:
     """``tags.unifiedProfile`` / ``tags.unifiedIdentity`` = ``["enabled:true"]`` enable a dataset for Profile /
     Identity Service, one-way: once enabled, a change that drops ``enabled:true`` (``enabled:false``, another
-    value, the tag removed) is refused (400). Enabling a dataset whose schema is not enabled for Profile is
-    accepted (AEP's UI requires the schema first; its Catalog API is not documented to refuse it [UNVERIFIED])."""
+    value, the tag removed) is refused (400). Enabling a dataset for Profile whose schema is not enabled for Profile
+    (no ``union`` in its ``meta:immutableTags``) is refused (400): AEP's "enable a dataset for Profile" guide and UI
+    require the schema first; the exact Catalog answer is [UNVERIFIED], the emulator uses its generic 400 body."""
     for tag in PROFILE_TAGS:
         if profile_tag_on(old, tag) and not profile_tag_on(new, tag):
             what = "Profile" if tag == "unifiedProfile" else "Identity"
             raise bad_request(f"Dataset {old['id']} is enabled for {what} ('tags.{tag}' holds '{ENABLED}'): disabling "
                               "it is not allowed. Create a new dataset for data that must not reach Profile.")
+    if profile_tag_on(new, "unifiedProfile") and not profile_tag_on(old, "unifiedProfile"):
+        schema_id = (new.get("schemaRef") or {}).get("id")
+        schema = store.get(kinds.SCHEMAS, ctx.org, ctx.sandbox, schema_id) if isinstance(schema_id, str) else None
+        if schema is not None and UNION_TAG not in (schema.get("meta:immutableTags") or []):
+            raise bad_request(f"Schema {schema_id} of the dataset is not enabled for Profile ('meta:immutableTags' has "
+                              "no 'union'): enable the schema for Profile before the dataset.")
 
 
 # --- batches: data landed ---------------------------------------------------------------------------

@@ -162,6 +162,11 @@ def replaced(store: Store, ctx: RequestContext, kind: str, raw_id: str, new_body
     lookup = make_lookup(store, ctx.org, ctx.sandbox)
     new = xdm.replace_resource(old, body, xdm_context(ctx), lookup)
     if old["meta:resourceType"] == "schemas":
+        if new.get("meta:class") != old.get("meta:class"):
+            # AEP: a schema's class is chosen when it is created and cannot change afterwards ("Schemas in the UI":
+            # the class can change only before the schema is first saved); the code is the emulator's [UNVERIFIED].
+            raise xdm.bad_request(f"Schema {old['$id']} has class {old.get('meta:class')}; the class of a saved schema "
+                                  f"cannot change to {new.get('meta:class')}. Create a new schema with that class.")
         evolution.check_tags(new)
         removed = evolution.union_removed(old, new)
         if removed:

@@ -18,6 +18,7 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     InputError,
     info_definition,
 )
+from ansible_collections.aep.platform.plugins.module_utils.resources import preflight
 from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice_common import (
     MODULE_KWARGS,
     ConnectionResource,
@@ -118,6 +119,8 @@ def run(params, client, check_mode):
         if params.get('connection_spec_id'):
             spec = check_spec(client, 'connectionSpecs', params['connection_spec_id'], 'connection_spec_id')
             check_auth_spec(spec, params.get('auth'))
+            if current is None or params['update_auth'] == 'always':  # the runs that send auth
+                preflight.check_auth(spec, params.get('auth'))
 
     result = run_connection(resource, params, check_mode, lambda current: desired_body(params), check)
     existed = params['state'] == 'present' and result['diff']['before']

@@ -27,7 +27,7 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     prepare,
     state_options,
 )
-from ansible_collections.aep.platform.plugins.module_utils.resources import xdm_common
+from ansible_collections.aep.platform.plugins.module_utils.resources import preflight, xdm_common
 
 CONTENT_TYPE = 'application/vnd.adobe.xed+json;version=1'
 
@@ -120,6 +120,7 @@ def run(params, client, check_mode):
         raise InputError('profile: dataset %r (%s) is enabled for Profile, which cannot be undone; remove profile: '
                          'false (or set it to true). For data that must not reach Profile, create a new dataset'
                          % (current.get('name'), current.get('id')), field='profile')
+    preflight.check_dataset_profile(client, params, current, check_mode, resource.warn)
     if params.get('profile'):
         body['tags'] = dict(body.get('tags') or {}, **PROFILE_TAGS)
         resource.owned.add('tags')

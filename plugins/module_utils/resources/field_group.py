@@ -29,7 +29,7 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     prepare,
     state_options,
 )
-from ansible_collections.aep.platform.plugins.module_utils.resources import xdm_common
+from ansible_collections.aep.platform.plugins.module_utils.resources import preflight, xdm_common
 
 FIELD_TYPES = ['string', 'integer', 'number', 'boolean', 'date', 'date-time', 'object', 'array', 'map']
 SCALAR_TYPES = ['string', 'integer', 'number', 'boolean', 'date', 'date-time']
@@ -307,6 +307,7 @@ def run(params, client, check_mode):
     # The tenant is read (GET /stats) only when no field group tells it.
     resource.tenant = tenant = tenant_of(current) or xdm_common.tenant_id(client)
     if params['state'] == 'absent':
+        preflight.check_unused(client, 'field_group', current)
         return _result(resource, ensure_absent(resource, check_mode, identity=params.get('title'),
                                                object_id=params.get('id')), tenant)
     body = build_body(params, tenant)

@@ -34,6 +34,7 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     state_options,
     validate_id,
 )
+from ansible_collections.aep.platform.plugins.module_utils.resources import preflight
 
 # Every Flow Service state module is selected by name or by id (``aep.platform.attributes.flowservice``).
 MODULE_KWARGS = dict(required_one_of=[('name', 'id')])
@@ -161,6 +162,9 @@ def run_connection(resource, params, check_mode, body, check=None):
     (``in_sync``), and ``ensure`` with the kind's immutable fields."""
     require_identity(resource, params, check_mode)
     if params['state'] == 'absent':
+        # AEP refuses to delete a connection a dataflow uses (FLOW-1447/1418): say which, before any write
+        preflight.check_unused(resource.client, resource.kind,
+                               resource.find(identity=params.get('name'), object_id=params.get('id')))
         return absent(resource, params, check_mode)
     current = find_selected(resource, params)
     desired = body(current)

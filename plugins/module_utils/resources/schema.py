@@ -35,7 +35,7 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     state_options,
     validate_id,
 )
-from ansible_collections.aep.platform.plugins.module_utils.resources import field_group, identity_namespace, xdm_common
+from ansible_collections.aep.platform.plugins.module_utils.resources import field_group, identity_namespace, preflight, xdm_common
 
 ARGUMENT_SPEC = state_options(dict(
     class_id=dict(type='str'),
@@ -311,13 +311,19 @@ def ensure_profile(client, schema_id, check_mode):
 def run(params, client, check_mode):
     resource = prepare(Schema(client), params, check_mode)
     if params['state'] == 'absent':
+        preflight.check_unused(client, 'schema', resource.find(identity=params.get('title'), object_id=params.get('id')))
         return _result(ensure_absent(resource, check_mode, identity=params.get('title'), object_id=params.get('id')))
     current = resource.find(identity=params.get('title'), object_id=params.get('id'))
     title = params.get('title') or (current or {}).get('title')
     body = build_body(dict(params, title=title))
     identities = check_identities(params.get('identities'))
-    if current is not None and params.get('profile') and not profile_enabled(current):
-        current['_descriptors'] = descriptors_of(client, current['$id'])
+    enabling = current is not None and params.get('profile') and not profile_enabled(current)
+    # the schema's identity descriptors, read once for every check below and for the identities' own run
+    descriptors = descriptors_of(client, current['$id']) if current is not None and (identities or enabling) else []
+    preflight.check_class_change(current, params)
+    preflight.check_primary_move(client, current, identities, lambda _client, _schema_id: descriptors)
+    if enabling:
+        current['_descriptors'] = descriptors
     check_profile(current, params, identities)
     if current is not None:
         current.pop('_descriptors', None)
@@ -328,7 +334,6 @@ def run(params, client, check_mode):
     if identities:
         check_identity_fields(client, current['$id'] if current else xdm_common.PLACEHOLDER_SCHEMA, identities,
                               params.get('predicted_fields'), check_mode, params.get('field_groups'))
-    descriptors = descriptors_of(client, current['$id']) if identities and current is not None else []
     identity_namespace.check_namespaces(client, identities, [identity_view(d) for d in descriptors])  # before any write
     result = _result(ensure_present(resource, body, check_mode, object_id=params.get('id')))
     schema_id = result['id']

@@ -10,6 +10,7 @@ __metaclass__ = type
 
 from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition
 from ansible_collections.aep.platform.plugins.module_utils.engine import Field, info_definition
+from ansible_collections.aep.platform.plugins.module_utils.resources import preflight
 from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice_common import (
     MODULE_KWARGS,
     ConnectionResource,
@@ -48,7 +49,8 @@ def desired_body(params):
 def validate(params, client, check_mode):
     """Every check that needs no write: the connection spec, the base connection."""
     if params.get('connection_spec_id'):
-        check_spec(client, 'connectionSpecs', params['connection_spec_id'], 'connection_spec_id', role='sourceSpec')
+        spec = check_spec(client, 'connectionSpecs', params['connection_spec_id'], 'connection_spec_id', role='sourceSpec')
+        preflight.check_base_connection_needed(spec, params)
     if params.get('base_connection_id'):
         check_reference(client, '/connections', params['base_connection_id'], 'base_connection_id',
                         'base connection', check_mode)

@@ -29,7 +29,7 @@ import tempfile
 import time
 
 from ansible_collections.aep.platform.plugins.module_utils.client import FLOW_SERVICE, NotFoundError
-from ansible_collections.aep.platform.plugins.module_utils.engine import check_name, validate_id
+from ansible_collections.aep.platform.plugins.module_utils.engine import check_name, filter_safe, validate_id
 from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition
 from ansible_collections.aep.platform.plugins.module_utils.token_cache import cache_dir
 
@@ -105,7 +105,9 @@ def _find(client, kind, params):
         return _by_id(client, kind, params['id'])
     if params.get('name') is not None:
         check_name(params['name'], 'name', 'spec')
-        found = _list(client, kind, {'property': 'name==%s' % params['name']})
+        # A name the filter grammar would read as syntax (``~``, ``,``, quotes ...) is found in the complete listing.
+        query = {'property': 'name==%s' % params['name']} if filter_safe(params['name']) else None
+        found = _list(client, kind, query)
         return [s for s in found if s.get('name') == params['name']]
     return _list(client, kind)
 

@@ -1,0 +1,257 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, aep.platform contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Checks made before any write, in check mode too, for requests AEP would refuse.
+
+The rule: a check-mode run passes if and only if the real run would pass, and anything AEP would refuse fails
+before the first write with an ``InputError`` naming the option and the fix. Each function is a plain function of
+(client, params, the object found, check mode); a resource calls it once, before its first write.
+
+* ``check_params``: every module: an all-zero (check-mode placeholder) id in a real run, an empty list AEP refuses.
+* ``check_base_connection_needed`` / ``check_auth``: a source connection of a spec with ``authSpec`` needs a base
+  connection; a base connection's ``auth`` must match its spec's ``authSpec`` (name, required, enum, type).
+* ``check_class_change`` / ``check_primary_move``: a schema's class is immutable; moving the primary identity needs
+  the old primary demoted in the same list, and a Profile-enabled schema's primary cannot move at all.
+* ``check_unused``: ``state: absent`` of an object that another object still uses (AEP: FLOW-1447, FLOW-1418,
+  XDM-1014), found with reads only.
+* ``check_dataset_profile``: a dataset is enabled for Profile only after its schema is.
+
+Source of the rules: the Flow Service error guide (1415, 1418, 1447, 1455), the Schema Registry guide (a schema's
+class cannot change, one primary identity per schema, resources in use cannot be deleted), AEP's "enable a dataset
+for Profile" guide (the schema first); ``emulator/README.md`` marks which are verified.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.aep.platform.plugins.module_utils.client import CATALOG, FLOW_SERVICE
+from ansible_collections.aep.platform.plugins.module_utils.engine import InputError, is_placeholder
+from ansible_collections.aep.platform.plugins.module_utils.resources import xdm_common
+
+# Options that hold ids (one or a list): an all-zero id is a check-mode placeholder, never a real object.
+ID_OPTIONS = ('id', 'field_groups', 'class_ids')
+# List options AEP refuses when empty: option -> what the list must hold.
+NON_EMPTY = {
+    'mappings': 'a mapping set needs at least one mapping (Data Prep answers 400 MAPPER-1400-400 to an empty list)',
+    'class_ids': 'a field group extends at least one class (the Schema Registry refuses an empty meta:intendedToExtend)',
+    'source_connection_ids': 'a dataflow reads from one source connection',
+    'target_connection_ids': 'a dataflow writes to one target connection',
+}
+UNION_TAG = 'union'
+
+
+# Connection options whose names end in ``_id`` but hold no AEP object id.
+NOT_OBJECT_IDS = ('client_id', 'org_id')
+
+
+def _is_id_option(name):
+    return name not in NOT_OBJECT_IDS and (name in ID_OPTIONS or name.endswith('_id') or name.endswith('_ids'))
+
+
+def check_params(params, check_mode):
+    """InputError for option values no run can use: a placeholder id (``00000000-...``, ``.../000...``) outside check
+    mode (it comes from a check-mode result and names no object), or an empty list in ``NON_EMPTY``."""
+    if params.get('state') == 'absent':
+        return
+    for name in sorted(params):
+        value = params[name]
+        if not check_mode and _is_id_option(name):
+            for index, item in enumerate(value if isinstance(value, list) else [value]):
+                if is_placeholder(item):
+                    field = '%s[%d]' % (name, index) if isinstance(value, list) else name
+                    raise InputError('%s: %r is a check-mode placeholder id (all zeros), not a real object; in a real '
+                                     'run pass the id of an existing object, or the result of the task that creates '
+                                     'it' % (field, item), field=name)
+        if name in NON_EMPTY and value == []:
+            raise InputError('%s: the list is empty; %s. Give at least one entry, or leave %s out to keep what AEP '
+                             'has' % (name, NON_EMPTY[name], name), field=name)
+
+
+# --- connections ---------------------------------------------------------------------------------------------------
+
+def _auth_specs(spec):
+    return [a for a in (spec or {}).get('authSpec') or [] if isinstance(a, dict)]
+
+
+def check_base_connection_needed(spec, params):
+    """A source connection of a connection spec with ``authSpec`` entries (the HTTP API) needs ``base_connection_id``
+    (AEP: 400 FLOW-1455 "Missing field baseConnectionId")."""
+    if spec and _auth_specs(spec) and not params.get('base_connection_id'):
+        raise InputError('base_connection_id: connection spec %s (%s) needs a base connection: create one with '
+                         'aep.platform.base_connection (auth.spec_name: %s) and pass its id as base_connection_id'
+                         % (spec.get('id'), spec.get('name'), _auth_specs(spec)[0].get('name')),
+                         field='base_connection_id')
+
+
+_TYPES = {'string': (str,), 'boolean': (bool,), 'object': (dict,), 'array': (list,)}
+
+
+def check_auth(spec, auth):
+    """``auth`` (``{spec_name, params}``) against the connection spec's ``authSpec``: the spec has one (Chatlio-like
+    specs have none: FLOW-1415), ``spec_name`` names an entry, and ``params`` holds its ``required`` names, with
+    values of the declared ``type`` and within ``enum`` (FLOW-1455). No value is ever shown in a message."""
+    if not spec or not auth:
+        return
+    entries = _auth_specs(spec)
+    if not entries:
+        raise InputError('connection_spec_id: connection spec %s (%s) takes no base connection (its authSpec is empty): '
+                         'its source connection is made without one; remove this base_connection task (and '
+                         'base_connection_id from the source connection)' % (spec.get('id'), spec.get('name')),
+                         field='connection_spec_id')
+    entry = next((e for e in entries if e.get('name') == auth.get('spec_name')), None)
+    if entry is None:
+        raise InputError('auth.spec_name: %r is not an authentication type of connection spec %s (%s); use one of: %s'
+                         % (auth.get('spec_name'), spec.get('id'), spec.get('name'),
+                            ', '.join(str(e.get('name')) for e in entries)), field='auth.spec_name')
+    schema = entry.get('spec') or {}
+    values = auth.get('params') or {}
+    for name in schema.get('required') or []:
+        if name not in values:
+            raise InputError('auth.params.%s is required by the authSpec of connection spec %s (%s)'
+                             % (name, spec.get('id'), spec.get('name')), field='auth.params')
+    for name, prop in sorted((schema.get('properties') or {}).items()):
+        if name not in values or not isinstance(prop, dict):
+            continue
+        value = values[name]
+        kinds = _TYPES.get(prop.get('type'))
+        if kinds and (not isinstance(value, kinds) or (prop.get('type') != 'boolean' and isinstance(value, bool))):
+            raise InputError('auth.params.%s must be a %s (the authSpec of connection spec %s)'
+                             % (name, prop['type'], spec.get('id')), field='auth.params')
+        if 'enum' in prop and value not in prop['enum']:
+            raise InputError('auth.params.%s must be one of: %s (the authSpec of connection spec %s)'
+                             % (name, ', '.join(str(v) for v in prop['enum']), spec.get('id')), field='auth.params')
+
+
+# --- schemas -------------------------------------------------------------------------------------------------------
+
+def class_of(schema):
+    if not schema:
+        return None
+    if schema.get('meta:class'):
+        return schema['meta:class']
+    refs = [e.get('$ref') for e in schema.get('allOf') or [] if isinstance(e, dict)]
+    return refs[0] if refs else None
+
+
+def check_class_change(current, params):
+    """A schema's class cannot change (AEP refuses the PUT): fail naming both classes and the way forward."""
+    wanted, have = params.get('class_id'), class_of(current)
+    if current is None or not wanted or not have or wanted == have or is_placeholder(wanted):
+        return
+    raise InputError('class_id: schema %r (%s) has class %s; AEP cannot change the class of an existing schema. '
+                     'Create a new schema (another title) with class %s, a dataset of it, and point the target '
+                     'connection at that dataset; or keep class_id: %s'
+                     % (current.get('title'), current.get('$id'), have, wanted, have), field='class_id')
+
+
+def _field_of(descriptor):
+    pointer = descriptor.get('xdm:sourceProperty') or ''
+    return '.'.join(t for t in pointer.split('/') if t)
+
+
+def check_primary_move(client, current, identities, descriptors_of):
+    """Moving the primary identity to another field: the old primary must be listed with ``primary: false`` (else
+    the schema would get two primaries: XDM-1023), and a Profile-enabled schema's primary cannot move (XDM-1022).
+    ``descriptors_of(client, schema_id)`` reads the schema's identity descriptors (``schema.descriptors_of``)."""
+    wanted = [i for i in identities or [] if i.get('primary')]
+    if current is None or not wanted or is_placeholder(current.get('$id')):
+        return
+    target = wanted[0]['field']
+    listed = dict((i['field'], bool(i.get('primary'))) for i in identities)
+    for descriptor in descriptors_of(client, current['$id']):
+        if not descriptor.get('xdm:isPrimary'):
+            continue
+        old = _field_of(descriptor)
+        if old == target:
+            return
+        if UNION_TAG in (current.get('meta:immutableTags') or []):
+            raise InputError('identities: schema %r is enabled for Profile, so its primary identity %s cannot move to '
+                             '%s (AEP never changes it); keep %s primary, or use a new schema'
+                             % (current.get('title'), old, target, old), field='identities')
+        if listed.get(old) is not False:
+            raise InputError('identities: %s is the primary identity of schema %r; to make %s primary, list %s too '
+                             'with primary: false (a schema has one primary identity)'
+                             % (old, current.get('title'), target, old), field='identities')
+
+
+# --- in use --------------------------------------------------------------------------------------------------------
+
+def _flows_using(client, option, object_id):
+    flows = client.list(FLOW_SERVICE, '/flows', params={'property': '%s[]==%s' % (option, object_id)})
+    return ['%s (%s)' % (f.get('name'), f.get('id')) for f in flows
+            if isinstance(f, dict) and object_id in (f.get(option) or [])]
+
+
+def _using(client, kind, current):
+    """What uses ``current`` (a list of descriptions), read with GETs only."""
+    if kind == 'source_connection':
+        return 'dataflow', _flows_using(client, 'sourceConnectionIds', current['id'])
+    if kind == 'target_connection':
+        return 'dataflow', _flows_using(client, 'targetConnectionIds', current['id'])
+    if kind == 'base_connection':
+        users = []
+        for path, word in (('/sourceConnections', 'source connection'), ('/targetConnections', 'target connection')):
+            for conn in client.list(FLOW_SERVICE, path, params={'property': 'baseConnectionId==%s' % current['id']}):
+                if isinstance(conn, dict) and conn.get('baseConnectionId') == current['id']:
+                    users.append('%s %s (%s)' % (word, conn.get('name'), conn.get('id')))
+        return 'connection', users
+    if kind == 'field_group':
+        return 'schema', ['%s (%s)' % (s.get('title'), s.get('$id')) for s in xdm_common.schemas_using(client, current['$id'])]
+    if kind == 'schema':
+        users = [d for d in client.list(CATALOG, '/dataSets', params={'properties': 'name,schemaRef'})
+                 if isinstance(d, dict) and ((d.get('schemaRef') or {}).get('id')) == current['$id']]
+        return 'dataset', ['%s (%s)' % (d.get('name'), d.get('id')) for d in users]
+    return None, []
+
+
+_FIRST = {'source_connection': 'the dataflow (aep.platform.flow state: absent)',
+          'target_connection': 'the dataflow (aep.platform.flow state: absent)',
+          'base_connection': 'the source and target connections (state: absent)',
+          'field_group': 'the schemas, or remove the field group from their field_groups',
+          'schema': 'the datasets (aep.platform.dataset state: absent)'}
+
+
+def check_unused(client, kind, current):
+    """InputError, before the DELETE (check mode too), when another object still uses ``current``: AEP would refuse
+    the delete (FLOW-1447 a connection in a dataflow, FLOW-1418 a base connection in a connection, XDM-1014 a field
+    group in a schema, a schema of a dataset or enabled for Profile)."""
+    if current is None:
+        return
+    label = kind.replace('_', ' ')
+    name = current.get('title') or current.get('name')
+    if kind == 'schema' and UNION_TAG in (current.get('meta:immutableTags') or []):
+        raise InputError('state: schema %r (%s) is enabled for Profile; AEP never deletes such a schema (409 '
+                         'XDM-1014), nor its field groups. Leave it in place (remove the dataflow, connections and '
+                         'dataset only), or reset the sandbox' % (name, current.get('$id')), field='state')
+    what, users = _using(client, kind, current)
+    if users:
+        raise InputError('state: %s %r is still used by %d %s(s): %s; AEP refuses to delete it. Delete %s first'
+                         % (label, name, len(users), what, ', '.join(users), _FIRST[kind]), field='state')
+
+
+# --- datasets ------------------------------------------------------------------------------------------------------
+
+def check_dataset_profile(client, params, current, check_mode, warn):
+    """``profile: true`` needs the dataset's schema enabled for Profile first (AEP's "enable a dataset for Profile"
+    guide; the emulator answers 400). In check mode a schema not yet enabled may be enabled by an earlier task of the
+    same play, which check mode does not do: that case is a warning (``warn``), the real run fails before the write."""
+    if not params.get('profile') or params.get('state') == 'absent':
+        return
+    tags = (current or {}).get('tags') or {}
+    if 'enabled:true' in (tags.get('unifiedProfile') or []):
+        return
+    schema_id = params.get('schema_id') or ((current or {}).get('schemaRef') or {}).get('id')
+    if not schema_id or is_placeholder(schema_id):
+        return
+    schema = xdm_common.lookup(client, 'schemas', schema_id, containers=('tenant',))
+    if schema is None or UNION_TAG in (schema.get('meta:immutableTags') or []):
+        return
+    message = ('profile: schema %r (%s) of dataset %r is not enabled for Profile; AEP enables a dataset for Profile '
+               'only after its schema. Enable the schema first (aep.platform.schema profile: true, which needs a '
+               'primary identity)' % (schema.get('title'), schema_id, params.get('name') or (current or {}).get('name')))
+    if check_mode:
+        warn(message + '. Check mode passes on the assumption that an earlier task of this play does that')
+        return
+    raise InputError(message, field='profile')
