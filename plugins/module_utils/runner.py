@@ -39,7 +39,6 @@ from ansible_collections.aep.platform.plugins.module_utils.client import (
     ServerError,
 )
 from ansible_collections.aep.platform.plugins.module_utils.errors import InputError
-from ansible_collections.aep.platform.plugins.module_utils.resources.preflight import check_params
 
 # Failures whose cause may be an unknown sandbox rather than a missing object: the resources say
 # "... in sandbox 'name'" when a referenced object is not found (client.get_or_none maps every 404,
@@ -93,6 +92,8 @@ def call_logic(logic, params, check_mode):
     client = None
     try:
         check_connection(params)
+        # imported here: preflight uses the engine, which imports this module
+        from ansible_collections.aep.platform.plugins.module_utils.resources.preflight import check_params
         check_params(params, check_mode)
         client = AepClient.from_params(params)
         return dict(logic(params, client, check_mode))
