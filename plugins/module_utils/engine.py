@@ -925,7 +925,7 @@ def in_sync(resource, current, desired):
 
 
 def info_options(identity='name'):
-    """The options of every ``*_info`` module of an object kind (doc fragment ``aep.platform.attributes.info``)."""
+    """The options of every ``*_info`` module of an object kind (doc fragments ``aep.platform.info`` and ``.info.name`` or ``.info.title``)."""
     return {identity: dict(type='str'), 'id': dict(type='str')}
 
 

@@ -10,7 +10,7 @@
 * ``ensure``: ``engine.ensure_present`` plus fields AEP cannot change (``recreate`` or a clear error).
 * ``flowservice_options``/``flowservice_fields``: the options and fields every Flow Service object has (``name``,
   ``id``, ``description``; a connection also its connection spec), declared once here and documented once by
-  the ``aep.platform.attributes.flowservice`` and ``.flowservice_connection`` doc fragments.
+  the ``aep.platform.state.identity``, ``aep.platform.flowservice`` and ``.flowservice.recreate`` doc fragments.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -36,7 +36,7 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
 )
 from ansible_collections.aep.platform.plugins.module_utils.resources import preflight
 
-# Every Flow Service state module is selected by name or by id (``aep.platform.attributes.flowservice``).
+# Every Flow Service state module is selected by name or by id (doc fragment ``aep.platform.state.identity``).
 MODULE_KWARGS = dict(required_one_of=[('name', 'id')])
 
 
