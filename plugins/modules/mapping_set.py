@@ -149,14 +149,9 @@ EXAMPLES = r'''
     schema_id: "{{ chatlio_schema.id }}"
     predicted_fields: "{{ chatlio_fields.field_paths }}"
     mappings:
-      - source: messages[*].text
-        destination: "_{{ chatlio_fields.tenant_id }}.messages[*].text"
-      - source: uuid()
-        source_type: EXPRESSION
-        destination: _id
-      - source: now()
-        source_type: EXPRESSION
-        destination: timestamp
+      - {source: "messages[*].text", destination: "_{{ chatlio_fields.tenant_id }}.messages[*].text"}
+      - {source: uuid(), source_type: EXPRESSION, destination: _id}
+      - {source: now(), source_type: EXPRESSION, destination: timestamp}
 
 - name: Tutorial-style mappings are accepted as they are
   aep.platform.mapping_set:
@@ -165,12 +160,10 @@ EXAMPLES = r'''
     mappings:
       - sourceAttribute: slackChannelId
         destinationXdmPath: _acme.slackchannel_ID
-      - source: uuid()
-        source_type: EXPRESSION
-        destination: _id
-      - source: now()
-        source_type: EXPRESSION
-        destination: timestamp
+      - sourceAttribute: chatId  # the payload's own event id and time
+        destinationXdmPath: _id
+      - sourceAttribute: createdAt
+        destinationXdmPath: timestamp
 '''
 
 RETURN = r'''
