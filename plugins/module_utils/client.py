@@ -282,6 +282,20 @@ def _page_catalog(body, params):
     return items, nxt
 
 
+# A value is put into a service's server-side filter only when it has this shape: ASCII letters and digits,
+# single inner spaces and ``_ . -``. Every service's filter grammar (Flow Service ``property=name==``, Schema
+# Registry ``property=title==``, Catalog ``name=``, Data Prep ``name=``) reads such a value literally; at worst
+# it compares it case-insensitively, which only widens the candidates. Any other value (operators, ``,``,
+# wildcards, ``!``, ``~``, quotes, leading/trailing or repeated spaces, non-ASCII) is found by listing every
+# object of the kind. Either way the match is made exactly on the client.
+_FILTER_SAFE = re.compile(r'^[A-Za-z0-9]+(?:(?: |[_.-]+)[A-Za-z0-9]+)*$')
+
+
+def filter_safe(value):
+    """True when ``value`` may be sent in a server-side filter (see ``_FILTER_SAFE``)."""
+    return isinstance(value, str) and bool(_FILTER_SAFE.match(value))
+
+
 def _page_schema_registry(body, params):
     """Schema Registry: ``results`` + ``_page.next`` (the ``start`` value of the next page)."""
     items = body.get('results') or []
@@ -734,13 +748,36 @@ class AepClient:
         """Schema Registry items whose primary sort key equals ``boundary`` (see ``paginate``)."""
         primary = str(page_params.get('orderby') or 'title').split(',', maxsplit=1)[0].strip().lstrip('+-')
         text = str(boundary)
-        if ',' in text:  # a comma would split the filter clause; such a title is left to the strict-greater paging
-            return []
+        if not filter_safe(text):
+            return self._schema_registry_ties_by_walk(service, path, page_params, primary, text, accept)
         clauses = [c for c in [page_params.get('property')] if c]
         params = dict((k, v) for k, v in page_params.items() if k not in ('start', 'property'))
         params['property'] = ','.join(clauses + ['%s==%s' % (primary, text)])
         body = self.get(service, path, params=params, accept=accept) or {}
         return [item for item in (body.get('results') or []) if str(item.get(primary, '')) == text]
+
+    def _schema_registry_ties_by_walk(self, service, path, page_params, primary, text, accept):
+        """The items whose ``primary`` equals ``text`` when ``text`` cannot go into a filter (``filter_safe``):
+        the pages are walked again from ``start`` = ``text`` less its last character, which sorts before ``text``
+        whatever the collation (a proper prefix), so the same-valued items, adjacent in the sort, all come; the
+        walk stops at the first other value after them (or at the end). ``start`` is a paging cursor, not filter
+        syntax, so no character of ``text`` is interpreted."""
+        params = dict(page_params, start=text[:-1])
+        if not params['start']:
+            params.pop('start')
+        ties = []
+        for dummy in range(MAX_PAGES):
+            body = self.get(service, path, params=params, accept=accept) or {}
+            items, nxt = _page_schema_registry(body, params)
+            for item in items:
+                if str(item.get(primary, '')) == text:
+                    ties.append(item)
+                elif ties:
+                    return ties
+            if not nxt or nxt.get('start') == params.get('start'):
+                return ties
+            params.update(nxt)
+        return ties
 
     def list(self, service, path, params=None, accept=None, style=None):
         """All items of a list endpoint as a list (see ``paginate``)."""

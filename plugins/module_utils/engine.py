@@ -33,6 +33,7 @@ from ansible_collections.aep.platform.plugins.module_utils.client import (
     ConnectionFailure,
     DATA_PREP,
     FLOW_SERVICE,
+    filter_safe,
     NotFoundError,
     PreconditionFailedError,
     SCHEMA_REGISTRY,
@@ -81,13 +82,6 @@ def validate_id(value, kind, field, label=None):
     return value
 
 
-# A value is put into a service's server-side filter only when it has this shape: ASCII letters and digits,
-# single inner spaces and ``_ . -``. Every service's filter grammar (Flow Service ``property=name==``, Schema
-# Registry ``property=title==``, Catalog ``name=``, Data Prep ``name=``) reads such a value literally; at worst
-# it compares it case-insensitively, which only widens the candidates. Any other value (operators, ``,``,
-# wildcards, ``!``, ``~``, quotes, leading/trailing or repeated spaces, non-ASCII) is found by listing every
-# object of the kind. Either way the match is made exactly here, on the client.
-_FILTER_SAFE = re.compile(r'^[A-Za-z0-9]+(?:(?: |[_.-]+)[A-Za-z0-9]+)*$')
 _CONTROL = re.compile(r'[\x00-\x1f\x7f]')
 
 ON_DUPLICATES = ('fail', 'keep_oldest')
@@ -104,11 +98,6 @@ def state_options(extra=None, identity=None, description=False):
     spec = state_spec(spec)
     spec['on_duplicates'] = dict(type='str', choices=list(ON_DUPLICATES), default='fail')
     return spec
-
-
-def filter_safe(value):
-    """True when ``value`` may be sent in a server-side filter (see ``_FILTER_SAFE``)."""
-    return isinstance(value, str) and bool(_FILTER_SAFE.match(value))
 
 
 def check_name(value, field, what):

@@ -42,10 +42,18 @@ options:
       - V(true) enables the dataset for Real-Time Customer Profile and Identity Service (the Catalog tags
         C(unifiedProfile) and C(unifiedIdentity) with C(enabled:true)). Enable its schema first
         (M(aep.platform.schema) O(aep.platform.schema#module:profile=true)). When the schema is not enabled the task
-        fails before any write; in check mode it warns instead, since an earlier task of the play may enable it.
+        fails before any write, in check mode too unless O(schema_profile_predicted=true).
       - One-way. V(false) on an enabled dataset fails clearly before any write. V(false) on a dataset that is not
         enabled changes nothing. Not managed when omitted; do not set those two tags in O(tags) as well.
     type: bool
+  schema_profile_predicted:
+    description:
+      - Check mode only. V(true) says that an earlier check-mode task of the play predicted the schema's Profile
+        enablement (pass the C(profile) result of M(aep.platform.schema)), so O(profile=true) is accepted although
+        the schema is not enabled yet, with a warning. Without it, check mode fails as the real run would.
+      - Ignored outside check mode.
+    type: bool
+    default: false
 version_added: 0.1.0
 seealso: [{module: aep.platform.dataset_info}, {module: aep.platform.schema},
   {module: aep.platform.target_connection}]

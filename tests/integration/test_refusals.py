@@ -192,12 +192,22 @@ def test_dataset_profile_needs_the_schema_enabled_first(emulator, fx):
     tasks = [task("dataset", name="Chatlio Test dataset", profile=True)]
     emulator.clear_log()
     check = run_playbook(emulator, tasks, check=True)
-    # check mode cannot know whether an earlier task of the play enables the schema: it passes with a warning
-    assert not check[0].failed, check[0].get("msg")
-    assert any("is not enabled for Profile" in w for w in check[0].get("warnings", [])), check[0]
+    # check mode fails as the real run does, before any write ...
+    assert check[0].failed and check[0]["msg"].startswith("profile: schema 'Chatlio Test'"), check[0].get("msg")
     real = run_playbook(emulator, tasks)
     assert emulator.writes() == [], emulator.writes()
+    assert real[0].failed and real[0]["msg"] == check[0]["msg"], real[0].get("msg")
+    # ... unless an earlier check-mode task of the play predicted the schema's enablement (the role passes it)
+    predicted = [task("dataset", name="Chatlio Test dataset", profile=True, schema_profile_predicted=True)]
+    check = run_playbook(emulator, predicted, check=True)
+    assert not check[0].failed, check[0].get("msg")
+    assert any("is not enabled for Profile" in w and "schema_profile_predicted" in w
+               for w in check[0].get("warnings", [])), check[0]
+    assert emulator.writes() == [], emulator.writes()
+    # the prediction means nothing to a real run
+    real = run_playbook(emulator, predicted)
     assert real[0].failed and real[0]["msg"].startswith("profile: schema 'Chatlio Test'"), real[0].get("msg")
+    assert emulator.writes() == [], emulator.writes()
     assert "Enable the schema first (aep.platform.schema profile: true" in real[0]["msg"]
     # the emulator refuses the direct attempt too (AEP requires the schema first)
     resp = emulator.api("PATCH", "/data/foundation/catalog/dataSets/%s" % fx["dataset_id"],

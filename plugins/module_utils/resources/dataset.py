@@ -31,7 +31,8 @@ from ansible_collections.aep.platform.plugins.module_utils.resources import pref
 
 CONTENT_TYPE = 'application/vnd.adobe.xed+json;version=1'
 
-ARGUMENT_SPEC = state_options(dict(schema_id=dict(type='str'), tags=dict(type='dict'), profile=dict(type='bool')),
+ARGUMENT_SPEC = state_options(dict(schema_id=dict(type='str'), tags=dict(type='dict'), profile=dict(type='bool'),
+                                   schema_profile_predicted=dict(type='bool', default=False)),
                               identity='name', description=True)
 # Catalog tags of a dataset enabled for Real-Time Customer Profile and Identity Service (AEP's "enable a dataset for
 # Profile" guide); the enablement is one-way.

@@ -236,7 +236,9 @@ def check_unused(client, kind, current):
 def check_dataset_profile(client, params, current, check_mode, warn):
     """``profile: true`` needs the dataset's schema enabled for Profile first (AEP's "enable a dataset for Profile"
     guide; the emulator answers 400). In check mode a schema not yet enabled may be enabled by an earlier task of the
-    same play, which check mode does not do: that case is a warning (``warn``), the real run fails before the write."""
+    same play, which check mode does not do: that task's prediction is passed as ``schema_profile_predicted`` (the
+    schema module's ``profile`` result), and only then does check mode accept it, with a warning (``warn``). Otherwise
+    check mode fails as the real run does, before any write."""
     if not params.get('profile') or params.get('state') == 'absent':
         return
     tags = (current or {}).get('tags') or {}
@@ -251,7 +253,7 @@ def check_dataset_profile(client, params, current, check_mode, warn):
     message = ('profile: schema %r (%s) of dataset %r is not enabled for Profile; AEP enables a dataset for Profile '
                'only after its schema. Enable the schema first (aep.platform.schema profile: true, which needs a '
                'primary identity)' % (schema.get('title'), schema_id, params.get('name') or (current or {}).get('name')))
-    if check_mode:
-        warn(message + '. Check mode passes on the assumption that an earlier task of this play does that')
+    if check_mode and params.get('schema_profile_predicted'):
+        warn(message + '. Check mode passes because an earlier task of this play predicted it (schema_profile_predicted)')
         return
     raise InputError(message, field='profile')

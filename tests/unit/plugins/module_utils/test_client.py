@@ -408,6 +408,23 @@ def test_schema_registry_titles_shared_across_a_page_boundary_are_all_listed(moc
     assert [i['$id'] for i in client.list(SCHEMA_REGISTRY, '/tenant/schemas')] == ['a', 'b1', 'b2', 'c']
 
 
+@pytest.mark.parametrize('title', ['B, ~x', 'B==x', 'B<x', ' B', 'Bé'])
+def test_schema_registry_ties_of_a_title_no_filter_can_hold_are_walked(mocked, client, title):
+    """A boundary title that a filter would read as syntax (``,`` ``==`` ``<`` ``~``, spaces, non-ASCII) is never
+    put in ``property``: the pages are walked again from the title less its last character (issue 7)."""
+    url = platform(SCHEMA_REGISTRY, '/tenant/schemas')
+    mocked.get(url, json={'results': [{'$id': 'a', 'title': 'A'}, {'$id': 'b1', 'title': title}], '_page': {'next': title}},
+               match=[matchers.query_param_matcher({'orderby': 'title'})])
+    walk = {'orderby': 'title', 'start': title[:-1]}  # a proper prefix sorts before the title in any collation
+    mocked.get(url, json={'results': [{'$id': 'b1', 'title': title}, {'$id': 'b2', 'title': title},
+                                      {'$id': 'c', 'title': 'C'}], '_page': {'next': 'C'}},
+               match=[matchers.query_param_matcher(walk)])
+    mocked.get(url, json={'results': [{'$id': 'c', 'title': 'C'}], '_page': {'next': None}},
+               match=[matchers.query_param_matcher({'orderby': 'title', 'start': title})])
+    assert [i['$id'] for i in client.list(SCHEMA_REGISTRY, '/tenant/schemas')] == ['a', 'b1', 'b2', 'c']
+    assert not any('property' in c.request.url for c in mocked.calls)
+
+
 def test_data_prep_pagination_by_start_and_limit(mocked, client):
     url = platform(DATA_PREP, '/mappingSets')
     order = {'orderBy': '+createdDate'}
