@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from harness import (CHATLIO_SPEC, DATA_LAKE_SPEC, STREAMING_PROVIDER, make_flow_connections, make_schema_dataset_mapping,
+from harness import (CHATLIO_SPEC, STREAMING_PROVIDER, make_flow_connections, make_schema_dataset_mapping,
                      run_playbook)
 
 HTTP_SPEC = "bc7b00d6-623a-4dfc-9fdb-f1240aeadaeb"
@@ -221,8 +221,8 @@ def test_keep_oldest_reports_the_removed_duplicate(emulator, fx):
     resp = emulator.api("POST", "/data/foundation/catalog/dataSets", json=body)
     assert resp.status_code == 201, resp.text
     newer = resp.json()[0].rsplit("/", 1)[-1]
-    tasks = [{"name": "d", "aep.platform.dataset": {"name": "Chatlio Test dataset", "schema_id": fx["schema_id"],
-                                                     "on_duplicates": "keep_oldest"}}]
+    dataset = {"name": "Chatlio Test dataset", "schema_id": fx["schema_id"], "on_duplicates": "keep_oldest"}
+    tasks = [{"name": "d", "aep.platform.dataset": dataset}]
     emulator.clear_log()
     check = run_playbook(emulator, tasks, check=True, diff=True)
     assert emulator.writes() == []

@@ -63,8 +63,8 @@ def test_auth_against_the_auth_spec(auth, message):
 
 
 def test_auth_valid_and_a_spec_without_auth_spec():
-    preflight.check_auth(HTTP, {'spec_name': 'Streaming Connection', 'params': {'dataType': 'raw',
-                                                                                 'authenticationRequired': False}})
+    auth = {'spec_name': 'Streaming Connection', 'params': {'dataType': 'raw', 'authenticationRequired': False}}
+    preflight.check_auth(HTTP, auth)
     assert 'takes no base connection (its authSpec is empty)' in refused(
         preflight.check_auth, CHATLIO, {'spec_name': 'x', 'params': {}})
 
