@@ -570,14 +570,20 @@ def _to_string(value: Any) -> str:
     return str(value)
 
 
+INT64 = (-2 ** 63, 2 ** 63 - 1)
+
+
 def _to_integer(value: Any) -> int:
     if isinstance(value, bool):
         raise ValueError("cannot convert a boolean to an integer")
     if isinstance(value, float):
         if not value.is_integer():
             raise ValueError(f"{value} is not an integer")
-        return int(value)
-    return value if isinstance(value, int) else int(str(value).strip())
+        value = int(value)
+    number = value if isinstance(value, int) else int(str(value).strip())
+    if not INT64[0] <= number <= INT64[1]:  # XDM integer is a long; AEP refuses a larger value
+        raise ValueError(f"{value} is beyond the 64-bit integer range")
+    return number
 
 
 def _to_number(value: Any) -> int | float:

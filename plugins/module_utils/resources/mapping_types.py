@@ -26,6 +26,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import re
+from datetime import date, datetime
 
 from ansible_collections.aep.platform.plugins.module_utils.resources import dataprep_syntax, xdm_common
 
@@ -71,16 +72,31 @@ RESULT_KINDS = dict(
 _BOOLEAN_OPS = ('||', '&&', '==', '!=', '<=', '>=', '<', '>')
 _INTEGER = re.compile(r'^\s*[+-]?\d+\s*$')
 _NUMBER = re.compile(r'^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$')
-_DATE = re.compile(r'^\d{4}-\d{2}-\d{2}$')
-_DATE_TIME = re.compile(r'^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?)?$')
-# how a constant text converts to a scalar destination (Data Prep converts a text to the field's type)
+INT64 = (-2 ** 63, 2 ** 63 - 1)  # XDM integer (and Data Prep's to_integer/to_bigint): a signed 64-bit value
+
+
+def _parses(parse, text):
+    try:
+        parse(text)
+    except (ValueError, TypeError):
+        return False
+    return True
+
+
+def _integer(text):
+    return bool(_INTEGER.match(text)) and INT64[0] <= int(text) <= INT64[1]
+
+
+# how a constant text converts to a scalar destination (Data Prep converts a text to the field's type). Dates are
+# parsed as ISO 8601 (Python's fromisoformat, as the emulator does): '2024-13-45T99:00:00Z' has the right shape but
+# is no date; an integer beyond 64 bits is refused (AEP's integer is a long).
 CONVERTS = {
     'string': lambda text: True,
-    'integer': lambda text: bool(_INTEGER.match(text)),
+    'integer': _integer,
     'number': lambda text: bool(_NUMBER.match(text)),
     'boolean': lambda text: text.strip().lower() in ('true', 'false'),
-    'date-time': lambda text: bool(_DATE_TIME.match(text.strip())),
-    'date': lambda text: bool(_DATE.match(text.strip()[:10])),
+    'date-time': lambda text: _parses(datetime.fromisoformat, text),
+    'date': lambda text: _parses(date.fromisoformat, text[:10]),
 }
 EXAMPLES = {'integer': '42', 'number': '4.2', 'boolean': 'true', 'date-time': '2024-05-01T10:00:00Z',
             'date': '2024-05-01'}
