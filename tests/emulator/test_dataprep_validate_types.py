@@ -64,6 +64,23 @@ REFUSED = [
     (m("EXPRESSION", "length(message)", f"{T}.ok"),
      f"Destination '{T}.ok' is of type boolean and cannot hold the number value of source 'length(message)'"),
     (m("STATIC", "yes", f"{T}.ok"), f"Destination '{T}.ok' is of type boolean: the constant 'yes' does not convert to it"),
+    (m("STATIC", "2024-13-45T99:00:00Z", "timestamp"),
+     "Destination 'timestamp' is of type date-time: the constant '2024-13-45T99:00:00Z' does not convert to it"),
+    (m("STATIC", "99999999999999999999999", f"{T}.count"),
+     f"Destination '{T}.count' is of type integer: the constant '99999999999999999999999' does not convert to it"),
+    (m("EXPRESSION", "99999999999999999999999", f"{T}.count"),
+     f"Destination '{T}.count' is of type integer: the constant '99999999999999999999999' does not convert to it"),
+    (m("STATIC", "x", f"{T}.messages[*].text"),
+     f"Destination '{T}.messages[*].text' is an item path of an array ('[*]') and cannot hold the string value of "
+     "source 'x': '[*]' needs an array source"),
+    (m("EXPRESSION", "uuid()", "timestamp"),
+     "Destination 'timestamp' is of type date-time: uuid() yields a text (a UUID or digest) that never converts to date-time"),
+    (m("EXPRESSION", "upper('abc')", f"{T}.count"),
+     f"Destination '{T}.count' is of type integer: the constant 'ABC' does not convert to it"),
+    (m("EXPRESSION", "concat('a','b')", f"{T}.count"),
+     f"Destination '{T}.count' is of type integer: the constant 'ab' does not convert to it"),
+    (m("EXPRESSION", "to_integer('abc')", f"{T}.count"),
+     f"Destination '{T}.count' is of type integer: to_integer('abc') fails on every record: 'abc' does not convert to integer"),
 ]
 LEGAL = [
     m("ATTRIBUTE", "message", f"{T}.text"), m("ATTRIBUTE", "visitor", f"{T}.obj"),
@@ -75,6 +92,9 @@ LEGAL = [
     m("EXPRESSION", "timestamp()", "timestamp"), m("EXPRESSION", "(now())", "timestamp"),
     m("STATIC", "2024-05-01T10:00:00Z", "timestamp"), m("EXPRESSION", "uuid()", "_id"),
     m("EXPRESSION", "split(message, ' ')", f"{T}.tags"), m("EXPRESSION", "iif(a, 1, 2)", f"{T}.count"),
+    m("STATIC", "2024-02-29T23:59:59Z", "timestamp"), m("STATIC", "9223372036854775807", f"{T}.count"),
+    m("EXPRESSION", "concat('1', '2')", f"{T}.count"), m("EXPRESSION", "to_integer('42')", f"{T}.count"),
+    m("EXPRESSION", "upper('true')", f"{T}.ok"), m("EXPRESSION", "uuid()", f"{T}.text"),
 ]
 
 
@@ -104,3 +124,11 @@ def test_legal_mappings_pass_validate_and_create(aep, schema_id):
     validated = aep.post(f"{DP}/mappingSets/validate", json=body(schema_id, *LEGAL))
     assert validated.json() == {"validationResponse": [{"status": "SUCCESS", "errors": None}] * len(LEGAL)}
     assert aep.post(f"{DP}/mappingSets", json=body(schema_id, *LEGAL)).status_code == 200
+
+
+def test_preview_refuses_an_integer_beyond_64_bits_with_a_data_prep_error(aep, schema_id):
+    mapping = m("EXPRESSION", "99999999999999999999999", f"{T}.count")
+    preview = aep.post(f"{DP}/mappingSets/preview", json={"data": [{"message": "Hi"}], "mappingSet": body(schema_id, mapping)})
+    assert preview.status_code == 400, preview.text
+    assert preview.json()["detail"] == (f"Mapping set validation failed: Destination '{T}.count' is of type integer: "
+                                        "the constant '99999999999999999999999' does not convert to it")

@@ -200,6 +200,16 @@ def meaning_errors(mapping: dict, field_types: dict[str, str], tenant: str | Non
     if value not in COMPATIBLE.get(kind, {value}):
         what = f"the constant '{constant}'" if constant is not None else f"the {value} value of source '{mapping['source']}'"
         return [MappingError(f"Destination '{destination}' is of type {kind} and cannot hold {what}", mapping).info]
+    source = mapping["source"]
+    if value not in ("array", "any") and source_kind(mapping) != ATTRIBUTE \
+            and destination.count("[*]") > source.count("[*]"):
+        return [MappingError(f"Destination '{destination}' is an item path of an array ('[*]') and cannot hold the "
+                             f"{value} value of source '{source}': '[*]' needs an array source", mapping).info]
+    if source_kind(mapping) == EXPRESSION and constant is None:
+        constant = _call_constant(source)
+        reason = _call_problem(source, kind)
+        if reason:
+            return [MappingError(f"Destination '{destination}' is of type {kind}: {reason}", mapping).info]
     if constant is not None and kind in CONVERTERS and not (value == "number" and kind == "date-time"):
         try:
             CONVERTERS[kind](constant)
@@ -207,6 +217,55 @@ def meaning_errors(mapping: dict, field_types: dict[str, str], tenant: str | Non
             return [MappingError(f"Destination '{destination}' is of type {kind}: the constant '{constant}' "
                                  "does not convert to it", mapping).info]
     return []
+
+
+# Calls judged by their result (the same lists as the collection's mapping_types.py): a string function of literal
+# arguments always yields one text; a UUID or digest never converts to a number, boolean or date; a conversion of a
+# literal that does not convert fails on every record.
+_TEXT_FUNCTIONS = {"concat", "upper", "ucase", "lower", "lcase", "trim", "ltrim", "rtrim"}
+_OPAQUE_TEXT = {"uuid", "guid", "sha1", "sha256", "sha512", "md5"}
+_CONVERSIONS = {"to_integer": "integer", "to_bigint": "integer", "to_float": "number", "to_decimal": "number"}
+
+
+def _call(text: str) -> tuple[str, list[tuple[str, str]]] | None:
+    """(function name, argument tokens) of an expression that is one call, else None."""
+    try:
+        tokens = _tokenize(text)
+    except MappingError:
+        return None
+    if len(tokens) < 3 or tokens[0][0] != "ident" or tokens[1] != ("op", "(") or not _closes_at_end(tokens[1:]):
+        return None
+    return tokens[0][1], tokens[2:-1]
+
+
+def _call_constant(text: str) -> Any:
+    """The text a string function of literal arguments always yields, else None."""
+    call = _call(text)
+    if call is None or call[0] not in _TEXT_FUNCTIONS:
+        return None
+    if any(kind not in ("string", "number") for kind, value in call[1][0::2]) \
+            or any(token != ("op", ",") for token in call[1][1::2]):
+        return None
+    try:
+        return compile_expression(text)({})
+    except (MappingError, ValueError, TypeError):
+        return None
+
+
+def _call_problem(text: str, kind: str) -> str | None:
+    call = _call(text)
+    if call is None:
+        return None
+    name, args = call
+    if name in _OPAQUE_TEXT and kind in CONVERTERS and kind not in ("string", "object", "map", "array"):
+        return f"{name}() yields a text (a UUID or digest) that never converts to {kind}"
+    wanted = _CONVERSIONS.get(name)
+    if wanted and len(args) == 1 and args[0][0] == "string":
+        try:
+            CONVERTERS[wanted](_unquote(args[0][1]))
+        except (ValueError, TypeError):
+            return f"{text} fails on every record: '{_unquote(args[0][1])}' does not convert to {wanted}"
+    return None
 
 
 # --- expressions ------------------------------------------------------------------------------------
@@ -570,14 +629,20 @@ def _to_string(value: Any) -> str:
     return str(value)
 
 
+INT64 = (-2 ** 63, 2 ** 63 - 1)
+
+
 def _to_integer(value: Any) -> int:
     if isinstance(value, bool):
         raise ValueError("cannot convert a boolean to an integer")
     if isinstance(value, float):
         if not value.is_integer():
             raise ValueError(f"{value} is not an integer")
-        return int(value)
-    return value if isinstance(value, int) else int(str(value).strip())
+        value = int(value)
+    number = value if isinstance(value, int) else int(str(value).strip())
+    if not INT64[0] <= number <= INT64[1]:  # XDM integer is a long; AEP refuses a larger value
+        raise ValueError(f"{value} is beyond the 64-bit integer range")
+    return number
 
 
 def _to_number(value: Any) -> int | float:

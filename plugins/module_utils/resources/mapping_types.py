@@ -26,6 +26,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import re
+from datetime import date, datetime
 
 from ansible_collections.aep.platform.plugins.module_utils.resources import dataprep_syntax, xdm_common
 
@@ -71,16 +72,31 @@ RESULT_KINDS = dict(
 _BOOLEAN_OPS = ('||', '&&', '==', '!=', '<=', '>=', '<', '>')
 _INTEGER = re.compile(r'^\s*[+-]?\d+\s*$')
 _NUMBER = re.compile(r'^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$')
-_DATE = re.compile(r'^\d{4}-\d{2}-\d{2}$')
-_DATE_TIME = re.compile(r'^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?)?$')
-# how a constant text converts to a scalar destination (Data Prep converts a text to the field's type)
+INT64 = (-2 ** 63, 2 ** 63 - 1)  # XDM integer (and Data Prep's to_integer/to_bigint): a signed 64-bit value
+
+
+def _parses(parse, text):
+    try:
+        parse(text)
+    except (ValueError, TypeError):
+        return False
+    return True
+
+
+def _integer(text):
+    return bool(_INTEGER.match(text)) and INT64[0] <= int(text) <= INT64[1]
+
+
+# how a constant text converts to a scalar destination (Data Prep converts a text to the field's type). Dates are
+# parsed as ISO 8601 (Python's fromisoformat, as the emulator does): '2024-13-45T99:00:00Z' has the right shape but
+# is no date; an integer beyond 64 bits is refused (AEP's integer is a long).
 CONVERTS = {
     'string': lambda text: True,
-    'integer': lambda text: bool(_INTEGER.match(text)),
+    'integer': _integer,
     'number': lambda text: bool(_NUMBER.match(text)),
     'boolean': lambda text: text.strip().lower() in ('true', 'false'),
-    'date-time': lambda text: bool(_DATE_TIME.match(text.strip())),
-    'date': lambda text: bool(_DATE.match(text.strip()[:10])),
+    'date-time': lambda text: _parses(datetime.fromisoformat, text),
+    'date': lambda text: _parses(date.fromisoformat, text[:10]),
 }
 EXAMPLES = {'integer': '42', 'number': '4.2', 'boolean': 'true', 'date-time': '2024-05-01T10:00:00Z',
             'date': '2024-05-01'}
@@ -120,8 +136,61 @@ def _expression_value(text):
             return 'boolean', value
         return 'any', None  # null or a field
     if tokens[0][0] == 'ident' and tokens[1] == ('op', '(') and _closes_at_end(tokens[1:]):
-        return RESULT_KINDS.get(tokens[0][1], 'any'), None
+        return RESULT_KINDS.get(tokens[0][1], 'any'), _call_constant(tokens)
     return 'any', None  # a field path: its type is the payload's
+
+
+# string functions whose result, on constant arguments, is known here (the same text on every record)
+_TEXT_FUNCTIONS = {
+    'concat': lambda *args: ''.join(args), 'upper': lambda text: text.upper(), 'ucase': lambda text: text.upper(),
+    'lower': lambda text: text.lower(), 'lcase': lambda text: text.lower(), 'trim': lambda text: text.strip(),
+    'ltrim': lambda text: text.lstrip(), 'rtrim': lambda text: text.rstrip(),
+}
+# functions whose text never converts to a number, boolean or date (a UUID, a hexadecimal digest)
+OPAQUE_TEXT = ('uuid', 'guid', 'sha1', 'sha256', 'sha512', 'md5')
+# conversions that fail on every record when their constant argument does not convert
+_CONVERSIONS = {'to_integer': 'integer', 'to_bigint': 'integer', 'to_float': 'number', 'to_decimal': 'number'}
+
+
+def _call_constant(tokens):
+    """The text a call of a string function on literal arguments always yields, else None."""
+    name, args = tokens[0][1], tokens[2:-1]
+    if name not in _TEXT_FUNCTIONS:
+        return None
+    values = []
+    for index, (kind, value) in enumerate(args):
+        if index % 2:
+            if (kind, value) != ('op', ','):
+                return None
+        elif kind in ('string', 'number'):
+            values.append(re.sub(r'\\(.)', r'\1', value[1:-1]) if kind == 'string' else value)
+        else:
+            return None
+    try:
+        return _TEXT_FUNCTIONS[name](*values)
+    except TypeError:
+        return None
+
+
+def call_problem(source, kind):
+    """Why the EXPRESSION ``source`` (a call) can never fill a destination of XDM type ``kind``, or None: an opaque
+    text (``uuid()``, a digest) into a number, boolean or date; a conversion of a constant that does not convert
+    (``to_integer('abc')``)."""
+    try:
+        tokens = dataprep_syntax._tokens(source or '')  # pylint: disable=protected-access
+    except dataprep_syntax._Invalid:  # pylint: disable=protected-access
+        return None
+    if len(tokens) < 3 or tokens[0][0] != 'ident' or tokens[1] != ('op', '(') or not _closes_at_end(tokens[1:]):
+        return None
+    name = tokens[0][1]
+    if name in OPAQUE_TEXT and kind in CONVERTS and kind != 'string':
+        return '%s() yields a text (a UUID or digest) that never converts to %s' % (name, kind)
+    wanted = _CONVERSIONS.get(name)
+    if wanted and len(tokens) == 4 and tokens[2][0] == 'string':
+        text = re.sub(r'\\(.)', r'\1', tokens[2][1][1:-1])
+        if not CONVERTS[wanted](text):
+            return '%s fails on every record: %r does not convert to %s' % (source, text, wanted)
+    return None
 
 
 def _closes_at_end(tokens):
@@ -229,10 +298,21 @@ def mapping_problem(paths, mapping, tenant=None, sample=None):
         return ('%r is of type %s and cannot hold %s (every record would fail mapping); %s'
                 % (destination, kind, _describe(value, constant, source_type, mapping.get('source')),
                    _fix(kind, value, mapping.get('source') or '', destination)))
+    if value not in ('array', 'any') and source_type != 'ATTRIBUTE' and _spreads(destination) > _spreads(mapping.get('source')):
+        return ('%r is an item path of an array ([*]) and cannot hold %s: [*] needs an array source (every record '
+                'would fail mapping); map an array path with [*] (<list>[*].<field>), or the whole array field'
+                % (destination, _describe(value, constant, source_type, mapping.get('source'))))
     numeric_date = value == 'number' and kind == 'date-time'  # epoch milliseconds
     if constant is not None and kind in CONVERTS and not numeric_date and not CONVERTS[kind](str(constant)):
-        return ('%r is of type %s and the constant %r does not convert to it (every record would fail mapping); '
-                'use a value such as %r' % (destination, kind, constant, EXAMPLES.get(kind, 'text')))
+        what = 'the constant %r' % constant
+        if source_type == 'EXPRESSION' and '(' in (mapping.get('source') or ''):
+            what = '%s (always %r)' % (mapping.get('source'), constant)
+        return ('%r is of type %s and %s does not convert to it (every record would fail mapping); '
+                'use a value such as %r' % (destination, kind, what, EXAMPLES.get(kind, 'text')))
+    reason = call_problem(mapping.get('source'), kind) if source_type == 'EXPRESSION' else None
+    if reason:
+        return '%r is of type %s and %s (every record would fail mapping); map a source of type %s, such as %r' % (
+            destination, kind, reason, kind, EXAMPLES.get(kind, 'text'))
     return None
 
 

@@ -85,6 +85,19 @@ def check_base_connection_needed(spec, params):
                          field='base_connection_id')
 
 
+def check_base_connection_spec(spec_id, base):
+    """The base connection ``base`` (a ``/connections`` item) of a source connection of connection spec ``spec_id`` is
+    of that same connection spec (AEP: 400 FLOW-1413 "connection spec mismatch" when it is not)."""
+    have = ((base or {}).get('connectionSpec') or {}).get('id')
+    if not spec_id or not have or have.lower() == spec_id.lower():
+        return
+    raise InputError('base_connection_id: base connection %s (%s) is of connection spec %s, but this source connection '
+                     'is of connection spec %s (connection_spec_id); pass a base connection made with connection spec %s, '
+                     'or drop base_connection_id if that spec takes none' % (base.get('id'), base.get('name'), have,
+                                                                              spec_id, spec_id),
+                     field='base_connection_id')
+
+
 _TYPES = {'string': (str,), 'boolean': (bool,), 'object': (dict,), 'array': (list,)}
 
 
@@ -152,25 +165,40 @@ def _field_of(descriptor):
 
 
 def check_primary_move(client, current, identities, descriptors_of):
-    """Moving the primary identity to another field: the old primary must be listed with ``primary: false`` (else
-    the schema would get two primaries: XDM-1023), and a Profile-enabled schema's primary cannot move (XDM-1022).
+    """Changing the primary identity: moving it to another field needs the old primary listed with ``primary: false``
+    (else the schema would get two primaries: XDM-1023); on a Profile-enabled schema the primary identity is frozen
+    (XDM-1022): it cannot move, change namespace, or be demoted (the same field with ``primary: false``).
     ``descriptors_of(client, schema_id)`` reads the schema's identity descriptors (``schema.descriptors_of``)."""
-    wanted = [i for i in identities or [] if i.get('primary')]
-    if current is None or not wanted or is_placeholder(current.get('$id')):
+    identities = identities or []
+    wanted = [i for i in identities if i.get('primary')]
+    if current is None or not identities or is_placeholder(current.get('$id')):
         return
-    target = wanted[0]['field']
-    listed = dict((i['field'], bool(i.get('primary'))) for i in identities)
+    target = wanted[0]['field'] if wanted else None
+    listed = dict((i['field'], i) for i in identities)
+    enabled = UNION_TAG in (current.get('meta:immutableTags') or [])
     for descriptor in descriptors_of(client, current['$id']):
         if not descriptor.get('xdm:isPrimary'):
             continue
         old = _field_of(descriptor)
-        if old == target:
+        have_ns = descriptor.get('xdm:namespace') or ''
+        mine = listed.get(old)
+        if enabled:
+            fix = ('keep {field: %s, namespace: %s, primary: true}, or use a new schema' % (old, have_ns))
+            if old == target and (mine.get('namespace') or have_ns).lower() != have_ns.lower():
+                raise InputError('identities: schema %r is enabled for Profile, so the namespace of its primary identity %s '
+                                 'cannot change from %s to %s (AEP: XDM-1022); %s'
+                                 % (current.get('title'), old, have_ns, mine.get('namespace'), fix), field='identities')
+            if target is None and mine is not None and mine.get('primary') is False:
+                raise InputError('identities: schema %r is enabled for Profile, so its primary identity %s cannot be '
+                                 'demoted to primary: false (AEP: XDM-1022); %s' % (current.get('title'), old, fix),
+                                 field='identities')
+        if target is None or old == target:
             return
-        if UNION_TAG in (current.get('meta:immutableTags') or []):
+        if enabled:
             raise InputError('identities: schema %r is enabled for Profile, so its primary identity %s cannot move to '
                              '%s (AEP never changes it); keep %s primary, or use a new schema'
                              % (current.get('title'), old, target, old), field='identities')
-        if listed.get(old) is not False:
+        if mine is None or mine.get('primary') is not False:
             raise InputError('identities: %s is the primary identity of schema %r; to make %s primary, list %s too '
                              'with primary: false (a schema has one primary identity)'
                              % (old, current.get('title'), target, old), field='identities')

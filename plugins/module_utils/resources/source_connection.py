@@ -47,13 +47,15 @@ def desired_body(params):
 
 
 def validate(params, client, check_mode):
-    """Every check that needs no write: the connection spec, the base connection."""
+    """Every check that needs no write: the connection spec, the base connection (it exists and is of the same
+    connection spec). Run only when the source connection is created or changes."""
     if params.get('connection_spec_id'):
         spec = check_spec(client, 'connectionSpecs', params['connection_spec_id'], 'connection_spec_id', role='sourceSpec')
         preflight.check_base_connection_needed(spec, params)
     if params.get('base_connection_id'):
-        check_reference(client, '/connections', params['base_connection_id'], 'base_connection_id',
-                        'base connection', check_mode)
+        base = check_reference(client, '/connections', params['base_connection_id'], 'base_connection_id',
+                               'base connection', check_mode)
+        preflight.check_base_connection_spec(params.get('connection_spec_id'), base)
 
 
 def run(params, client, check_mode):

@@ -39,6 +39,26 @@ def problem(source_type, source, destination):
     ('STATIC', '01/05/2024', '_acme.d', "'_acme.d' is of type date and the constant '01/05/2024'"),
     ('EXPRESSION', 'to_object(a)', '_acme.text', "'_acme.text' is of type string and cannot hold the object value"),
     ('ATTRIBUTE', 'visitor', '_acme', "'_acme' is the tenant namespace object"),
+    # a well-shaped text that is no date (AEP and the emulator parse it: MAPPER-1400)
+    ('STATIC', '2024-13-45T99:00:00Z', 'timestamp',
+     "'timestamp' is of type date-time and the constant '2024-13-45T99:00:00Z' does not convert to it"),
+    ('EXPRESSION', "'2024-02-30'", '_acme.d', "'_acme.d' is of type date and the constant '2024-02-30' does not convert"),
+    # beyond 64 bits (an XDM integer is a long)
+    ('STATIC', '99999999999999999999999', '_acme.n', "'_acme.n' is of type integer and the constant '99999999999999999999999'"),
+    ('EXPRESSION', '99999999999999999999999', '_acme.n', "'_acme.n' is of type integer and the constant '99999999999999999999999'"),
+    # a constant (or any non-array value) into an item path of an array: [*] needs an array
+    ('STATIC', 'x', '_acme.messages[*].text', "'_acme.messages[*].text' is an item path of an array ([*]) and cannot hold "
+                                               "the constant 'x'"),
+    ('EXPRESSION', 'uuid()', '_acme.messages[*].text', "'_acme.messages[*].text' is an item path of an array"),
+    # by the function's result: a text that never converts
+    ('EXPRESSION', 'uuid()', 'timestamp', "'timestamp' is of type date-time and uuid() yields a text (a UUID or digest)"),
+    ('EXPRESSION', 'sha256(a)', '_acme.n', "'_acme.n' is of type integer and sha256() yields a text"),
+    ('EXPRESSION', "upper('abc')", '_acme.n', "'_acme.n' is of type integer and upper('abc') (always 'ABC') does not convert"),
+    ('EXPRESSION', "concat('a', 'b')", '_acme.n', "'_acme.n' is of type integer and concat('a', 'b') (always 'ab')"),
+    ('EXPRESSION', "concat('a','b')", '_acme.ok', "'_acme.ok' is of type boolean and concat('a','b') (always 'ab')"),
+    ('EXPRESSION', "to_integer('abc')", '_acme.n', "'_acme.n' is of type integer and to_integer('abc') fails on every "
+                                                    "record: 'abc' does not convert to integer"),
+    ('EXPRESSION', "to_float('x1')", '_acme.f', "'_acme.f' is of type number and to_float('x1') fails on every record"),
 ])
 def test_mappings_that_can_never_fill_their_destination_are_refused(source_type, source, destination, expected):
     found = problem(source_type, source, destination)
@@ -66,6 +86,13 @@ def test_mappings_that_can_never_fill_their_destination_are_refused(source_type,
     ('EXPRESSION', 'split(a, ",")', '_acme.tags'), ('EXPRESSION', 'iif(a, 1, 2)', '_acme.n'),
     ('EXPRESSION', '(now())', 'timestamp'), ('EXPRESSION', 'visitor.email', '_acme.text'),
     ('EXPRESSION', 'to_object(a)', '_acme.obj'), ('EXPRESSION', "concat(a, 'b')", 'identityMap.Email[0].id'),
+    ('STATIC', '2024-02-29T23:59:59Z', 'timestamp'), ('STATIC', '2024-02-29', '_acme.d'),
+    ('STATIC', '9223372036854775807', '_acme.n'), ('STATIC', '-9223372036854775808', '_acme.n'),
+    ('EXPRESSION', "concat('1', '2')", '_acme.n'), ('EXPRESSION', "trim(' 42 ')", '_acme.n'),
+    ('EXPRESSION', "upper('true')", '_acme.ok'), ('EXPRESSION', "concat('2024-05-01', 'T10:00:00Z')", 'timestamp'),
+    ('EXPRESSION', "to_integer('42')", '_acme.n'), ('EXPRESSION', 'to_integer(a)', '_acme.n'),
+    ('EXPRESSION', 'uuid()', '_acme.text'), ('EXPRESSION', 'sha256(a)', '_acme.text'),
+    ('ATTRIBUTE', 'messages[*].text', '_acme.messages[*].text'), ('EXPRESSION', 'lower(messages[*].text)', '_acme.messages[*].text'),
 ])
 def test_legal_mappings_stay_legal(source_type, source, destination):
     assert problem(source_type, source, destination) is None

@@ -92,7 +92,35 @@ def test_primary_move():
                                     move + [{'field': '_t.email', 'primary': False}], read)
 
 
+def test_a_profile_primary_keeps_its_namespace_and_stays_primary():
+    current = {'title': 'S', '$id': 'https://ns.adobe.com/t/schemas/1', 'meta:immutableTags': ['union']}
+    descriptors = [{'xdm:sourceProperty': '/_t/email', 'xdm:namespace': 'Email', 'xdm:isPrimary': True}]
+
+    def read(client, schema_id):
+        return descriptors
+    message = refused(preflight.check_primary_move, None, current, [{'field': '_t.email', 'namespace': 'ECID', 'primary': True}], read)
+    assert 'namespace of its primary identity _t.email cannot change from Email to ECID' in message
+    assert 'keep {field: _t.email, namespace: Email, primary: true}' in message
+    message = refused(preflight.check_primary_move, None, current, [{'field': '_t.email', 'namespace': 'Email', 'primary': False}], read)
+    assert 'cannot be demoted to primary: false' in message
+    preflight.check_primary_move(None, current, [{'field': '_t.email', 'namespace': 'email', 'primary': True}], read)
+    preflight.check_primary_move(None, current, [{'field': '_t.other', 'namespace': 'ECID', 'primary': False}], read)
+    plain = dict(current, **{'meta:immutableTags': []})
+    preflight.check_primary_move(None, plain, [{'field': '_t.email', 'namespace': 'ECID', 'primary': True}], read)
+    preflight.check_primary_move(None, plain, [{'field': '_t.email', 'namespace': 'Email', 'primary': False}], read)
+
+
 def test_a_profile_schema_is_never_deleted():
     schema = {'title': 'S', '$id': 'https://ns.adobe.com/t/schemas/1', 'meta:immutableTags': ['union']}
     assert refused(preflight.check_unused, None, 'schema', schema).startswith("state: schema 'S'")
     preflight.check_unused(None, 'schema', None)
+
+
+def test_base_connection_of_another_connection_spec():
+    base = {'id': 'b1', 'name': 'http', 'connectionSpec': {'id': 'bdb5e2c7-0000-0000-0000-000000000001'}}
+    message = refused(preflight.check_base_connection_spec, 'chatlio-spec', base)
+    assert message.startswith('base_connection_id: base connection b1 (http) is of connection spec '
+                              'bdb5e2c7-0000-0000-0000-000000000001, but this source connection is of connection spec chatlio-spec')
+    preflight.check_base_connection_spec('BDB5E2C7-0000-0000-0000-000000000001', base)
+    preflight.check_base_connection_spec('chatlio-spec', None)
+    preflight.check_base_connection_spec(None, base)
