@@ -91,11 +91,10 @@ def check_base_connection_spec(spec_id, base):
     have = ((base or {}).get('connectionSpec') or {}).get('id')
     if not spec_id or not have or have.lower() == spec_id.lower():
         return
+    values = (base.get('id'), base.get('name'), have, spec_id, spec_id)
     raise InputError('base_connection_id: base connection %s (%s) is of connection spec %s, but this source connection '
                      'is of connection spec %s (connection_spec_id); pass a base connection made with connection spec %s, '
-                     'or drop base_connection_id if that spec takes none' % (base.get('id'), base.get('name'), have,
-                                                                              spec_id, spec_id),
-                     field='base_connection_id')
+                     'or drop base_connection_id if that spec takes none' % values, field='base_connection_id')
 
 
 _TYPES = {'string': (str,), 'boolean': (bool,), 'object': (dict,), 'array': (list,)}

@@ -47,8 +47,8 @@ def problem(source_type, source, destination):
     ('STATIC', '99999999999999999999999', '_acme.n', "'_acme.n' is of type integer and the constant '99999999999999999999999'"),
     ('EXPRESSION', '99999999999999999999999', '_acme.n', "'_acme.n' is of type integer and the constant '99999999999999999999999'"),
     # a constant (or any non-array value) into an item path of an array: [*] needs an array
-    ('STATIC', 'x', '_acme.messages[*].text', "'_acme.messages[*].text' is an item path of an array ([*]) and cannot hold "
-                                               "the constant 'x'"),
+    ('STATIC', 'x', '_acme.messages[*].text',
+     "'_acme.messages[*].text' is an item path of an array ([*]) and cannot hold the constant 'x'"),
     ('EXPRESSION', 'uuid()', '_acme.messages[*].text', "'_acme.messages[*].text' is an item path of an array"),
     # by the function's result: a text that never converts
     ('EXPRESSION', 'uuid()', 'timestamp', "'timestamp' is of type date-time and uuid() yields a text (a UUID or digest)"),
@@ -56,8 +56,8 @@ def problem(source_type, source, destination):
     ('EXPRESSION', "upper('abc')", '_acme.n', "'_acme.n' is of type integer and upper('abc') (always 'ABC') does not convert"),
     ('EXPRESSION', "concat('a', 'b')", '_acme.n', "'_acme.n' is of type integer and concat('a', 'b') (always 'ab')"),
     ('EXPRESSION', "concat('a','b')", '_acme.ok', "'_acme.ok' is of type boolean and concat('a','b') (always 'ab')"),
-    ('EXPRESSION', "to_integer('abc')", '_acme.n', "'_acme.n' is of type integer and to_integer('abc') fails on every "
-                                                    "record: 'abc' does not convert to integer"),
+    ('EXPRESSION', "to_integer('abc')", '_acme.n',
+     "'_acme.n' is of type integer and to_integer('abc') fails on every record: 'abc' does not convert to integer"),
     ('EXPRESSION', "to_float('x1')", '_acme.f', "'_acme.f' is of type number and to_float('x1') fails on every record"),
 ])
 def test_mappings_that_can_never_fill_their_destination_are_refused(source_type, source, destination, expected):
