@@ -30,8 +30,10 @@ options:
       - V(present) creates the object when it does not exist and updates the fields you set when they differ.
         Fields you do not set are left as they are.
       - V(absent) deletes the object when it exists. An object another object still uses (a connection in a dataflow,
-        a base connection in a connection, a field group in a schema, a schema of a dataset or enabled for Profile)
-        is not deleted; the task fails before the delete, in check mode too, and names what uses it.
+        a base connection in a connection, a field group in a schema, a schema of a dataset or enabled for Profile,
+        a dataset a target connection writes to) is not deleted; the task fails before the delete, in check mode
+        too, and names what uses it. The result's C(id) is the id of the deleted (in check mode, to-be-deleted)
+        object.
     type: str
     choices: [present, absent]
     default: present
@@ -50,6 +52,16 @@ options:
     type: str
     choices: [fail, keep_oldest]
     default: fail
+  predicted_absent_ids:
+    description:
+      - Ids of objects an earlier check-mode task of the play predicted to delete (the C(id) of its C(changed)
+        V(absent) result). Check mode only, ignored otherwise.
+      - Check mode deletes nothing, so the in-use checks of V(absent) and O(on_duplicates=keep_oldest) would still
+        see those objects using this one and fail where the real run passes; users listed here do not count.
+        Without it, a check-mode V(absent) of an object in use fails as the real run does.
+    type: list
+    elements: str
+    default: []
 '''
 
     DESCRIPTION = r'''

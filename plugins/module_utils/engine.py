@@ -97,6 +97,8 @@ def state_options(extra=None, identity=None, description=False):
     spec.update(extra or {})
     spec = state_spec(spec)
     spec['on_duplicates'] = dict(type='str', choices=list(ON_DUPLICATES), default='fail')
+    # Ids an earlier check-mode task of the play predicted to delete (the in-use checks skip them); check mode only.
+    spec['predicted_absent_ids'] = dict(type='list', elements='str', default=[])
     return spec
 
 
@@ -452,6 +454,8 @@ class Resource:
     # Set by ``prepare`` from the module's options; ``warnings`` end up in the module result.
     check_mode = False
     on_duplicates = 'fail'
+    # Check mode only: ids of objects an earlier check-mode task predicted to delete (``predicted_absent_ids``).
+    predicted_absent_ids = ()
     # Seconds to wait before looking again when a name exists twice (a concurrent run removes its own copy).
     duplicate_pause = 2.0
 
@@ -549,6 +553,11 @@ class Resource:
             self.warn('renamed %s %s %s to %r: AEP has no DELETE for it, and the new name keeps it from being found '
                       'again; %s (the oldest) is used' % (why, self.label, extra_id, self.retired_name(obj), keep))
             return True
+        users = self.users_of(obj) if why == 'duplicate' else []
+        if users:  # AEP refuses the delete (409), in check mode too: the same warning, not a change
+            self.warn('%s %s %s could not be deleted (still used by %s); %s (the oldest) is used'
+                      % (why, self.label, extra_id, ', '.join(users), keep))
+            return False
         if self.check_mode:
             self.warn('would delete %s %s %s (%s); %s (the oldest) is kept'
                       % (why, self.label, extra_id, obj.get(self.identity), keep))
@@ -564,6 +573,12 @@ class Resource:
         self.warn('deleted %s %s %s (%r); %s (the oldest) is kept'
                   % (why, self.label, extra_id, obj.get(self.identity), keep))
         return True
+
+    def users_of(self, obj):
+        """What still uses ``obj`` (descriptions; reads only), so that AEP would refuse its delete: the in-use rule of
+        ``preflight.check_unused``, less the objects an earlier check-mode task predicted to delete."""
+        from ansible_collections.aep.platform.plugins.module_utils.resources import preflight  # it imports this module
+        return preflight.in_use_by(self.client, self.kind, obj, self.predicted_absent_ids)
 
     def retired_name(self, obj):
         """The name an undeletable duplicate gets, so that it no longer shares the identity."""
@@ -881,6 +896,7 @@ def prepare(resource, params, check_mode):
     options (the name or title AEP would refuse, the id format) made before any request."""
     resource.check_mode = check_mode
     resource.on_duplicates = params.get('on_duplicates') or 'fail'
+    resource.predicted_absent_ids = tuple(params.get('predicted_absent_ids') or ()) if check_mode else ()
     check_name(params.get(resource.identity), resource.identity, resource.label)
     validate_id(params.get('id'), resource.id_kind, 'id')
     if resource.fields is not None:
@@ -1008,4 +1024,6 @@ def ensure_absent(resource, check_mode, identity=None, object_id=None):
             resource.delete(current)
         except NotFoundError:
             return build_result(resource, False, None, None)
-    return build_result(resource, True, current, None)
+    result = build_result(resource, True, current, None)
+    result['id'] = resource.object_id(current)  # the deleted (check mode: to be deleted) object
+    return result

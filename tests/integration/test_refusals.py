@@ -141,9 +141,10 @@ def test_deleting_what_is_in_use_fails_before_any_delete(emulator, fx):
         ["state: schema 'Chatlio Test' is still used by 1 dataset(s): Chatlio Test dataset (%s)" % fx["dataset_id"]],
     ])
     # once nothing uses them, the same tasks delete them, in order
+    # (the dataset after its target connection: a dataset a target connection writes to is in use too)
     order = [task("flow", name="Chatlio Test flow", state="absent"),
-             task("source_connection", name="HTTP source", state="absent"),
-             task("dataset", name="Chatlio Test dataset", state="absent")] + tasks[:3] + [tasks[4], tasks[3]]
+             task("source_connection", name="HTTP source", state="absent")] + tasks[:3] + [
+        task("dataset", name="Chatlio Test dataset", state="absent"), tasks[4], tasks[3]]
     removed = run_playbook(emulator, order)
     assert [(r.failed, r.changed) for r in removed.results] == [(False, True)] * 8, [(r.get("msg"), r.changed)
                                                                                      for r in removed.results]

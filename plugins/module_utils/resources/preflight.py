@@ -14,7 +14,8 @@ before the first write with an ``InputError`` naming the option and the fix. Eac
 * ``check_class_change`` / ``check_primary_move``: a schema's class is immutable; moving the primary identity needs
   the old primary demoted in the same list, and a Profile-enabled schema's primary cannot move at all.
 * ``check_unused``: ``state: absent`` of an object that another object still uses (AEP: FLOW-1447, FLOW-1418,
-  XDM-1014), found with reads only.
+  XDM-1014; a dataset a target connection writes to), found with reads only; ``in_use_by`` is the same rule for the
+  duplicates ``on_duplicates: keep_oldest`` deletes.
 * ``check_dataset_profile``: a dataset is enabled for Profile only after its schema is.
 
 Source of the rules: the Flow Service error guide (1415, 1418, 1447, 1455), the Schema Registry guide (a schema's
@@ -207,12 +208,12 @@ def check_primary_move(client, current, identities, descriptors_of):
 
 def _flows_using(client, option, object_id):
     flows = client.list(FLOW_SERVICE, '/flows', params={'property': '%s[]==%s' % (option, object_id)})
-    return ['%s (%s)' % (f.get('name'), f.get('id')) for f in flows
+    return [(f.get('id'), '%s (%s)' % (f.get('name'), f.get('id'))) for f in flows
             if isinstance(f, dict) and object_id in (f.get(option) or [])]
 
 
 def _using(client, kind, current):
-    """What uses ``current`` (a list of descriptions), read with GETs only."""
+    """What uses ``current``: (the kind of the users, a list of (id, description)), read with GETs only."""
     if kind == 'source_connection':
         return 'dataflow', _flows_using(client, 'sourceConnectionIds', current['id'])
     if kind == 'target_connection':
@@ -222,28 +223,57 @@ def _using(client, kind, current):
         for path, word in (('/sourceConnections', 'source connection'), ('/targetConnections', 'target connection')):
             for conn in client.list(FLOW_SERVICE, path, params={'property': 'baseConnectionId==%s' % current['id']}):
                 if isinstance(conn, dict) and conn.get('baseConnectionId') == current['id']:
-                    users.append('%s %s (%s)' % (word, conn.get('name'), conn.get('id')))
+                    users.append((conn.get('id'), '%s %s (%s)' % (word, conn.get('name'), conn.get('id'))))
         return 'connection', users
     if kind == 'field_group':
-        return 'schema', ['%s (%s)' % (s.get('title'), s.get('$id')) for s in xdm_common.schemas_using(client, current['$id'])]
+        return 'schema', [(s.get('$id'), '%s (%s)' % (s.get('title'), s.get('$id')))
+                          for s in xdm_common.schemas_using(client, current['$id'])]
     if kind == 'schema':
         users = [d for d in client.list(CATALOG, '/dataSets', params={'properties': 'name,schemaRef'})
                  if isinstance(d, dict) and ((d.get('schemaRef') or {}).get('id')) == current['$id']]
-        return 'dataset', ['%s (%s)' % (d.get('name'), d.get('id')) for d in users]
+        return 'dataset', [(d.get('id'), '%s (%s)' % (d.get('name'), d.get('id'))) for d in users]
+    if kind == 'dataset':
+        # A target connection writes to the dataset of its params.dataSetId; the listing is filtered here (Flow
+        # Service's property filter is not documented for nested fields).
+        users = [c for c in client.list(FLOW_SERVICE, '/targetConnections')
+                 if isinstance(c, dict) and (c.get('params') or {}).get('dataSetId') == current['id']]
+        return 'target connection', [(c.get('id'), 'target connection %s (%s)' % (c.get('name'), c.get('id')))
+                                     for c in users]
     return None, []
+
+
+def in_use_by(client, kind, current, predicted=()):
+    """Descriptions of what still uses ``current`` (reads only), less the objects whose ids are in ``predicted``
+    (those an earlier check-mode task predicted to delete: ``predicted_absent_ids``)."""
+    if current is None:
+        return []
+    return [text for user_id, text in _using(client, kind, current)[1] if user_id not in set(predicted or ())]
+
+
+def predicted_absent(params, check_mode):
+    """The ``predicted_absent_ids`` option, honoured in check mode only (a real run reads what AEP holds)."""
+    return tuple(params.get('predicted_absent_ids') or ()) if check_mode else ()
 
 
 _FIRST = {'source_connection': 'the dataflow (aep.platform.flow state: absent)',
           'target_connection': 'the dataflow (aep.platform.flow state: absent)',
           'base_connection': 'the source and target connections (state: absent)',
           'field_group': 'the schemas, or remove the field group from their field_groups',
-          'schema': 'the datasets (aep.platform.dataset state: absent)'}
+          'schema': 'the datasets (aep.platform.dataset state: absent)',
+          'dataset': 'the target connections (aep.platform.target_connection state: absent)'}
 
 
-def check_unused(client, kind, current):
+def _using_kind(kind):
+    return {'source_connection': 'dataflow', 'target_connection': 'dataflow', 'base_connection': 'connection',
+            'field_group': 'schema', 'schema': 'dataset', 'dataset': 'target connection'}.get(kind)
+
+
+def check_unused(client, kind, current, predicted=()):
     """InputError, before the DELETE (check mode too), when another object still uses ``current``: AEP would refuse
     the delete (FLOW-1447 a connection in a dataflow, FLOW-1418 a base connection in a connection, XDM-1014 a field
-    group in a schema, a schema of a dataset or enabled for Profile)."""
+    group in a schema, a schema of a dataset or enabled for Profile); a dataset a target connection writes to is
+    kept too (its dataflow would lose its destination). Users whose ids are in ``predicted`` (``predicted_absent``:
+    check mode, deleted by an earlier task of the play) do not count."""
     if current is None:
         return
     label = kind.replace('_', ' ')
@@ -252,10 +282,11 @@ def check_unused(client, kind, current):
         raise InputError('state: schema %r (%s) is enabled for Profile; AEP never deletes such a schema (409 '
                          'XDM-1014), nor its field groups. Leave it in place (remove the dataflow, connections and '
                          'dataset only), or reset the sandbox' % (name, current.get('$id')), field='state')
-    what, users = _using(client, kind, current)
-    if users:
+    what = _using_kind(kind)
+    found = in_use_by(client, kind, current, predicted)
+    if found:
         raise InputError('state: %s %r is still used by %d %s(s): %s; AEP refuses to delete it. Delete %s first'
-                         % (label, name, len(users), what, ', '.join(users), _FIRST[kind]), field='state')
+                         % (label, name, len(found), what, ', '.join(found), _FIRST[kind]), field='state')
 
 
 # --- datasets ------------------------------------------------------------------------------------------------------
