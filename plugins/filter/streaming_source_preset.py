@@ -91,7 +91,8 @@ LAYOUT = {
         'base_connection': ({
             'data_type': (DATA_TYPES, False, 'raw (JSON mapped by the mappings) or xdm (XDM messages, no mappings)'),
             'authentication_required': ('bool', False, 'posts need Authorization: Bearer <IMS token>'),
-        }, False, 'settings of the base connection, for connection specs that need one (HTTP API)'),
+        }, False, 'the base connection: required exactly for connection specs that need one (HTTP API), {} for the defaults;'
+            ' the role imports its base connection task from this key when the play is loaded'),
     }, True, 'the source connection'),
     'target': ({
         'connection_spec_id': ('uuid', True, 'the target connection spec id (data lake: c604ff05-7f1a-43c0-8e18-33bf874cb11c)'),

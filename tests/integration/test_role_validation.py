@@ -154,3 +154,21 @@ def test_a_nested_preset_field_can_be_mapped(emulator, inventory, tmp_path):
                        "--check")
     assert run.rc == 0, failure(run)
     assert emulator.writes() == []
+
+
+def test_preset_without_base_connection_for_a_spec_that_needs_one(emulator, inventory, tmp_path):
+    """The preset declares its base connection (source.base_connection), as the role chooses its tasks from it when
+    the play is loaded: an HTTP API preset without the key fails before any write, naming the key and the fix."""
+    data = yaml.safe_load((REPO / "roles" / "streaming_source" / "vars" / "presets" / "http_api.yml").read_text())
+    del data["streaming_source_preset_data"]["source"]["base_connection"]
+    path = tmp_path / "preset.yml"
+    path.write_text(yaml.safe_dump(data))
+    assert_refused(emulator, inventory, {"streaming_source_preset_file": str(path)},
+                   "source.base_connection: connection spec bc7b00d6-623a-4dfc-9fdb-f1240aeadaeb", "needs a base connection",
+                   "source.base_connection: {data_type: raw}")
+
+
+def test_preset_with_base_connection_for_a_spec_that_needs_none(emulator, inventory, tmp_path):
+    path = tmp_path / "preset.yml"
+    path.write_text(yaml.safe_dump(_preset(lambda p: p["source"].update(base_connection={"data_type": "raw"}))))
+    assert_refused(emulator, inventory, {"streaming_source_preset_file": str(path)}, "source.base_connection", "needs no base connection; remove the key")

@@ -210,3 +210,50 @@ def test_on_duplicates_keep_oldest_reaches_every_state_module(emulator, inventor
     for task in ("Ensure the field group", "Ensure the schema", "Ensure the dataset", "Ensure the source connection",
                  "Ensure the target connection", "Ensure the mapping set", "Ensure the dataflow"):
         assert run.host_results(task)["dev"]["invocation"]["module_args"]["on_duplicates"] == "keep_oldest", task
+
+
+def test_a_play_without_base_connection_has_no_base_connection_task(emulator, inventory, tmp_path):
+    """Chatlio declares no base connection (no source.base_connection): tasks/present.yml imports no base connection
+    task at all when the play is loaded, so no sandbox runs (or skips) one."""
+    run, dummy = onboard(inventory, tmp_path)
+    assert run.host_results("Ensure the base connection") == {}
+    assert set(run.host_results("Ensure the source connection")) == set(SANDBOXES)
+
+
+def test_a_preset_set_per_host_that_needs_a_base_connection_fails_before_any_write(emulator, inventory, tmp_path):
+    """The base connection task is chosen when the play is loaded, from the play's, role's and extra variables: an
+    inventory preset that declares a base connection (http_api) where the play was loaded with one that does not
+    (the role's default, chatlio) stops the play before any write, naming the fix."""
+    data = yaml.safe_load(inventory.read_text())
+    data["aep_sandboxes"].setdefault("vars", {})["streaming_source_preset"] = "http_api"
+    inventory.write_text(yaml.safe_dump(data))
+    playbook = tmp_path / "role_defaults.yml"
+    playbook.write_text(yaml.safe_dump([{"hosts": "aep_sandboxes", "gather_facts": False, "roles": ["aep.platform.streaming_source"]}]))
+    emulator.clear_log()
+    run = run_playbook(str(playbook), inventory)
+    assert run.rc != 0
+    failure = run.host_results("Stop on specs that do not fit together (nothing was written)")
+    msg = next(iter(failure.values()))["msg"]
+    assert "the play was loaded with a preset that does not declare a base connection, but this host's preset does" in msg, msg
+    assert "not per host" in msg
+    assert [r for r in api_requests(emulator) if r["method"] in WRITES] == []
+
+
+def test_a_preset_file_named_from_inventory_falls_back_to_a_per_sandbox_base_connection_task(emulator, inventory, tmp_path):
+    """A preset file whose path comes from inventory variables cannot be read when the play is loaded: the role
+    imports the fallback base connection task, which each sandbox runs because the HTTP API spec needs one."""
+    data = yaml.safe_load(inventory.read_text())
+    data["aep_sandboxes"]["vars"]["preset_dir"] = str(REPO / "roles" / "streaming_source" / "vars" / "presets")
+    inventory.write_text(yaml.safe_dump(data))
+    playbook = tmp_path / "preset_from_inventory.yml"
+    playbook.write_text(yaml.safe_dump([{"hosts": "aep_sandboxes", "gather_facts": False,
+                                         "vars": {"streaming_source_preset_file": "{{ preset_dir }}/http_api.yml",
+                                                  "streaming_source_artifacts_file": str(tmp_path / "a.json")},
+                                         "roles": ["aep.platform.streaming_source"]}]))
+    emulator.clear_log()
+    run = run_playbook(str(playbook), inventory)
+    assert run.rc == 0, run
+    bases = run.host_results("Ensure the base connection")
+    assert set(bases) == set(SANDBOXES) and all(r.get("id") and not r.get("skipped") for r in bases.values()), bases
+    posts = Counter(r["sandbox"] for r in api_requests(emulator) if r["method"] == "POST" and r["path"].endswith("/connections"))
+    assert posts == Counter({s: 1 for s in SANDBOXES}), posts
