@@ -7,8 +7,10 @@
 import os
 import re
 import secrets
+import shutil
 import signal
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -139,9 +141,13 @@ def test_kill_9_of_a_forked_run_leaves_no_secret_or_token_on_disk(short_lived, t
     emulator.reset()
     emulator.clear_log()
     since = time.time() - 1
-    home, temp, remote = tmp_path / "home", tmp_path / "tmp", tmp_path / "remote-tmp"
-    for directory in (home, temp, remote):
+    home, remote = tmp_path / "home", tmp_path / "remote-tmp"
+    for directory in (home, remote):
         directory.mkdir()
+    # TMPDIR is short and directly under /tmp (scanned below as an "aep*" name): ansible-core 2.21 starts a local
+    # RPC server on a Unix socket below TMPDIR, and a socket path longer than 107 bytes (a deep pytest tmp_path
+    # on a busy machine: pytest-of-<user>/pytest-<N>/popen-gw<K>/<test name>/...) stops it from starting.
+    temp = Path(tempfile.mkdtemp(prefix="aep-k9-"))
     # the module hangs on its first AEP call: the run is killed while the module file is on disk
     emulator.hook("POST", "/faults", json={"method": "GET", "path": r"/flowservice/sourceConnections$",
                                            "count": 1000, "latency_ms": 30000})
@@ -178,5 +184,8 @@ def test_kill_9_of_a_forked_run_leaves_no_secret_or_token_on_disk(short_lived, t
     # everything this run could write to: its HOME (~/.ansible/tmp), TMPDIR, remote_tmp, the token store, and
     # ansible's or aep's names directly under /tmp (other processes' files under /tmp are not this run's)
     shared_tmp = [str(p) for p in Path("/tmp").glob("*") if p.name.startswith(("ansible", "aep", "AnsiballZ"))]
-    roots = [str(tmp_path)] + shared_tmp
-    assert _files_holding(roots, needles, since) == []
+    roots = [str(tmp_path), str(temp)] + shared_tmp
+    try:
+        assert _files_holding(roots, needles, since) == []
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
