@@ -55,8 +55,7 @@ options:
     type: bool
     default: false
 version_added: 0.1.0
-seealso: [{module: aep.platform.dataset_info}, {module: aep.platform.schema},
-  {module: aep.platform.target_connection}]
+seealso: [{module: aep.platform.dataset_info}, {module: aep.platform.schema}, {module: aep.platform.target_connection}]
 notes:
   - Deleting a dataset also deletes the data in it. The Schema Registry then lets you delete its schema.
 '''
