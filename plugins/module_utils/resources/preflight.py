@@ -213,33 +213,32 @@ def _flows_using(client, option, object_id):
 
 
 def _using(client, kind, current):
-    """What uses ``current``: (the kind of the users, a list of (id, description)), read with GETs only."""
+    """What uses ``current``: a list of (id, description), read with GETs only."""
     if kind == 'source_connection':
-        return 'dataflow', _flows_using(client, 'sourceConnectionIds', current['id'])
+        return _flows_using(client, 'sourceConnectionIds', current['id'])
     if kind == 'target_connection':
-        return 'dataflow', _flows_using(client, 'targetConnectionIds', current['id'])
+        return _flows_using(client, 'targetConnectionIds', current['id'])
     if kind == 'base_connection':
         users = []
         for path, word in (('/sourceConnections', 'source connection'), ('/targetConnections', 'target connection')):
             for conn in client.list(FLOW_SERVICE, path, params={'property': 'baseConnectionId==%s' % current['id']}):
                 if isinstance(conn, dict) and conn.get('baseConnectionId') == current['id']:
                     users.append((conn.get('id'), '%s %s (%s)' % (word, conn.get('name'), conn.get('id'))))
-        return 'connection', users
+        return users
     if kind == 'field_group':
-        return 'schema', [(s.get('$id'), '%s (%s)' % (s.get('title'), s.get('$id')))
-                          for s in xdm_common.schemas_using(client, current['$id'])]
+        return [(s.get('$id'), '%s (%s)' % (s.get('title'), s.get('$id')))
+                for s in xdm_common.schemas_using(client, current['$id'])]
     if kind == 'schema':
         users = [d for d in client.list(CATALOG, '/dataSets', params={'properties': 'name,schemaRef'})
                  if isinstance(d, dict) and ((d.get('schemaRef') or {}).get('id')) == current['$id']]
-        return 'dataset', [(d.get('id'), '%s (%s)' % (d.get('name'), d.get('id'))) for d in users]
+        return [(d.get('id'), '%s (%s)' % (d.get('name'), d.get('id'))) for d in users]
     if kind == 'dataset':
         # A target connection writes to the dataset of its params.dataSetId; the listing is filtered here (Flow
         # Service's property filter is not documented for nested fields).
         users = [c for c in client.list(FLOW_SERVICE, '/targetConnections')
                  if isinstance(c, dict) and (c.get('params') or {}).get('dataSetId') == current['id']]
-        return 'target connection', [(c.get('id'), 'target connection %s (%s)' % (c.get('name'), c.get('id')))
-                                     for c in users]
-    return None, []
+        return [(c.get('id'), 'target connection %s (%s)' % (c.get('name'), c.get('id'))) for c in users]
+    return []
 
 
 def in_use_by(client, kind, current, predicted=()):
@@ -247,7 +246,8 @@ def in_use_by(client, kind, current, predicted=()):
     (those an earlier check-mode task predicted to delete: ``predicted_absent_ids``)."""
     if current is None:
         return []
-    return [text for user_id, text in _using(client, kind, current)[1] if user_id not in set(predicted or ())]
+    predicted = set(predicted or ())
+    return [text for user_id, text in _using(client, kind, current) if user_id not in predicted]
 
 
 def predicted_absent(params, check_mode):
@@ -255,17 +255,13 @@ def predicted_absent(params, check_mode):
     return tuple(params.get('predicted_absent_ids') or ()) if check_mode else ()
 
 
-_FIRST = {'source_connection': 'the dataflow (aep.platform.flow state: absent)',
-          'target_connection': 'the dataflow (aep.platform.flow state: absent)',
-          'base_connection': 'the source and target connections (state: absent)',
-          'field_group': 'the schemas, or remove the field group from their field_groups',
-          'schema': 'the datasets (aep.platform.dataset state: absent)',
-          'dataset': 'the target connections (aep.platform.target_connection state: absent)'}
-
-
-def _using_kind(kind):
-    return {'source_connection': 'dataflow', 'target_connection': 'dataflow', 'base_connection': 'connection',
-            'field_group': 'schema', 'schema': 'dataset', 'dataset': 'target connection'}.get(kind)
+# kind -> (what uses it, what to delete first)
+_USERS = {'source_connection': ('dataflow', 'the dataflow (aep.platform.flow state: absent)'),
+          'target_connection': ('dataflow', 'the dataflow (aep.platform.flow state: absent)'),
+          'base_connection': ('connection', 'the source and target connections (state: absent)'),
+          'field_group': ('schema', 'the schemas, or remove the field group from their field_groups'),
+          'schema': ('dataset', 'the datasets (aep.platform.dataset state: absent)'),
+          'dataset': ('target connection', 'the target connections (aep.platform.target_connection state: absent)')}
 
 
 def check_unused(client, kind, current, predicted=()):
@@ -282,11 +278,11 @@ def check_unused(client, kind, current, predicted=()):
         raise InputError('state: schema %r (%s) is enabled for Profile; AEP never deletes such a schema (409 '
                          'XDM-1014), nor its field groups. Leave it in place (remove the dataflow, connections and '
                          'dataset only), or reset the sandbox' % (name, current.get('$id')), field='state')
-    what = _using_kind(kind)
     found = in_use_by(client, kind, current, predicted)
     if found:
+        what, first = _USERS[kind]
         raise InputError('state: %s %r is still used by %d %s(s): %s; AEP refuses to delete it. Delete %s first'
-                         % (label, name, len(found), what, ', '.join(found), _FIRST[kind]), field='state')
+                         % (label, name, len(found), what, ', '.join(found), first), field='state')
 
 
 # --- datasets ------------------------------------------------------------------------------------------------------
