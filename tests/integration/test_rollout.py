@@ -159,37 +159,47 @@ def test_summary_and_progress_with_the_stock_configuration(emulator, inventory, 
     assert "3 of 3 sandboxes done, 0 left" in rerun.stdout
 
 
-def test_hosts_with_other_inputs_than_the_play_fail_before_any_request(emulator, inventory, tmp_path):
-    """The preset, names and connection are read once per play: a host that differs fails, and writes nothing."""
+def test_hosts_with_other_inputs_than_the_play_stop_the_play_before_any_request(emulator, inventory, tmp_path):
+    """The preset, names and connection are read once per play: a host that differs stops the whole play (one check
+    for the play, run once), naming that host, before any request in any sandbox."""
     data = yaml.safe_load(inventory.read_text())
     data["aep_sandboxes"]["hosts"]["stage"]["streaming_source_prefix"] = "Other"  # not the first host
+    data["aep_sandboxes"]["hosts"]["prod"]["aep_client_secret"] = "another-secret-value"  # a secret differs too
     inventory.write_text(yaml.safe_dump(data))
     emulator.clear_log()
     run = run_playbook("onboard_chatlio.yml", inventory, "-e", "aep_artifacts_file=%s" % (tmp_path / "a.json"))
     assert run.rc != 0
-    assert run.stats["stage"]["failures"] == 1
-    assert run.stats["prod"]["failures"] == 0 and run.stats["dev"]["failures"] == 0
-    failure = run.host_results("Ensure the field group")["stage"]
-    assert "run one play per state, preset, prefix or organization" in failure["msg"], failure
-    assert [r for r in api_requests(emulator) if r["sandbox"] == "stage"] == []
+    failure = run.host_results("Stop when a sandbox's inputs differ from the play's (nothing was written)")
+    assert len(failure) == 1, failure  # run once, for the play
+    msg = next(iter(failure.values()))["msg"]
+    assert msg.startswith("prod, stage: "), msg  # the hosts after the first (dev: safe_dump sorts the inventory)
+    assert "dev" not in msg.split(":")[0]
+    assert "run one play per state, preset, prefix or organization" in msg, msg
+    assert "another-secret-value" not in run.stdout and "another-secret-value" not in msg
+    assert run.host_results("Ensure the field group") == {}
+    assert [r for r in api_requests(emulator) if "Specs" not in r["path"]] == []  # the spec reads only
 
 
-def test_a_host_whose_state_differs_from_the_play_fails_before_any_request(emulator, inventory, tmp_path):
+def test_a_host_whose_state_differs_from_the_play_stops_the_play_before_any_request(emulator, inventory, tmp_path):
     """tasks/main.yml imports present.yml or absent.yml when the play is loaded: a streaming_source_state set per host
-    (inventory) cannot choose the other file, so that host fails instead of being provisioned against its state."""
-    data = yaml.safe_load(inventory.read_text())
-    data["aep_sandboxes"]["hosts"]["stage"]["streaming_source_state"] = "absent"  # not the first host
-    inventory.write_text(yaml.safe_dump(data))
-    playbook = tmp_path / "role_defaults.yml"  # the state comes from the role's defaults (the playbooks set it as role vars)
-    playbook.write_text(yaml.safe_dump([{"hosts": "aep_sandboxes", "gather_facts": False, "roles": ["aep.platform.streaming_source"]}]))
-    emulator.clear_log()
-    run = run_playbook(str(playbook), inventory)
-    assert run.rc != 0
-    assert run.stats["stage"]["failures"] == 1
-    assert run.stats["prod"]["failures"] == 0 and run.stats["dev"]["failures"] == 0
-    failure = run.host_results("Ensure the field group")["stage"]
-    assert "set streaming_source_state in the play, the role's vars or extra vars, not per host" in failure["msg"], failure
-    assert [r for r in api_requests(emulator) if r["sandbox"] == "stage"] == []
+    (inventory) cannot choose the other file, so the play stops, naming that host, instead of provisioning it against
+    its state; the first host's own state is checked against the loaded file as well."""
+    for host in ("stage", "dev"):  # not the first host, then the first host (safe_dump sorts the inventory)
+        data = yaml.safe_load(inventory.read_text())
+        for name in data["aep_sandboxes"]["hosts"]:
+            data["aep_sandboxes"]["hosts"][name].pop("streaming_source_state", None)
+        data["aep_sandboxes"]["hosts"][host]["streaming_source_state"] = "absent"
+        inventory.write_text(yaml.safe_dump(data))
+        playbook = tmp_path / "role_defaults.yml"  # the state comes from the role's defaults (the playbooks set it as role vars)
+        playbook.write_text(yaml.safe_dump([{"hosts": "aep_sandboxes", "gather_facts": False, "roles": ["aep.platform.streaming_source"]}]))
+        emulator.clear_log()
+        run = run_playbook(str(playbook), inventory)
+        assert run.rc != 0
+        failure = run.host_results("Stop when a sandbox's inputs differ from the play's (nothing was written)")
+        msg = next(iter(failure.values()))["msg"]
+        assert host in msg.split(":")[0], msg
+        assert "set streaming_source_state in the play, the role's vars or extra vars, not per host" in msg, msg
+        assert [r for r in api_requests(emulator) if "Specs" not in r["path"]] == []  # the spec reads only
 
 
 def test_on_duplicates_is_checked_by_the_role_before_any_request(emulator, inventory, tmp_path):
