@@ -30,6 +30,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import importlib
+import json
 import os
 import sys
 
@@ -128,12 +129,32 @@ def run_logic(name, args, check_mode, diff):
     invocation = {'module_args': remove_values(validation.validated_parameters, no_log_values)}
     if validation.error_messages:
         message = 'Unsupported or invalid parameters: %s' % '; '.join(validation.error_messages)
-        return remove_values(dict(failed=True, msg=message, invocation=invocation), no_log_values)
+        return dict(mask(dict(failed=True, msg=message), no_log_values), invocation=invocation)
     result = _call_logic(logic, validation.validated_parameters, check_mode)
     if not diff:
         result.pop('diff', None)
-    result['invocation'] = invocation
-    return remove_values(result, no_log_values)
+    result = mask(result, no_log_values)
+    result['invocation'] = invocation  # masked above, as AnsibleModule masks it
+    return result
+
+
+def mask(result, no_log_values):
+    """``result`` with every no_log value masked, as ``AnsibleModule.exit_json`` masks it (``remove_values``).
+
+    ``remove_values`` walks the whole result; a module result almost never holds a secret, so it runs only when
+    the result's JSON text contains one of ``no_log_values`` (in its plain or its JSON-escaped spelling): a
+    superset of what it would mask, so nothing that it would mask is skipped."""
+    if not no_log_values:
+        return result
+    try:
+        text = json.dumps(result, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):  # not JSON-shaped (never expected): the full walk
+        return remove_values(result, no_log_values)
+    for value in no_log_values:
+        value = str(value)
+        if value in text or json.dumps(value, ensure_ascii=False)[1:-1] in text:
+            return remove_values(result, no_log_values)
+    return result
 
 
 def _call_logic(logic, params, check_mode):
