@@ -249,6 +249,36 @@ def test_a_preset_set_per_host_that_needs_a_base_connection_fails_before_any_wri
     assert [r for r in api_requests(emulator) if r["method"] in WRITES] == []
 
 
+def test_a_preset_set_per_host_without_mappings_fails_before_any_write(emulator, inventory, tmp_path):
+    """The mapping set task is chosen when the play is loaded as well (the role's default preset, chatlio, has
+    mappings): an inventory preset without mappings (http_api_authenticated, XDM payloads) stops the play before any
+    write, naming both choices that do not fit and the fix."""
+    data = yaml.safe_load(inventory.read_text())
+    data["aep_sandboxes"].setdefault("vars", {})["streaming_source_preset"] = "http_api_authenticated"
+    inventory.write_text(yaml.safe_dump(data))
+    playbook = tmp_path / "role_defaults.yml"
+    playbook.write_text(yaml.safe_dump([{"hosts": "aep_sandboxes", "gather_facts": False, "roles": ["aep.platform.streaming_source"]}]))
+    emulator.clear_log()
+    run = run_playbook(str(playbook), inventory)
+    assert run.rc != 0
+    failure = run.host_results("Stop on specs that do not fit together (nothing was written)")
+    msg = next(iter(failure.values()))["msg"]
+    assert "mappings: the play was loaded with a preset that has mappings, but this host's preset has none" in msg, msg
+    assert "the play was loaded with a preset that does not declare a base connection" in msg, msg
+    assert msg.count("not per host") == 2
+    assert [r for r in api_requests(emulator) if r["method"] in WRITES] == []
+
+
+def test_a_play_without_mappings_has_no_mapping_set_task(emulator, inventory, tmp_path):
+    """http_api_authenticated has no mappings (XDM payloads): no mapping set task at all, and the dataflow has none."""
+    run = run_playbook("onboard_chatlio.yml", inventory, "-l", "dev", "-e", "aep_artifacts_file=%s" % (tmp_path / "a.json"),
+                       "-e", "streaming_source_preset=http_api_authenticated")
+    assert run.rc == 0, run
+    assert run.host_results("Ensure the mapping set") == {}
+    flow = run.host_results("Ensure the dataflow")["dev"]
+    assert flow["changed"] and not flow["invocation"]["module_args"].get("mapping_id"), flow
+
+
 def test_a_preset_file_named_from_inventory_falls_back_to_a_per_sandbox_base_connection_task(emulator, inventory, tmp_path):
     """A preset file whose path comes from inventory variables cannot be read when the play is loaded: the role
     imports the fallback base connection task, which each sandbox runs because the HTTP API spec needs one."""
