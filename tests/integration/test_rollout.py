@@ -297,3 +297,24 @@ def test_a_preset_file_named_from_inventory_falls_back_to_a_per_sandbox_base_con
     assert set(bases) == set(SANDBOXES) and all(r.get("id") and not r.get("skipped") for r in bases.values()), bases
     posts = Counter(r["sandbox"] for r in api_requests(emulator) if r["method"] == "POST" and r["path"].endswith("/connections"))
     assert posts == Counter({s: 1 for s in SANDBOXES}), posts
+
+
+@pytest.mark.parametrize("check_mode", [True, False], ids=["check", "real"])
+@pytest.mark.parametrize("where", ["proc", "directory", "not_json", "parent_is_file"])
+def test_an_artifacts_file_the_role_cannot_write_fails_before_any_request(emulator, inventory, tmp_path, where, check_mode):
+    """The artifacts file is written after every object was made, and never in check mode: a path the role cannot
+    write is refused once per play before the first request, in check mode and real runs alike (breaker report, 9)."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    (tmp_path / "not-json.json").write_text("[1, 2]")
+    path = {"proc": "/proc/aep-artifacts.json", "directory": str(tmp_path),
+            "not_json": str(tmp_path / "not-json.json"), "parent_is_file": str(blocker / "sub" / "inlet_urls.json")}[where]
+    emulator.clear_log()
+    run = run_playbook("onboard_chatlio.yml", inventory, "-e", "aep_artifacts_file=%s" % path, *(["--check"] if check_mode else []))
+    assert run.rc != 0
+    failure = run.host_results("Stop on invalid inputs (nothing was sent to AEP)")
+    msg = next(iter(failure.values()))["msg"]
+    assert msg.startswith("artifacts file %s" % path) and "aep_artifacts_file" in msg, msg
+    assert api_requests(emulator) == []
+    assert blocker.read_text() == "x" and (tmp_path / "not-json.json").read_text() == "[1, 2]"
+    assert not [p for p in tmp_path.rglob(".aep-artifacts-probe-*")]
