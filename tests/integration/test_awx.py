@@ -50,7 +50,11 @@ def test_ansible_builder_create_makes_a_build_context(tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     containerfile = (tmp_path / "context" / "Containerfile").read_text()
     assert "quay.io/centos/centos:stream9" in containerfile
-    assert "ansible-core>=2.16" in containerfile and "ansible-runner" in containerfile
+    assert "ansible-runner" in containerfile
+    # the EE installs the supported cores: from requires_ansible (meta/runtime.yml) to the newest tested (2.21)
+    requires = yaml.safe_load((REPO / "meta" / "runtime.yml").read_text())["requires_ansible"]
+    assert requires == ">=2.19.0"
+    assert "ansible-core>=2.19,<2.22" in containerfile and "python3.12" in containerfile
     requirements = (tmp_path / "context" / "_build" / "requirements.txt").read_text()
     assert "requests" in requirements
 
