@@ -12,9 +12,13 @@ For each it prints the controller CPU (user+sys of ansible-playbook and its chil
 floor's CPU (mean of the two floor runs), the wall time, and the emulator's request log per sandbox: GETs,
 writes (POST/PUT/PATCH/DELETE) and IMS token requests per run.
 
-    .venv/bin/python benchmarks/bench_rollout.py [-n 100] [--forks 20] [--no-forked] [--json out.json]
+    .venv/bin/python benchmarks/bench_rollout.py [-n 100] [--forks 20] [--no-forked] [--repeat 3] [--json out.json]
     .venv/bin/python benchmarks/bench_rollout.py -n 20 --profile /tmp/prof   # cProfile of main and worker processes
     .venv/bin/python benchmarks/profiled_playbook.py --report /tmp/prof/converged  # merged profile of a scenario
+
+With ``--repeat R`` (R > 1) the converged run and the floor are run R more times, interleaved (floor, converged,
+floor, ...), and a last table gives the median ratio and its range: on a shared, noisy machine one pair of runs can
+be off by 5-10%.
 
 The emulator runs on the same machine (started here with a temporary data dir, its CPU not counted).
 """
@@ -25,6 +29,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -97,6 +102,7 @@ def main() -> int:
     parser.add_argument("-n", "--sandboxes", type=int, default=100)
     parser.add_argument("-f", "--forks", type=int, default=20)
     parser.add_argument("--no-forked", action="store_true", help="skip the forked-module scenarios")
+    parser.add_argument("--repeat", type=int, default=1, help="interleaved floor/converged pairs for a median ratio")
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument("--profile", help="directory for cProfile output of ansible-playbook's main and worker processes, per scenario")
     args = parser.parse_args()
@@ -121,6 +127,8 @@ def main() -> int:
             scenarios += [("fresh-forked", [str(onboard)] + artifacts + prefix, forked),
                           ("converged-forked", [str(onboard)] + artifacts + prefix, forked)]
         scenarios.append(("floor (again)", [str(floor)], {}))
+        for index in range(2, args.repeat + 1):
+            scenarios += [("floor #%d" % index, [str(floor)], {}), ("converged #%d" % index, [str(onboard)] + artifacts, {})]
 
         figures = {}
         for name, extra, env in scenarios:
@@ -148,6 +156,15 @@ def main() -> int:
         row = (name, fig["cpu_s"], fig["ratio_to_floor"], fig["wall_s"], fig["gets_per_sandbox"],
                fig["writes_per_sandbox"], fig["ims_requests"])
         print("%-17s %8.1f %8.2f %8.1f %13.1f %15.1f %5d" % row)
+    if args.repeat > 1:
+        ratios = {}
+        for kind in ("converged",):
+            pairs = [(figures[kind]["cpu_s"], floor_cpu)]
+            pairs += [(figures["%s #%d" % (kind, i)]["cpu_s"], figures["floor #%d" % i]["cpu_s"]) for i in range(2, args.repeat + 1)]
+            ratios[kind] = [cpu / base for cpu, base in pairs]
+            print("%s over %d interleaved runs: median %.2fx the floor (range %.2f-%.2f)"
+                  % (kind, len(pairs), statistics.median(ratios[kind]), min(ratios[kind]), max(ratios[kind])))
+        figures["median"] = {kind: round(statistics.median(values), 2) for kind, values in ratios.items()}
     if args.json:
         Path(args.json).write_text(json.dumps({"sandboxes": args.sandboxes, "forks": args.forks, "figures": figures},
                                               indent=2) + "\n")
