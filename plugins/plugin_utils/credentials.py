@@ -143,18 +143,22 @@ def explain_rejected_token(result, handover, started, ended):
     if left_at_end is not None and left_at_end <= 0:
         what = ('the access token that the controller handed to this forked module expired during the module\'s run: '
                 'it had %d s of its %d s lifetime left when the module started (the controller hands over a token '
-                'with at least %d s left), and the module\'s run, start-up included, took %d s'
-                % (max(left_at_start, 0), float(handover['expires_in']), handover_margin(handover['expires_in']), run))
+                'with at least %g s left), and the module\'s run, start-up included, took %d s'
+                % (round(max(left_at_start, 0)), round(float(handover['expires_in'])),
+                   round(handover_margin(handover['expires_in']), 1), round(run)))
     else:
         what = ('AEP refused the access token that the controller handed to this forked module although it had %s '
                 'left: it was revoked, or issued for another organization than org_id (AEP_ORG_ID)'
-                % ('%d s of its lifetime' % left_at_end if left_at_end is not None else 'an unknown part of its lifetime'))
+                % ('%d s of its lifetime' % round(left_at_end) if left_at_end is not None else 'an unknown part of its lifetime'))
     fix = ('A forked module (AEP_IN_PROCESS=0, or aep_in_process: false, or a task with environment) never receives '
            'the client secret, so it cannot replace a token. Run the task again: the controller hands over a token '
            'with enough lifetime left. Or run the module in-process (unset AEP_IN_PROCESS, aep_in_process: true, no '
            'task environment), where an expired token is replaced')
     explained = dict(result)
     explained['msg'] = '%s: %s. %s' % (cause, what, fix)
+    # ansible-core 2.19+ keeps the module's message as the error it displays (``exception``, an error summary built
+    # from ``msg``; fail_json of these modules sends no traceback): without it, the explained ``msg`` is displayed
+    explained.pop('exception', None)
     return explained
 
 
