@@ -619,8 +619,8 @@ class AepClient:
         the token info dict (``access_token``, ``token_type``, ``expires_in`` seconds, ``fetched_at``
         ``time.time()``). From the shared store: its token when it has at least ``token_cache.handover_margin``
         of its lifetime left, else a new one, fetched once for the play (the other tasks take it from the
-        store). Without a store: a new token, whose whole lifetime is left. Never the given ``access_token``,
-        whose expiry is unknown. Raises ``AuthenticationError`` without a client secret, or when IMS refuses."""
+        store). Without a store: a new token, whose whole lifetime is left. The given ``access_token`` plays no
+        part: its lifetime is unknown. Raises ``AuthenticationError`` without a client secret, or when IMS refuses."""
         if self.token_store is not None and self.has_credentials:
             from ansible_collections.aep.platform.plugins.module_utils.token_cache import handover_margin
             info = self.token_store.get(self._fetch_from_ims, margin=handover_margin)

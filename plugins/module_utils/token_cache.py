@@ -62,7 +62,7 @@ except ImportError:  # pragma: no cover - Windows
 ENV_DISABLE = 'AEP_TOKEN_CACHE'
 ENV_DIR = 'AEP_TOKEN_CACHE_DIR'
 MAX_RETIRED = 50
-HANDOVER_FLOOR = 600.0  # seconds: a forked module's run, retries (retry_deadline 120 s) and timeouts included, fits
+HANDOVER_FLOOR = 600.0  # seconds: covers a forked module's run, its retries (retry_deadline, 120 s by default) and timeouts
 HANDOVER_FRACTION = 0.25
 HANDOVER_CAP = 0.5  # never more than half the lifetime: a new token always qualifies, for half its life at least
 _SALT = b'aep.platform token cache v1'
