@@ -614,6 +614,21 @@ class AepClient:
             info = self._fetch_from_ims()
         self._use_token(info)
 
+    def token_for_handover(self):
+        """A token for a process that cannot replace it (a forked module never receives the client secret), as
+        the token info dict (``access_token``, ``token_type``, ``expires_in`` seconds, ``fetched_at``
+        ``time.time()``). From the shared store: its token when it has at least ``token_cache.handover_margin``
+        of its lifetime left, else a new one, fetched once for the play (the other tasks take it from the
+        store). Without a store: a new token, whose whole lifetime is left. The given ``access_token`` plays no
+        part: its lifetime is unknown. Raises ``AuthenticationError`` without a client secret, or when IMS refuses."""
+        if self.token_store is not None and self.has_credentials:
+            from ansible_collections.aep.platform.plugins.module_utils.token_cache import handover_margin
+            info = self.token_store.get(self._fetch_from_ims, margin=handover_margin)
+        else:
+            info = self._fetch_from_ims()
+        self._use_token(info)
+        return dict(info)
+
     @property
     def access_token(self):
         """The bearer token: the given one, or one from the shared store or IMS, replaced before it expires."""

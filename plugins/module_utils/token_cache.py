@@ -28,6 +28,14 @@ Design (``TokenStore``):
 * A task given an ``access_token`` (for example the play's ``aep.platform.token`` result) that the record
   lists as replaced, or that the record shows close to expiry, switches to the shared token without a 401.
 * A 401 with a token means it is dead: the store fetches a new one unless another task already did.
+* A token handed to a process that cannot replace it (a forked module, which never receives the client secret:
+  ``plugin_utils/credentials.py``) must outlive that process's run. The controller asks the store for a token
+  with at least ``handover_margin(expires_in)`` seconds left: ``max(HANDOVER_FLOOR, HANDOVER_FRACTION *
+  expires_in)`` capped at ``HANDOVER_CAP * expires_in``, that is 10 minutes floor, a quarter of the lifetime,
+  at most half of it. A 24 h IMS token is handed over while it has 6 h left; a 15 s test token while it has
+  7.5 s left. When the shared token has less, the store replaces it, under the lock, once for the play: the
+  new token has its whole lifetime left, so the tasks waiting for the lock take it without another request,
+  and a play whose tasks all run forked makes at most one IMS request per half token lifetime.
 
 Without ``cryptography`` or ``fcntl`` (Windows), or with ``AEP_TOKEN_CACHE=0``, no store is used and each
 task fetches its own token as before.
@@ -54,6 +62,9 @@ except ImportError:  # pragma: no cover - Windows
 ENV_DISABLE = 'AEP_TOKEN_CACHE'
 ENV_DIR = 'AEP_TOKEN_CACHE_DIR'
 MAX_RETIRED = 50
+HANDOVER_FLOOR = 600.0  # seconds: covers a forked module's run, its retries (retry_deadline, 120 s by default) and timeouts
+HANDOVER_FRACTION = 0.25
+HANDOVER_CAP = 0.5  # never more than half the lifetime: a new token always qualifies, for half its life at least
 _SALT = b'aep.platform token cache v1'
 
 
@@ -67,6 +78,22 @@ def usable_until(record):
     if not record.get('expires_in'):
         return None
     return float(record.get('fetched_at') or 0) + token_margin_expiry(record['expires_in'])
+
+
+def handover_margin(expires_in):
+    """Seconds of lifetime a token of ``expires_in`` seconds must have left when the controller hands it to a
+    forked module (which cannot replace it): ``min(max(HANDOVER_FLOOR, HANDOVER_FRACTION * expires_in),
+    HANDOVER_CAP * expires_in)``; 21600 for a 24 h token, 600 for a 20 min one, 7.5 for a 15 s one."""
+    expires_in = float(expires_in)
+    return min(max(HANDOVER_FLOOR, HANDOVER_FRACTION * expires_in), HANDOVER_CAP * expires_in)
+
+
+def seconds_left(record, now):
+    """Seconds until ``record``'s token expires at ``now`` (a ``time.time()`` value; negative once expired),
+    or None when its lifetime is unknown."""
+    if not record.get('expires_in'):
+        return None
+    return float(record.get('fetched_at') or 0) + float(record['expires_in']) - now
 
 
 def cache_dir():
@@ -132,12 +159,18 @@ class TokenStore:
             return None
         return record if isinstance(record, dict) and record.get('access_token') else None
 
-    def valid(self, record, dead=None):
-        """True when ``record`` holds a token other than ``dead`` that is not yet due for replacement."""
+    def valid(self, record, dead=None, margin=None):
+        """True when ``record`` holds a token other than ``dead`` that is not yet due for replacement and, given
+        ``margin`` (a function of ``expires_in`` such as ``handover_margin``), has at least ``margin(expires_in)``
+        seconds left. A token of unknown lifetime counts as valid (it is used until a 401)."""
         if not record or record.get('access_token') == dead:
             return False
+        now = self.clock()
         until = usable_until(record)
-        return until is None or self.clock() < until
+        if until is not None and now >= until:
+            return False
+        left = seconds_left(record, now)
+        return margin is None or left is None or left >= margin(record['expires_in'])
 
     def status(self, token):
         """``('current', record)`` when ``token`` is the shared one, ``('retired', record)`` when the shared
@@ -153,15 +186,16 @@ class TokenStore:
 
     # --- writing -----------------------------------------------------------------------------
 
-    def get(self, fetch, dead=None):
-        """A valid shared token record; ``fetch()`` (an IMS request returning the token info) is called, under
-        the lock, only when no valid token other than ``dead`` is shared yet."""
+    def get(self, fetch, dead=None, margin=None):
+        """A valid shared token record (see ``valid``: other than ``dead``, with ``margin(expires_in)`` seconds
+        left when ``margin`` is given); ``fetch()`` (an IMS request returning the token info) is called, under
+        the lock, only when no such token is shared yet, so concurrent callers cost one request."""
         record = self.read()
-        if self.valid(record, dead):
+        if self.valid(record, dead, margin):
             return record
         with self._locked():
             record = self.read()
-            if self.valid(record, dead):
+            if self.valid(record, dead, margin):
                 return record
             info = fetch()
             self.fetches += 1

@@ -44,7 +44,7 @@ from ansible.plugins.action import ActionBase
 from ansible_collections.aep.platform.plugins.module_utils.args import connection_spec, merge_rules
 from ansible_collections.aep.platform.plugins.module_utils.client import HAS_REQUESTS
 from ansible_collections.aep.platform.plugins.module_utils.runner import call_logic
-from ansible_collections.aep.platform.plugins.plugin_utils.credentials import prepare_forked
+from ansible_collections.aep.platform.plugins.plugin_utils.credentials import run_forked
 
 _MODULE_PACKAGE = 'ansible_collections.aep.platform.plugins.modules.'
 _RULE_KEYS = ('mutually_exclusive', 'required_together', 'required_one_of', 'required_if', 'required_by')
@@ -178,9 +178,8 @@ class InProcessActionModule(ActionBase):
         result = super(InProcessActionModule, self).run(tmp, task_vars)
         name = self._task.resolved_action.split('.')[-1]
         if not self._in_process(task_vars):  # forked: the module never receives the client secret (credentials.py)
-            module_args, ready = prepare_forked(name, self._task.args, self._connection.transport)
-            result.update(ready if ready is not None else
-                          self._execute_module(module_name='aep.platform.' + name, module_args=module_args, task_vars=task_vars))
+            result.update(run_forked(name, self._task.args, self._connection.transport, lambda module_args: self._execute_module(
+                module_name='aep.platform.' + name, module_args=module_args, task_vars=task_vars)))
             return result
         result.update(run_logic(name, dict(self._task.args), bool(self._task.check_mode), bool(self._task.diff)))
         return result
