@@ -512,8 +512,15 @@ class AepClient:
         """Build a client from a module's validated parameters (the connection options).
 
         With a ``client_secret``, tokens come from the play's shared token store (``token_cache``) unless
-        ``token_store=None`` is passed or ``AEP_TOKEN_CACHE=0``.
+        ``token_store=None`` is passed or ``AEP_TOKEN_CACHE=0``. An option set to an empty or whitespace-only
+        value raises ``errors.InputError`` naming it (``args.blank_connection_options``): an empty ``sandbox``
+        never falls back to prod.
         """
+        from ansible_collections.aep.platform.plugins.module_utils.args import blank_connection_options, blank_options_message
+        blank = blank_connection_options(params)
+        if blank:
+            from ansible_collections.aep.platform.plugins.module_utils.errors import InputError
+            raise InputError(blank_options_message(blank), field=blank[0])
         check_retry_options(params)
         policy = dict(max_retries=params.get('retries'), retry_deadline=params.get('retry_deadline'),
                       backoff_base=params.get('retry_backoff'))
@@ -730,7 +737,9 @@ class AepClient:
         Schema Registry's ``start`` is the primary sort key's value of the last item (strictly greater
         values come next), so objects that share the title of a page's last item could fall between two
         pages: at each page boundary the items with that title are listed too (one more call per page,
-        only for lists longer than a page), and every item is yielded once (by ``$id``).
+        only for lists longer than a page), and every item is yielded once (by ``$id``). When they fill a page
+        themselves (over 300 objects sharing one title), they are paged by ``SCHEMA_REGISTRY_UNIQUE_ORDER``;
+        if the service cannot do that, ``UnexpectedResponseError`` names the 300-per-page limit.
         """
         kind = style or service
         pager, defaults = PAGERS[kind]
