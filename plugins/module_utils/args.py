@@ -75,8 +75,8 @@ def blank_connection_options(params):
 
 def blank_options_message(names):
     """The error for ``blank_connection_options``: each option, what it takes and where to set it; never a value."""
-    parts = ['%s (%s; option %s or environment variable %s)' % (name, _EXPECTED.get(name, 'a value'), name,
-                                                               CONNECTION_SPEC[name]['fallback'][1][0]) for name in names]
+    parts = ['%s (%s; option %s or environment variable %s)'
+             % (name, _EXPECTED.get(name, 'a value'), name, CONNECTION_SPEC[name]['fallback'][1][0]) for name in names]
     return ('%s: empty value: give %s. An empty value usually comes from a template whose variable is empty '
             '(for example sandbox: "{{ sb }}" with sb set to ""): set the variable, or leave the option out; nothing '
             'was sent to AEP' % (', '.join(names), '; '.join(parts)))
