@@ -46,6 +46,8 @@ options:
     description:
       - Name of the sandbox the objects live in. Sent as the C(x-sandbox-name) header.
       - If not set, the value of the E(AEP_SANDBOX) environment variable is used.
+      - An empty or whitespace-only value (for example an empty templated variable) fails the task before any
+        request, as it does for every connection option; it never means V(prod).
     type: str
     default: prod
   access_token:

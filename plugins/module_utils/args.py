@@ -43,6 +43,45 @@ CONNECTION_RULES = dict(
     required_one_of=[['access_token', 'client_secret']],
 )
 
+# What each connection option takes, for the message about an empty value (``blank_connection_options``).
+_EXPECTED = dict(
+    platform_url='the platform URL, such as https://platform.adobe.io',
+    ims_url='the IMS URL, such as https://ims-na1.adobelogin.com',
+    client_id='the Client ID (API key) of the OAuth server-to-server credential',
+    client_secret='the client secret of that credential, or leave it unset and give access_token',
+    org_id='the organization ID, such as 0123456789ABCDEF01234567@AdobeOrg',
+    sandbox='the name of a sandbox, such as prod or dev, or leave the option unset for prod',
+    access_token='an access token, or leave it unset and give client_secret',
+    scopes='a list of IMS scopes, or leave the option unset for the default scopes',
+    ca_path='the path of a CA bundle, or leave the option unset to use the system CAs',
+)
+
+
+def _blank(value):
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, (list, tuple)):
+        return not value or any(_blank(item) for item in value)
+    return False
+
+
+def blank_connection_options(params):
+    """The connection options of ``params`` set to an empty or whitespace-only value (a string; for ``scopes`` an empty
+    list or an empty element), in ``CONNECTION_SPEC`` order. Unset options (``None``) are not blank: they take
+    their environment variable or default. An empty value is never meant: it comes from a templated variable that
+    is empty, and would otherwise be sent as is or replaced by a default (an empty ``sandbox`` would reach prod)."""
+    return [name for name in CONNECTION_SPEC if _blank(params.get(name))]
+
+
+def blank_options_message(names):
+    """The error for ``blank_connection_options``: each option, what it takes and where to set it; never a value."""
+    parts = ['%s (%s; option %s or environment variable %s)'
+             % (name, _EXPECTED.get(name, 'a value'), name, CONNECTION_SPEC[name]['fallback'][1][0]) for name in names]
+    return ('%s: empty value: give %s. An empty value usually comes from a template whose variable is empty '
+            '(for example sandbox: "{{ sb }}" with sb set to ""): set the variable, or leave the option out; nothing '
+            'was sent to AEP' % (', '.join(names), '; '.join(parts)))
+
+
 STATE_SPEC = dict(
     state=dict(type='str', choices=['present', 'absent'], default='present'),
 )

@@ -69,6 +69,12 @@ DEFAULT_RETRY_BACKOFF = 1.0
 DEFAULT_BACKOFF_MAX = 30.0
 REDACTED = '********'
 MAX_PAGES = 1000
+# Schema Registry answers at most 300 results per list response (API-FACTS section 5; ``limit`` is only a hint).
+SCHEMA_REGISTRY_MAX_PAGE = 300
+# The key the objects sharing one title are paged by when they fill a page: unique per object (``start`` takes the
+# primary key's value, and the next page holds only strictly greater values). Whether AEP sorts by it is
+# [UNVERIFIED]; a refusal is reported as such (``AepClient._schema_registry_ties_by_unique_key``).
+SCHEMA_REGISTRY_UNIQUE_ORDER = 'meta:altId'
 MIN_SECRET_LENGTH = 8
 
 
@@ -305,15 +311,30 @@ def _page_schema_registry(body, params):
     return items, ({'start': start} if start not in (None, '') else None)
 
 
+def _with_clause(params, clause):
+    """``params``' Schema Registry ``property`` filter with ``clause`` added (clauses are comma-separated)."""
+    clauses = [c for c in str(params.get('property') or '').split(',') if c]
+    return ','.join(clauses + ([] if clause in clauses else [clause]))
+
+
 def _page_data_prep(body, params):
-    """Data Prep: ``data`` + ``start``/``limit`` offsets."""
+    """Data Prep: ``data`` + ``start``/``limit`` offsets (``_page.limit`` echoes the page size served).
+
+    Another page follows a full page (the ``limit`` sent, or a smaller ``_page.limit`` the service served) or a
+    ``_links.next``; it starts after the items received, so a service that serves fewer than asked skips none."""
+    page, link = {}, None
     if isinstance(body, dict):
         items = body.get('data') or []
+        page = body.get('_page') or {}
+        link = ((body.get('_links') or {}).get('next') or {}).get('href')
     else:
         items = body or []
     limit = int(params['limit'])
-    nxt = {'start': int(params.get('start', 0)) + limit} if len(items) >= limit else None
-    return items, nxt
+    served = page.get('limit') if isinstance(page, dict) else None
+    if isinstance(served, int) and 0 < served < limit:
+        limit = served
+    more = bool(items) and (len(items) >= limit or bool(link))
+    return items, ({'start': int(params.get('start', 0)) + len(items)} if more else None)
 
 
 def _page_sandbox(body, params):
@@ -491,8 +512,15 @@ class AepClient:
         """Build a client from a module's validated parameters (the connection options).
 
         With a ``client_secret``, tokens come from the play's shared token store (``token_cache``) unless
-        ``token_store=None`` is passed or ``AEP_TOKEN_CACHE=0``.
+        ``token_store=None`` is passed or ``AEP_TOKEN_CACHE=0``. An option set to an empty or whitespace-only
+        value raises ``errors.InputError`` naming it (``args.blank_connection_options``): an empty ``sandbox``
+        never falls back to prod.
         """
+        from ansible_collections.aep.platform.plugins.module_utils.args import blank_connection_options, blank_options_message
+        blank = blank_connection_options(params)
+        if blank:
+            from ansible_collections.aep.platform.plugins.module_utils.errors import InputError
+            raise InputError(blank_options_message(blank), field=blank[0])
         check_retry_options(params)
         policy = dict(max_retries=params.get('retries'), retry_deadline=params.get('retry_deadline'),
                       backoff_base=params.get('retry_backoff'))
@@ -724,7 +752,9 @@ class AepClient:
         Schema Registry's ``start`` is the primary sort key's value of the last item (strictly greater
         values come next), so objects that share the title of a page's last item could fall between two
         pages: at each page boundary the items with that title are listed too (one more call per page,
-        only for lists longer than a page), and every item is yielded once (by ``$id``).
+        only for lists longer than a page), and every item is yielded once (by ``$id``). When they fill a page
+        themselves (over 300 objects sharing one title), they are paged by ``SCHEMA_REGISTRY_UNIQUE_ORDER``;
+        if the service cannot do that, ``UnexpectedResponseError`` names the 300-per-page limit.
         """
         kind = style or service
         pager, defaults = PAGERS[kind]
@@ -760,23 +790,31 @@ class AepClient:
                                       method='GET', url=self.url(service, path), service=service)
 
     def _schema_registry_ties(self, service, path, page_params, boundary, accept):
-        """Schema Registry items whose primary sort key equals ``boundary`` (see ``paginate``)."""
+        """Schema Registry items whose primary sort key equals ``boundary`` (see ``paginate``).
+
+        When they fill a page (a ``_page.next``, or ``SCHEMA_REGISTRY_MAX_PAGE`` results), the rest cannot be
+        reached by that key (``start`` skips every item equal to it): they are listed again ordered by a unique key
+        (``_schema_registry_ties_by_unique_key``)."""
         primary = str(page_params.get('orderby') or 'title').split(',', maxsplit=1)[0].strip().lstrip('+-')
         text = str(boundary)
         if not filter_safe(text):
             return self._schema_registry_ties_by_walk(service, path, page_params, primary, text, accept)
-        clauses = [c for c in [page_params.get('property')] if c]
         params = dict((k, v) for k, v in page_params.items() if k not in ('start', 'property'))
-        params['property'] = ','.join(clauses + ['%s==%s' % (primary, text)])
+        params['property'] = _with_clause(page_params, '%s==%s' % (primary, text))
         body = self.get(service, path, params=params, accept=accept) or {}
-        return [item for item in (body.get('results') or []) if str(item.get(primary, '')) == text]
+        items, nxt = _page_schema_registry(body, params)
+        if nxt or len(items) >= SCHEMA_REGISTRY_MAX_PAGE:
+            return self._schema_registry_ties_by_unique_key(service, path, page_params, primary, text, accept)
+        return [item for item in items if str(item.get(primary, '')) == text]
 
     def _schema_registry_ties_by_walk(self, service, path, page_params, primary, text, accept):
         """The items whose ``primary`` equals ``text`` when ``text`` cannot go into a filter (``filter_safe``):
         the pages are walked again from ``start`` = ``text`` less its last character, which sorts before ``text``
         whatever the collation (a proper prefix), so the same-valued items, adjacent in the sort, all come; the
         walk stops at the first other value after them (or at the end). ``start`` is a paging cursor, not filter
-        syntax, so no character of ``text`` is interpreted."""
+        syntax, so no character of ``text`` is interpreted. A page that ends on such an item while another page
+        follows means more of them than a page holds (the next page starts strictly after ``text``): they are listed
+        by a unique key instead (``_schema_registry_ties_by_unique_key``)."""
         params = dict(page_params, start=text[:-1])
         if not params['start']:
             params.pop('start')
@@ -789,10 +827,57 @@ class AepClient:
                     ties.append(item)
                 elif ties:
                     return ties
-            if not nxt or nxt.get('start') == params.get('start'):
+            if not nxt:
                 return ties
+            if ties:  # the page ended on the value: the next one would start strictly after it
+                return self._schema_registry_ties_by_unique_key(service, path, page_params, primary, text, accept)
+            if nxt.get('start') == params.get('start'):
+                raise self._partial_list(service, path, 'the list repeats the page %r' % (nxt,))
             params.update(nxt)
-        return ties
+        raise self._partial_list(service, path, 'the list has more than %d pages' % MAX_PAGES)
+
+    def _schema_registry_ties_by_unique_key(self, service, path, page_params, primary, text, accept):
+        """Every item whose ``primary`` equals ``text``, for more of them than one Schema Registry page holds.
+
+        ``start`` skips every item whose primary key equals it, so items sharing one value of the primary key
+        (a title shared by over 300 field groups) cannot be paged by it. They are listed ordered by
+        ``SCHEMA_REGISTRY_UNIQUE_ORDER`` (unique per object, so each ``start`` moves on), narrowed by the filter
+        ``primary==text`` when ``text`` may go into one (``filter_safe``), else every item of the list is read and
+        matched on the client. Raises ``UnexpectedResponseError`` naming the 300-per-page limit when the service
+        refuses that order or does not page by it: the list is never cut short silently."""
+        params = dict((k, v) for k, v in page_params.items() if k not in ('start', 'property', 'limit'))
+        params['orderby'] = SCHEMA_REGISTRY_UNIQUE_ORDER
+        if filter_safe(text):
+            params['property'] = _with_clause(page_params, '%s==%s' % (primary, text))
+        elif page_params.get('property'):
+            params['property'] = page_params['property']
+        ties = []
+        for dummy in range(MAX_PAGES):
+            try:
+                body = self.get(service, path, params=params, accept=accept) or {}
+            except ValidationError as err:
+                raise self._too_many_ties(service, path, primary, text, 'it refused orderby=%s: %s'
+                                          % (SCHEMA_REGISTRY_UNIQUE_ORDER, err.message))
+            items, nxt = _page_schema_registry(body, params)
+            ties.extend(item for item in items if str(item.get(primary, '')) == text)
+            if not nxt:
+                return ties
+            if nxt.get('start') == params.get('start'):
+                raise self._too_many_ties(service, path, primary, text, 'it repeated the page %r' % (nxt,))
+            params.update(nxt)
+        raise self._too_many_ties(service, path, primary, text, 'it answered more than %d pages' % MAX_PAGES)
+
+    def _too_many_ties(self, service, path, primary, text, why):
+        return UnexpectedResponseError(
+            'the objects with %s %r fill a whole Schema Registry page (at most %d results per response, and the next '
+            'page starts after the last %s), and listing them by %s failed (%s); refusing to return a partial list: '
+            'rename or delete objects that share this %s' % (primary, text, SCHEMA_REGISTRY_MAX_PAGE, primary,
+                                                             SCHEMA_REGISTRY_UNIQUE_ORDER, why, primary),
+            method='GET', url=self.url(service, path), service=service)
+
+    def _partial_list(self, service, path, why):
+        return UnexpectedResponseError('%s; refusing to return a partial list' % why, method='GET', url=self.url(service, path),
+                                       service=service)
 
     def list(self, service, path, params=None, accept=None, style=None):
         """All items of a list endpoint as a list (see ``paginate``)."""

@@ -25,7 +25,12 @@ except ImportError:  # pragma: no cover - Python 2 is not supported, kept for th
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.aep.platform.plugins.module_utils.args import connection_spec, merge_rules
+from ansible_collections.aep.platform.plugins.module_utils.args import (
+    blank_connection_options,
+    blank_options_message,
+    connection_spec,
+    merge_rules,
+)
 from ansible_collections.aep.platform.plugins.module_utils.client import (
     SANDBOX_MANAGEMENT,
     AepClient,
@@ -108,7 +113,12 @@ def call_logic(logic, params, check_mode):
 
 
 def check_connection(params):
-    """Raise ``InputError`` for connection options that cannot work, before any request is made."""
+    """Raise ``InputError`` for connection options that cannot work, before any request is made: an empty or
+    whitespace-only value (``args.blank_connection_options``), a URL that is not http(s), a missing ``ca_path``,
+    a timeout that is not positive."""
+    blank = blank_connection_options(params)
+    if blank:
+        raise InputError(blank_options_message(blank), field=blank[0])
     for field, env, example in (('platform_url', 'AEP_PLATFORM_URL', 'https://platform.adobe.io'),
                                 ('ims_url', 'AEP_IMS_URL', 'https://ims-na1.adobelogin.com')):
         value = params.get(field)
