@@ -199,7 +199,7 @@ field_group:
       - $ref: '#/definitions/customFields'
 id:
   description: C($id) of the field group (a placeholder of zeros when it would be created in check mode).
-  returned: when the field group exists or would be created
+  returned: when the field group exists or would be created; with state=absent, when it was deleted (in check mode, would be)
   type: str
   sample: https://ns.adobe.com/acme/mixins/2f9ef1a9c4d1a7b3e0a6f7b2c9e1d3f4a5b6c7d8e9f0a1b2
 alt_id:

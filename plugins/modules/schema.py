@@ -161,7 +161,7 @@ schema:
       - $ref: https://ns.adobe.com/acme/mixins/2f9ef1a9c4d1a7b3e0a6f7b2c9e1d3f4a5b6c7d8e9f0a1b2
 id:
   description: C($id) of the schema (a placeholder of zeros when it would be created in check mode).
-  returned: when the schema exists or would be created
+  returned: when the schema exists or would be created; with state=absent, when it was deleted (in check mode, would be)
   type: str
   sample: https://ns.adobe.com/acme/schemas/49cecec83dd1a8da1aef4a96c67c06654e8c337a0a3b4262
 alt_id:

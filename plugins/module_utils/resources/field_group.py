@@ -307,7 +307,7 @@ def run(params, client, check_mode):
     # The tenant is read (GET /stats) only when no field group tells it.
     resource.tenant = tenant = tenant_of(current) or xdm_common.tenant_id(client)
     if params['state'] == 'absent':
-        preflight.check_unused(client, 'field_group', current, preflight.predicted_absent(params, check_mode))
+        preflight.check_absent(client, 'field_group', current, params, check_mode)
         return _result(resource, ensure_absent(resource, check_mode, identity=params.get('title'),
                                                object_id=params.get('id')), tenant)
     body = build_body(params, tenant)

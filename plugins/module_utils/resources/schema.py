@@ -311,8 +311,8 @@ def ensure_profile(client, schema_id, check_mode):
 def run(params, client, check_mode):
     resource = prepare(Schema(client), params, check_mode)
     if params['state'] == 'absent':
-        preflight.check_unused(client, 'schema', resource.find(identity=params.get('title'), object_id=params.get('id')),
-                               preflight.predicted_absent(params, check_mode))
+        preflight.check_absent(client, 'schema', resource.find(identity=params.get('title'), object_id=params.get('id')),
+                               params, check_mode)
         return _result(ensure_absent(resource, check_mode, identity=params.get('title'), object_id=params.get('id')))
     current = resource.find(identity=params.get('title'), object_id=params.get('id'))
     title = params.get('title') or (current or {}).get('title')
