@@ -60,6 +60,9 @@ options:
         gets its descriptor; descriptors of fields not listed are left alone. Not managed when omitted.
       - Checked before any write. The field must be a string field of the schema, or of its field groups when the
         schema is new, and at most one identity is primary.
+      - When O(field_groups) drops a field group, the identity descriptors on its fields are deleted first (AEP
+        refuses to leave a descriptor pointing at no field); the task warns and lists them in RV(removed_identities).
+        Such a field must not be listed here any more (the task fails before any write, naming it).
     type: list
     elements: dict
     suboptions:
@@ -184,6 +187,14 @@ identities:
   type: list
   elements: dict
   sample: [{field: _acme.chatlio_email, namespace: Email, primary: true}]
+removed_identities:
+  description:
+    - The identity descriptors deleted because O(field_groups) dropped the field group of their field, as C({schema,
+      field, namespace, primary}); in check mode, those that would be. They also appear in C(diff.before.identities).
+  returned: when a dropped field group held an identity field
+  type: list
+  elements: dict
+  sample: [{schema: Chatlio Events, field: _acme.chatlio_email, namespace: Email, primary: false}]
 profile:
   description: Whether the schema is enabled for Profile after the task (predicted in check mode).
   returned: with O(state=present)
