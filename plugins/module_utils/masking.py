@@ -25,10 +25,7 @@ __metaclass__ = type
 
 import re
 
-try:
-    from collections.abc import Mapping, Set
-except ImportError:  # pragma: no cover - Python 2 is not supported, kept for the compile sanity test
-    from collections import Mapping, Set  # type: ignore
+from ansible.module_utils.six.moves.collections_abc import Mapping, Set
 
 PLACEHOLDER = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
 MASK = '********'
