@@ -7,9 +7,9 @@ from ansible_collections.aep.platform.plugins.filter.streaming_source_preset imp
 FIELDS = [{"name": "email", "type": "string"}, {"name": "visitor.age", "type": "integer"}]
 
 
-def problems(identities, fields=FIELDS):
+def problems(identities):
     out = []
-    check_identities(identities, dict((f["name"], f["type"]) for f in fields) | {"visitor": "object"}, out)
+    check_identities(identities, dict((f["name"], f["type"]) for f in FIELDS) | {"visitor": "object"}, out)
     return out
 
 
