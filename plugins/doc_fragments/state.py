@@ -52,6 +52,34 @@ options:
     type: str
     choices: [fail, keep_oldest]
     default: fail
+  remove_with:
+    description:
+      - With O(state=absent), the objects that later tasks of the play remove after this one, as an offboarding
+        removes a whole onboarding (dataflow, connections, dataset, schema, field group). Ignored with
+        O(state=present).
+      - AEP refuses to delete an object another object uses, so a removal done task by task can stop half-way when
+        an object outside the removal uses one of them (another dataset of the schema, another schema with the field
+        group, another dataflow of a connection). With this option the whole removal is checked before this task's
+        delete, with reads only and in check mode too; the task fails naming each object in the way, its users and
+        the fix, and nothing is removed. A schema enabled for Profile among them fails the same way.
+      - Objects that do not exist are skipped; every object with a given name counts.
+    type: list
+    elements: dict
+    suboptions:
+      kind:
+        description:
+          - The kind of object.
+        type: str
+        required: true
+        choices: [flow, target_connection, source_connection, base_connection, dataset, schema, field_group]
+      name:
+        description:
+          - Its name (the title of a schema or field group). Give O(remove_with[].name) or O(remove_with[].id).
+        type: str
+      id:
+        description:
+          - Its id (the C($id) of a schema or field group).
+        type: str
   predicted_absent_ids:
     description:
       - Ids of objects an earlier check-mode task of the play predicted to delete (the C(id) of its C(changed)

@@ -99,6 +99,13 @@ def state_options(extra=None, identity=None, description=False):
     spec['on_duplicates'] = dict(type='str', choices=list(ON_DUPLICATES), default='fail')
     # Ids an earlier check-mode task of the play predicted to delete (the in-use checks skip them); check mode only.
     spec['predicted_absent_ids'] = dict(type='list', elements='str', default=[])
+    # V(absent): the objects later tasks remove with this one; the whole removal is checked before this delete.
+    spec['remove_with'] = dict(type='list', elements='dict', options=dict(
+        kind=dict(type='str', required=True, choices=['flow', 'target_connection', 'source_connection', 'base_connection',
+                                                      'dataset', 'schema', 'field_group']),
+        name=dict(type='str'),
+        id=dict(type='str'),
+    ))
     return spec
 
 

@@ -44,6 +44,7 @@ from ansible_collections.aep.platform.plugins.module_utils.client import (
     ServerError,
 )
 from ansible_collections.aep.platform.plugins.module_utils.errors import InputError
+from ansible_collections.aep.platform.plugins.module_utils.masking import long_values, remove_no_log
 
 # Failures whose cause may be an unknown sandbox rather than a missing object: the resources say
 # "... in sandbox 'name'" when a referenced object is not found (client.get_or_none maps every 404,
@@ -84,6 +85,10 @@ def run_module(definition):
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
     result = call_logic(definition.logic, module.params, module.check_mode)
+    # no_log values masked as values (masking.py), not as every substring: Ansible's own pass keeps the long ones only
+    result['invocation'] = {'module_args': remove_no_log(module.params, module.no_log_values)}
+    result = remove_no_log(result, module.no_log_values)
+    module.no_log_values = long_values(module.no_log_values)
     if result.get('failed'):
         result.pop('failed')
         module.fail_json(**result)

@@ -117,7 +117,7 @@ base_connection:
 id:
   description: Id of the base connection; pass it to M(aep.platform.source_connection) as
     O(aep.platform.source_connection#module:base_connection_id). A placeholder in check mode for a new connection.
-  returned: when the connection exists or would be created
+  returned: when the connection exists or would be created; with state=absent, when it was deleted (in check mode, would be)
   type: str
   sample: 69f188b6-af07-4587-8061-e94d34637b41
 etag:

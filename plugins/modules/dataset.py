@@ -107,7 +107,7 @@ profile:
   type: bool
 id:
   description: Id of the dataset (a placeholder of zeros when it would be created in check mode).
-  returned: when the dataset exists or would be created
+  returned: when the dataset exists or would be created; with state=absent, when it was deleted (in check mode, would be)
   type: str
   sample: 5c8c3c555033b814b69f947f
 etag:

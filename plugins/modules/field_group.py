@@ -104,6 +104,16 @@ options:
             added but not removed (see notes).
         type: list
         elements: str
+  identity_namespaces:
+    description:
+      - Identity namespace codes (such as V(Email)) that a later task of the play gives the schema as
+        O(aep.platform.schema#module:identities[].namespace). When the field group is to be created or changed, the
+        module checks them against Identity Service before its write, so an unknown code fails before any write of
+        the play, as the schema task would fail after the field group was written. Codes match exactly, case
+        included; the error names the nearest known codes.
+      - Read only when the field group would be written, so a converged run makes no extra request.
+    type: list
+    elements: str
 version_added: 0.1.0
 seealso: [{module: aep.platform.field_group_info}, {module: aep.platform.schema}]
 notes:
@@ -117,6 +127,11 @@ notes:
   - The module tells whether a schema has data from Catalog, the C(lastBatchId) of its datasets. Those reads are
     made only when the change would be a breaking one.
   - The Schema Registry refuses to delete a field group that a schema still uses; remove it from the schema first.
+  - A field that carries an identity descriptor of a schema (M(aep.platform.schema) O(aep.platform.schema#module:identities)).
+    AEP refuses a change that would leave the descriptor pointing at no field. Removing, renaming or moving such a
+    field (before any data) deletes its identity descriptor first, then updates the field group; the task warns, and
+    the diff and RV(removed_identities) list the identities removed. Check mode predicts the same, with no write.
+    Retyping such a field away from V(string) fails before any write (an identity field is a string).
 '''
 
 EXAMPLES = r'''
@@ -199,7 +214,7 @@ field_group:
       - $ref: '#/definitions/customFields'
 id:
   description: C($id) of the field group (a placeholder of zeros when it would be created in check mode).
-  returned: when the field group exists or would be created
+  returned: when the field group exists or would be created; with state=absent, when it was deleted (in check mode, would be)
   type: str
   sample: https://ns.adobe.com/acme/mixins/2f9ef1a9c4d1a7b3e0a6f7b2c9e1d3f4a5b6c7d8e9f0a1b2
 alt_id:
@@ -231,8 +246,18 @@ field_paths:
   type: list
   elements: dict
   sample: [{name: _acme.message, type: string}]
+removed_identities:
+  description:
+    - The identity descriptors deleted with the fields they were on (see notes), as C({schema, field, namespace,
+      primary}); in check mode, those that would be.
+  returned: when a removed field carried an identity
+  type: list
+  elements: dict
+  sample: [{schema: Chatlio Events, field: _acme.chatlio_email, namespace: Email, primary: false}]
 diff:
-  description: The field group in the module's terms (title, description, class_ids, fields), before and after the task.
+  description:
+    - The field group in the module's terms (title, description, class_ids, fields), before and after the task.
+    - With identities removed (RV(removed_identities)), C(before.identities) lists them and C(after.identities) is empty.
   returned: with C(--diff)
   type: dict
   sample:

@@ -153,7 +153,7 @@ flow:
     etag: '"9b012541-0000-0200-0000-63f316430000"'
 id:
   description: Id of the dataflow, also the C(x-adobe-flow-id) of RV(webhook_url); a placeholder in check mode for a new flow.
-  returned: when the flow exists or would be created
+  returned: when the flow exists or would be created; with state=absent, when it was deleted (in check mode, would be)
   type: str
   sample: d947e6a9-ea53-42c4-985c-c9379265491f
 etag:

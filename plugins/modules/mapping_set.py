@@ -187,7 +187,7 @@ mapping_set:
         destinationXdmPath: _acme.message
 id:
   description: Id of the mapping set (a placeholder of zeros when it would be created in check mode).
-  returned: when the mapping set exists or would be created
+  returned: when the mapping set exists or would be created; with state=absent, when it exists (Data Prep has no delete, it stays)
   type: str
   sample: 4b7188aad69c44529a5e674ab5d3568b
 version:

@@ -60,6 +60,9 @@ options:
         gets its descriptor; descriptors of fields not listed are left alone. Not managed when omitted.
       - Checked before any write. The field must be a string field of the schema, or of its field groups when the
         schema is new, and at most one identity is primary.
+      - When O(field_groups) drops a field group, the identity descriptors on its fields are deleted first (AEP
+        refuses to leave a descriptor pointing at no field); the task warns and lists them in RV(removed_identities).
+        Such a field must not be listed here any more (the task fails before any write, naming it).
     type: list
     elements: dict
     suboptions:
@@ -161,7 +164,7 @@ schema:
       - $ref: https://ns.adobe.com/acme/mixins/2f9ef1a9c4d1a7b3e0a6f7b2c9e1d3f4a5b6c7d8e9f0a1b2
 id:
   description: C($id) of the schema (a placeholder of zeros when it would be created in check mode).
-  returned: when the schema exists or would be created
+  returned: when the schema exists or would be created; with state=absent, when it was deleted (in check mode, would be)
   type: str
   sample: https://ns.adobe.com/acme/schemas/49cecec83dd1a8da1aef4a96c67c06654e8c337a0a3b4262
 alt_id:
@@ -184,6 +187,14 @@ identities:
   type: list
   elements: dict
   sample: [{field: _acme.chatlio_email, namespace: Email, primary: true}]
+removed_identities:
+  description:
+    - The identity descriptors deleted because O(field_groups) dropped the field group of their field, as C({schema,
+      field, namespace, primary}); in check mode, those that would be. They also appear in C(diff.before.identities).
+  returned: when a dropped field group held an identity field
+  type: list
+  elements: dict
+  sample: [{schema: Chatlio Events, field: _acme.chatlio_email, namespace: Email, primary: false}]
 profile:
   description: Whether the schema is enabled for Profile after the task (predicted in check mode).
   returned: with O(state=present)

@@ -99,7 +99,7 @@ source_connection:
 id:
   description: Id of the source connection; pass it to M(aep.platform.flow) in O(aep.platform.flow#module:source_connection_ids).
     In check mode a placeholder stands for a connection that would be created.
-  returned: when the connection exists or would be created
+  returned: when the connection exists or would be created; with state=absent, when it was deleted (in check mode, would be)
   type: str
   sample: 7689a40d-43eb-4f74-a3f1-092a55884f6c
 etag:

@@ -93,7 +93,7 @@ target_connection:
 id:
   description: Id of the target connection; pass it to M(aep.platform.flow) in O(aep.platform.flow#module:target_connection_ids).
     A placeholder in check mode when the connection would be created.
-  returned: when the connection exists or would be created
+  returned: when the connection exists or would be created; with state=absent, when it was deleted (in check mode, would be)
   type: str
   sample: f7be8ab6-e5ea-4405-83b9-200cdfb2a9e5
 etag:

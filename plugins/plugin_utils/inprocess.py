@@ -37,12 +37,12 @@ import sys
 from collections.abc import Mapping
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-from ansible.module_utils.common.parameters import remove_values
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.aep.platform.plugins.module_utils.args import connection_spec, merge_rules
 from ansible_collections.aep.platform.plugins.module_utils.client import HAS_REQUESTS
+from ansible_collections.aep.platform.plugins.module_utils.masking import remove_no_log as remove_values
 from ansible_collections.aep.platform.plugins.module_utils.runner import call_logic
 from ansible_collections.aep.platform.plugins.plugin_utils.credentials import run_forked
 

@@ -75,10 +75,14 @@ def test_profile_without_a_primary_identity_fails_before_any_write(emulator, inv
 
 
 def test_identity_on_a_field_that_is_not_a_string_fails(emulator, inventory, tmp_path):
+    emulator.clear_log()
     run = onboard(inventory, tmp_path, *preset(identities=[{"field": "{tenant}.nope", "namespace": "Email"}]))
     assert run.rc != 0
     task, msg = failed_task(run)
-    assert task == "Ensure the schema" and "'_emulated.nope' is not a field of the schema" in msg, msg
+    # the preset check, before any request (it used to fail at the schema task, after the field group was written)
+    assert task == "Stop on invalid inputs (nothing was sent to AEP)", (task, msg)
+    assert "schema.identities[0].field: '{tenant}.nope' is not a field the preset declares" in msg, msg
+    assert emulator.writes() == []
 
 
 def test_unknown_namespace_fails_in_check_and_real_before_any_write(emulator, inventory, tmp_path):

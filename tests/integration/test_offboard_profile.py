@@ -9,7 +9,7 @@ from onboard_helpers import run_playbook, write_static_inventory
 from test_check_mode_chain import SANDBOX, failed_task, onboard
 
 IDENTITY = [{"field": "{tenant}.chatlio_email", "namespace": "Email", "primary": True}]
-STOP = "Stop before any delete when the schema is enabled for Profile"
+STOP = "Remove the dataflow"  # its remove_with check covers the whole removal, before the first delete
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ def test_offboarding_a_profile_sandbox_stops_before_any_delete(emulator, invento
         assert run.rc != 0, run
         task, msg = failed_task(run)
         assert task == STOP, (task, msg)
-        assert "is enabled for Profile, which AEP never undoes" in msg and "nothing was removed" in msg, msg
+        assert "is enabled for Profile, which AEP never deletes" in msg and "Nothing was removed" in msg, msg
         assert "reset the sandbox" in msg, msg
     assert emulator.writes() == [], emulator.writes()
     flows = emulator.api("GET", "/data/foundation/flowservice/flows", sandbox=SANDBOX).json()["items"]

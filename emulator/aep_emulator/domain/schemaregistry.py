@@ -178,7 +178,48 @@ def replaced(store: Store, ctx: RequestContext, kind: str, raw_id: str, new_body
         changes = evolution.breaking_changes(xdm.resolve(old, lookup), xdm.resolve(new, lookup))
         if changes:
             raise evolution.breaking_error(old, reason, changes)
+    check_descriptor_fields(store, ctx, old, new, lookup)
     return new
+
+
+DESCRIPTOR_FIELD_CODE = "XDM-1024-400"
+
+
+def check_descriptor_fields(store: Store, ctx: RequestContext, old: dict, new: dict, lookup: xdm.Lookup) -> None:
+    """A change of a schema or field group that would leave an identity descriptor pointing at a field that no
+    longer exists, or is no longer a string (removed, renamed, moved, retyped; a field group dropped from a schema),
+    is refused with 400 ``XDM-1024-400`` naming the field and the descriptor: delete the descriptor first.
+
+    AEP does not document this case (emulator/docs/schemaregistry-dataprep.md, "Fields that carry a descriptor"); the
+    rule and the code are the emulator's [UNVERIFIED]. It keeps every descriptor valid: a dangling one would make
+    later descriptor and Profile operations on the schema fail."""
+    if old["meta:resourceType"] == "schemas":
+        affected = [new]
+        changed_lookup = lookup
+    else:
+        affected = [s for s in store.list(kinds.SCHEMAS, ctx.org, ctx.sandbox) if old["$id"] in s.get("refs", [])]
+
+        def changed_lookup(ref: str) -> dict | None:
+            return new if xdm.to_id(ref) == old["$id"] else lookup(ref)
+    for schema in affected:
+        found = [d for d in store.list(kinds.DESCRIPTORS, ctx.org, ctx.sandbox)
+                 if d.get("xdm:sourceSchema") == schema["$id"] and d.get("@type") == "xdm:descriptorIdentity"]
+        if not found:
+            continue
+        fields = xdm.field_paths(xdm.resolve(schema, changed_lookup))
+        for descriptor in found:
+            pointer = descriptor.get("xdm:sourceProperty") or ""
+            path = ".".join(p.replace("~1", "/").replace("~0", "~") for p in pointer.strip("/").split("/"))
+            if fields.get(path) == "string":
+                continue
+            what = "remove it" if path not in fields else f"make it a field of type {fields[path]}"
+            raise xdm.XdmError(DESCRIPTOR_FIELD_CODE, "Field referenced by a descriptor",
+                               f"Field '{path}' of schema {schema['$id']} carries identity descriptor "
+                               f"{descriptor['@id']} (namespace {descriptor.get('xdm:namespace')}); this change would "
+                               f"{what}. Delete the descriptor first (DELETE /tenant/descriptors/"
+                               f"{descriptor['@id']}), then change the field.",
+                               [{"field": path, "change": "descriptor", "descriptor": descriptor["@id"],
+                                 "message": f"Field '{path}' carries identity descriptor {descriptor['@id']}"}])
 
 
 def primary_identity(store: Store, ctx: RequestContext, schema_id: str) -> dict | None:

@@ -111,8 +111,8 @@ def run(params, client, check_mode):
     resource = prepare(Dataset(client), params, check_mode)
     if params['state'] == 'absent':
         # a target connection still writes to it: its dataflow would lose its destination
-        preflight.check_unused(client, 'dataset', resource.find(identity=params.get('name'), object_id=params.get('id')),
-                               preflight.predicted_absent(params, check_mode))
+        preflight.check_absent(client, 'dataset', resource.find(identity=params.get('name'), object_id=params.get('id')),
+                               params, check_mode)
         return ensure_absent(resource, check_mode, identity=params.get('name'), object_id=params.get('id'))
     body = resource.body(params)
     if params.get('profile') is not None:

@@ -25,11 +25,12 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     SchemaRegistryResource,
     ensure_absent,
     ensure_present,
+    in_sync,
     info_definition,
     prepare,
     state_options,
 )
-from ansible_collections.aep.platform.plugins.module_utils.resources import preflight, xdm_common
+from ansible_collections.aep.platform.plugins.module_utils.resources import identity_namespace, preflight, xdm_common
 
 FIELD_TYPES = ['string', 'integer', 'number', 'boolean', 'date', 'date-time', 'object', 'array', 'map']
 SCALAR_TYPES = ['string', 'integer', 'number', 'boolean', 'date', 'date-time']
@@ -52,6 +53,7 @@ FIELD_SPEC = dict(
 ARGUMENT_SPEC = state_options(dict(
     class_ids=dict(type='list', elements='str'),
     fields=dict(type='list', elements='dict', options=FIELD_SPEC),
+    identity_namespaces=dict(type='list', elements='str'),
 ), identity='title', description=True)
 MODULE_KWARGS = dict(required_one_of=[('title', 'id')])
 
@@ -307,7 +309,7 @@ def run(params, client, check_mode):
     # The tenant is read (GET /stats) only when no field group tells it.
     resource.tenant = tenant = tenant_of(current) or xdm_common.tenant_id(client)
     if params['state'] == 'absent':
-        preflight.check_unused(client, 'field_group', current, preflight.predicted_absent(params, check_mode))
+        preflight.check_absent(client, 'field_group', current, params, check_mode)
         return _result(resource, ensure_absent(resource, check_mode, identity=params.get('title'),
                                                object_id=params.get('id')), tenant)
     body = build_body(params, tenant)
@@ -316,9 +318,38 @@ def run(params, client, check_mode):
     if current is None or sorted(params.get('class_ids') or []) != sorted(current.get('meta:intendedToExtend') or []):
         for index, class_id in enumerate(params.get('class_ids') or []):  # read only on create or change
             xdm_common.check_class(client, class_id, 'class_ids[%d]' % index)
+    lost = []
     if current is not None and params.get('fields') is not None:
         check_evolution(client, current, body, tenant)
-    return _result(resource, ensure_present(resource, body, check_mode, object_id=params.get('id')), tenant)
+        lost = identities_taken_away(client, current, body, tenant)
+    if params.get('identity_namespaces') and not in_sync(resource, current, body):  # before the first write of a play
+        identity_namespace.check_namespaces(client, [{'namespace': code} for code in params['identity_namespaces']],
+                                            option='identity_namespaces[%d]')
+    removed, warnings = xdm_common.remove_identities(client, lost, check_mode)
+    result = _result(resource, ensure_present(resource, body, check_mode, object_id=params.get('id')), tenant)
+    if removed:
+        result['changed'] = True
+        result['removed_identities'] = removed
+        result['diff']['before']['identities'], result['diff']['after']['identities'] = removed, []
+        result['warnings'] = list(result.get('warnings') or []) + warnings
+    return result
+
+
+def identities_taken_away(client, current, body, tenant):
+    """The identity descriptors (of the schemas using the field group) on fields that ``body`` removes, renames or
+    moves, to remove first (``xdm_common.remove_identities``); InputError for a field that ``body`` retypes away from
+    string. Reads only when a field goes or a string field changes type; check mode too, before any write."""
+    old = dict((f['name'], f) for f in fields_of(current, tenant))
+    new = dict((f['name'], f) for f in fields_of(body, tenant))
+    prefix = '_%s.' % tenant
+    gone = [prefix + name for name in old if name not in new]
+    retyped = [prefix + name for name in old if name in new and old[name].get('type') == 'string'
+               and new[name].get('type') != 'string']
+    if not gone and not retyped:
+        return []
+    lost = xdm_common.lost_identities(client, xdm_common.schemas_using(client, current.get('$id')), gone, retyped)
+    xdm_common.refuse_retyped_identities(lost, 'fields')
+    return lost
 
 
 def check_evolution(client, current, body, tenant):

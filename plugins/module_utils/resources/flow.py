@@ -37,6 +37,7 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     same,
     validate_id,
 )
+from ansible_collections.aep.platform.plugins.module_utils.resources import preflight
 from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice_common import (
     MODULE_KWARGS as FLOWSERVICE_KWARGS,
     ConnectionResource,
@@ -370,6 +371,9 @@ def with_urls(result, flow):
 def run(params, client, check_mode):
     resource = require_identity(Flow(client), params, check_mode)
     if params['state'] == 'absent':
+        # nothing uses a dataflow; with remove_with, nothing outside the removal uses what later tasks remove
+        preflight.check_absent(client, 'flow', resource.find(identity=params.get('name'), object_id=params.get('id')),
+                               params, check_mode)
         return absent(resource, params, check_mode)
     resource.fields.check(params)
     validate_id(params.get('mapping_id'), 'dataprep', 'mapping_id')

@@ -163,9 +163,8 @@ def run_connection(resource, params, check_mode, body, check=None):
     require_identity(resource, params, check_mode)
     if params['state'] == 'absent':
         # AEP refuses to delete a connection a dataflow uses (FLOW-1447/1418): say which, before any write
-        preflight.check_unused(resource.client, resource.kind,
-                               resource.find(identity=params.get('name'), object_id=params.get('id')),
-                               preflight.predicted_absent(params, check_mode))
+        preflight.check_absent(resource.client, resource.kind,
+                               resource.find(identity=params.get('name'), object_id=params.get('id')), params, check_mode)
         return absent(resource, params, check_mode)
     current = find_selected(resource, params)
     desired = body(current)

@@ -56,11 +56,12 @@ def to_check(identities, current=None):
             if have.get(identity.get('field')) != identity.get('namespace')]
 
 
-def check_namespaces(client, identities, current=None):
+def check_namespaces(client, identities, current=None, option='identities[%d].namespace'):
     """InputError, before any write (check mode too), when an identity names a namespace code the sandbox does not
     know. The namespace list is read once, and only when some identity is to be created or changed (``to_check``).
 
-    The error names ``identities[N].namespace``, the unknown code, the nearest known codes and the fix."""
+    The error names the option (``option % N``: ``identities[N].namespace``), the unknown code, the nearest known
+    codes and the fix."""
     indexes = to_check(identities, current)
     if not indexes:
         return
@@ -77,7 +78,8 @@ def check_namespaces(client, identities, current=None):
         else:
             hint = 'no similar code; known codes include %s' % ', '.join(repr(c) for c in codes[:2 * NEAREST])
         raise InputError(
-            'identities[%d].namespace: %r is not an identity namespace of sandbox %r (%s; codes match exactly, case '
+            '%s: %r is not an identity namespace of sandbox %r (%s; codes match exactly, case '
             'included). Use one of the listed codes, or create the custom namespace first (Identity Service: POST '
             '/data/core/idnamespace/identities with name, code and idType, or the AEP UI under Identities), then '
-            'run again' % (index, code, getattr(client, 'sandbox', None), hint), field='identities')
+            'run again' % (option % index, code, getattr(client, 'sandbox', None), hint),
+            field=option.split('[', 1)[0])

@@ -31,7 +31,7 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     prepare,
     state_options,
 )
-from ansible_collections.aep.platform.plugins.module_utils.resources import dataprep_syntax, mapping_types, xdm_common
+from ansible_collections.aep.platform.plugins.module_utils.resources import dataprep_syntax, mapping_types, preflight, xdm_common
 
 OUTPUT_CONTENT_TYPE = 'application/vnd.adobe.xed-full+json;version=1'
 SOURCE_TYPES = ['ATTRIBUTE', 'EXPRESSION', 'STATIC']
@@ -266,6 +266,8 @@ def _result(result):
 def run(params, client, check_mode):
     resource = prepare(MappingSet(client), params, check_mode)
     if params['state'] == 'absent':
+        preflight.check_absent(client, 'mapping_set', resource.find(identity=params.get('name'), object_id=params.get('id')),
+                               params, check_mode)
         result = _result(ensure_absent(resource, check_mode, identity=params.get('name'), object_id=params.get('id')))
         if result.get('id'):
             result['msg'] = ('Data Prep has no DELETE: mapping set %s was left in place and nothing was changed; '

@@ -16,6 +16,8 @@ before the first write with an ``InputError`` naming the option and the fix. Eac
 * ``check_unused``: ``state: absent`` of an object that another object still uses (AEP: FLOW-1447, FLOW-1418,
   XDM-1014; a dataset a target connection writes to), found with reads only; ``in_use_by`` is the same rule for the
   duplicates ``on_duplicates: keep_oldest`` deletes.
+* ``check_absent``: the check every ``state: absent`` makes; with ``remove_with`` (the objects later tasks remove,
+  an offboarding) the whole removal is checked before its first delete: nothing outside it uses any of them.
 * ``check_dataset_profile``: a dataset is enabled for Profile only after its schema is.
 
 Source of the rules: the Flow Service error guide (1415, 1418, 1447, 1455), the Schema Registry guide (a schema's
@@ -283,6 +285,85 @@ def check_unused(client, kind, current, predicted=()):
         what, first = _USERS[kind]
         raise InputError('state: %s %r is still used by %d %s(s): %s; AEP refuses to delete it. Delete %s first'
                          % (label, name, len(found), what, ', '.join(found), first), field='state')
+
+
+# --- removing several objects together (an offboarding) ---------------------------------------------------------
+
+def _resource_classes():
+    """kind -> Resource class of the objects ``remove_with`` names (imported here: those modules import this one)."""
+    # pylint: disable=import-outside-toplevel
+    from ansible_collections.aep.platform.plugins.module_utils.resources import (
+        base_connection, dataset, field_group, flow, schema, source_connection, target_connection)
+    return {'flow': flow.Flow, 'target_connection': target_connection.TargetConnection,
+            'source_connection': source_connection.SourceConnection, 'base_connection': base_connection.BaseConnection,
+            'dataset': dataset.Dataset, 'schema': schema.Schema, 'field_group': field_group.FieldGroup}
+
+
+REMOVABLE = ('flow', 'target_connection', 'source_connection', 'base_connection', 'dataset', 'schema', 'field_group')
+
+
+def _object_id(obj):
+    return obj.get('$id') or obj.get('id')
+
+
+def removal_members(client, remove_with):
+    """The objects ``remove_with`` names (``[{kind, name or id}]``), found with reads only: a list of (kind, object).
+    Every object with the name counts (duplicates included); a name or id that selects nothing is skipped (an earlier
+    run removed it). InputError for an entry without name and id."""
+    classes = _resource_classes() if remove_with else {}
+    members = []
+    for index, entry in enumerate(remove_with or []):
+        if not entry.get('name') and not entry.get('id'):
+            raise InputError('remove_with[%d]: give the name (the title of a schema or field group) or the id of the '
+                             '%s' % (index, str(entry.get('kind')).replace('_', ' ')), field='remove_with')
+        resource = classes[entry['kind']](client)
+        if entry.get('id'):
+            found = [] if is_placeholder(entry['id']) else [resource.get(entry['id'])]
+        else:
+            found = [resource.complete(o) for o in resource.matches(entry['name'])]
+        members.extend((entry['kind'], obj) for obj in found if obj)
+    return members
+
+
+def check_absent(client, kind, current, params, check_mode):
+    """Every ``state: absent`` run calls this before its delete (check mode too, reads only).
+
+    Without ``remove_with``: ``check_unused`` of ``current`` (less ``predicted_absent_ids`` in check mode).
+
+    With ``remove_with`` (the objects later tasks of the play remove, as an offboarding does): the whole removal is
+    checked before its first delete. Nothing outside ``current`` and those objects may use any of them, and no schema
+    among them may be enabled for Profile; otherwise a later delete would fail after the earlier ones, leaving a
+    half-removed sandbox. One InputError names every object in the way and its users, and the fix."""
+    predicted = predicted_absent(params, check_mode)
+    if not params.get('remove_with'):
+        check_unused(client, kind, current, predicted)
+        return
+    members = removal_members(client, params['remove_with'])
+    if current is not None:
+        members.insert(0, (kind, current))
+    own = set(predicted) | set(_object_id(obj) for dummy, obj in members)
+    problems, fixes = [], []
+    for member_kind, obj in members:
+        label = '%s %r (%s)' % (member_kind.replace('_', ' '), obj.get('title') or obj.get('name'), _object_id(obj))
+        if member_kind == 'schema' and UNION_TAG in (obj.get('meta:immutableTags') or []):
+            problems.append('%s is enabled for Profile, which AEP never deletes (409 XDM-1014), nor its field groups'
+                            % label)
+            fixes.append('reset the sandbox to remove a Profile schema')
+            continue
+        if member_kind not in _USERS:
+            continue
+        users = [text for user_id, text in _using(client, member_kind, obj) if user_id not in own]
+        if users:
+            what, first = _USERS[member_kind]
+            problems.append('%s is used by %d %s(s) outside this removal: %s' % (label, len(users), what, ', '.join(users)))
+            fixes.append('delete or change %s' % first.replace('the ', 'those ', 1))
+    if problems:
+        name = (current or {}).get('title') or (current or {}).get('name') or params.get('name') or params.get('title')
+        raise InputError('remove_with: removing %s %r together with %d other object(s) would stop half-way, as AEP '
+                         'would refuse a later delete: %s. Nothing was removed. Either %s first, or leave these objects '
+                         'in place (to stop the data, remove only the dataflow: aep.platform.flow state: absent)'
+                         % (kind.replace('_', ' '), name, len(members) - (current is not None), '; '.join(problems),
+                            ' and '.join(sorted(set(fixes)))), field='remove_with')
 
 
 # --- datasets ------------------------------------------------------------------------------------------------------

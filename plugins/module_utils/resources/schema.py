@@ -160,6 +160,37 @@ def check_evolution(client, current, body):
     xdm_common.refuse_breaking('schema', current.get('title'), reason, changes, 'field_groups')
 
 
+def _group_paths(client, group_ids):
+    """The dotted tenant field paths (``_tenant.a.b``) of the field groups ``group_ids`` (placeholders skipped)."""
+    paths = set()
+    for group_id in group_ids:
+        group = None if is_placeholder(group_id) else xdm_common.lookup(client, 'fieldgroups', group_id)
+        tenant = field_group.tenant_of(group)
+        if group and tenant:
+            paths.update('_%s.%s' % (tenant, f['name']) for f in field_group.fields_of(group, tenant))
+    return paths
+
+
+def identities_dropped(client, current, body, identities):
+    """The identity descriptors of ``current`` on fields that only the field groups ``body`` drops hold, to remove
+    first (``xdm_common.remove_identities``: AEP refuses to leave a descriptor pointing at no field). InputError
+    when ``identities`` still lists such a field. Reads only when a field group is dropped."""
+    dropped = [ref for ref in _refs(current) if ref not in _refs(body) and ref != class_of(current)]
+    if not dropped:
+        return []
+    gone = _group_paths(client, dropped) - _group_paths(client, groups_of(body))
+    lost = xdm_common.lost_identities(client, [current], sorted(gone))
+    listed = dict((i['field'], index) for index, i in enumerate(identities or []))
+    for dummy, descriptor, dummy_change in lost:
+        field = xdm_common.descriptor_field(descriptor)
+        if field in listed:
+            raise InputError('identities[%d]: field %r would leave schema %r with the field group that field_groups '
+                             'drops; remove it from identities too (its identity descriptor is then removed before the '
+                             'field group), or keep the field group' % (listed[field], field, current.get('title')),
+                             field='identities')
+    return lost
+
+
 def _result(result):
     obj = result.get('schema') or {}
     result['alt_id'] = obj.get('meta:altId')
@@ -171,9 +202,10 @@ def _result(result):
 # Identity descriptors and Profile enablement (Schema Registry /tenant/descriptors, meta:immutableTags "union")
 # ---------------------------------------------------------------------------------------------------
 
-IDENTITY = 'xdm:descriptorIdentity'
-DESCRIPTORS = '/tenant/descriptors'
-DESCRIPTOR_ACCEPT = 'application/vnd.adobe.xdm+json'
+IDENTITY = xdm_common.IDENTITY
+DESCRIPTORS = xdm_common.DESCRIPTORS
+DESCRIPTOR_ACCEPT = xdm_common.DESCRIPTOR_ACCEPT
+descriptors_of = xdm_common.descriptors_of  # the identity descriptors of a schema
 PROFILE_CLASSES = (xdm_common.EXPERIENCE_EVENT, xdm_common.PROFILE)
 
 
@@ -203,14 +235,6 @@ def check_identities(identities):
                                  % (label, primary), field='identities')
             primary = index
     return identities or []
-
-
-def descriptors_of(client, schema_id):
-    """The identity descriptors whose source schema is ``schema_id``."""
-    body = client.get(SCHEMA_REGISTRY, DESCRIPTORS, accept=DESCRIPTOR_ACCEPT,
-                      params={'property': 'xdm:sourceSchema==%s' % schema_id}) or {}
-    found = body.get(IDENTITY) if isinstance(body, dict) else None
-    return [d for d in found or [] if isinstance(d, dict) and d.get('xdm:sourceSchema') == schema_id]
 
 
 def identity_view(descriptor):
@@ -311,8 +335,8 @@ def ensure_profile(client, schema_id, check_mode):
 def run(params, client, check_mode):
     resource = prepare(Schema(client), params, check_mode)
     if params['state'] == 'absent':
-        preflight.check_unused(client, 'schema', resource.find(identity=params.get('title'), object_id=params.get('id')),
-                               preflight.predicted_absent(params, check_mode))
+        preflight.check_absent(client, 'schema', resource.find(identity=params.get('title'), object_id=params.get('id')),
+                               params, check_mode)
         return _result(ensure_absent(resource, check_mode, identity=params.get('title'), object_id=params.get('id')))
     current = resource.find(identity=params.get('title'), object_id=params.get('id'))
     title = params.get('title') or (current or {}).get('title')
@@ -328,15 +352,22 @@ def run(params, client, check_mode):
     check_profile(current, params, identities)
     if current is not None:
         current.pop('_descriptors', None)
+    lost = []
     if not in_sync(resource, current, body):  # the class and field groups are read only on create or change
         check_references(client, params, current)
         if current is not None and params.get('field_groups') is not None:
             check_evolution(client, current, body)
+            lost = identities_dropped(client, current, body, identities)
     if identities:
         check_identity_fields(client, current['$id'] if current else xdm_common.PLACEHOLDER_SCHEMA, identities,
                               params.get('predicted_fields'), check_mode, params.get('field_groups'))
     identity_namespace.check_namespaces(client, identities, [identity_view(d) for d in descriptors])  # before any write
+    removed, warnings = xdm_common.remove_identities(client, lost, check_mode)
     result = _result(ensure_present(resource, body, check_mode, object_id=params.get('id')))
+    if removed:
+        result['changed'] = True
+        result['removed_identities'] = removed
+        result['warnings'] = list(result.get('warnings') or []) + warnings
     schema_id = result['id']
     if identities or (params.get('identities') is not None and current is not None):  # []: the diff shows what stays
         changed, before, after = ensure_identities(client, schema_id, identities, check_mode,
@@ -344,6 +375,15 @@ def run(params, client, check_mode):
         result['changed'] = result['changed'] or changed
         result['diff']['before']['identities'], result['diff']['after']['identities'] = before, after
         result['identities'] = after
+    if removed:  # the diff shows the identities removed with the field groups; the result lists what stays
+        gone = set(v['field'] for v in removed)
+        views = [dict((k, v) for k, v in view.items() if k != 'schema') for view in removed]
+        before = [v for v in result['diff']['before'].get('identities') or [] if v['field'] not in gone]
+        result['diff']['before']['identities'] = sorted(before + views, key=lambda v: v['field'])
+        result['diff']['after']['identities'] = [v for v in result['diff']['after'].get('identities') or []
+                                                 if v['field'] not in gone]
+        if 'identities' in result:
+            result['identities'] = [v for v in result['identities'] if v['field'] not in gone]
     enabled = profile_enabled(current) if current is not None else False
     if params.get('profile') and not enabled:
         ensure_profile(client, schema_id, check_mode)

@@ -235,6 +235,72 @@ def schemas_using(client, group_id):
     return found
 
 
+# --- identity descriptors (Schema Registry /tenant/descriptors) ----------------------------------------------------
+
+IDENTITY = 'xdm:descriptorIdentity'
+DESCRIPTORS = '/tenant/descriptors'
+DESCRIPTOR_ACCEPT = 'application/vnd.adobe.xdm+json'
+
+
+def descriptors_of(client, schema_id):
+    """The identity descriptors whose source schema is ``schema_id`` (one GET)."""
+    body = client.get(SCHEMA_REGISTRY, DESCRIPTORS, accept=DESCRIPTOR_ACCEPT,
+                      params={'property': 'xdm:sourceSchema==%s' % schema_id}) or {}
+    found = body.get(IDENTITY) if isinstance(body, dict) else None
+    return [d for d in found or [] if isinstance(d, dict) and d.get('xdm:sourceSchema') == schema_id]
+
+
+def descriptor_field(descriptor):
+    """The dotted field path (``_tenant.email``) of a descriptor's ``xdm:sourceProperty`` (``/_tenant/email``)."""
+    return (descriptor.get('xdm:sourceProperty') or '').lstrip('/').replace('/', '.')
+
+
+def lost_identities(client, schemas, gone, retyped=()):
+    """The identity descriptors of ``schemas`` whose field a change takes away: ``gone`` (dotted paths removed,
+    renamed or moved; a descriptor under a removed object counts) or ``retyped`` (no longer a string). A list of
+    ``(schema, descriptor, 'removed'|'retyped')``; reads the descriptors only when a field goes."""
+    if not gone and not retyped:
+        return []
+    lost = []
+    for schema in schemas:
+        for descriptor in descriptors_of(client, schema['$id']):
+            field = descriptor_field(descriptor)
+            if field in gone or any(field.startswith(path + '.') for path in gone):
+                lost.append((schema, descriptor, 'removed'))
+            elif field in retyped:
+                lost.append((schema, descriptor, 'retyped'))
+    return lost
+
+
+def refuse_retyped_identities(lost, field):
+    """InputError for a retyped identity field among ``lost`` (``lost_identities``): an identity is a string."""
+    for schema, descriptor, change in lost:
+        if change == 'retyped':
+            raise InputError('%s: field %r carries the identity descriptor %s (namespace %s) of schema %r; an identity '
+                             'field must be a string, so AEP refuses to change its type. Keep its type, or add a new '
+                             'field with the new type (and remove this one, which also removes its identity)'
+                             % (field, descriptor_field(descriptor), descriptor.get('@id'),
+                                descriptor.get('xdm:namespace'), schema.get('title')), field=field)
+
+
+def remove_identities(client, lost, check_mode):
+    """Delete the identity descriptors ``lost`` (``lost_identities``, all ``removed``) before the change that takes
+    their fields away: AEP (the emulator: 400 XDM-1024-400) refuses a change that would leave a descriptor pointing at
+    no field. Check mode deletes nothing. Returns their views ``{schema, field, namespace, primary}`` and warnings."""
+    views, warnings = [], []
+    for schema, descriptor, dummy in lost:
+        view = {'schema': schema.get('title'), 'field': descriptor_field(descriptor),
+                'namespace': descriptor.get('xdm:namespace'), 'primary': bool(descriptor.get('xdm:isPrimary'))}
+        if not check_mode:
+            client.delete(SCHEMA_REGISTRY, '%s/%s' % (DESCRIPTORS, quote(descriptor['@id'], safe='')),
+                          accept='application/json')
+        views.append(view)
+        warnings.append('field %r of schema %r carried an identity (namespace %s, descriptor %s): %s with the field'
+                        % (view['field'], view['schema'], view['namespace'], descriptor.get('@id'),
+                           'it would be removed' if check_mode else 'it was removed'))
+    return views, warnings
+
+
 def refuse_breaking(what, title, reason, changes, field):
     """InputError for breaking ``changes`` (``breaking_changes``) of an object in use."""
     first = changes[0][0].rsplit('.', 1)[-1] if '/' not in changes[0][0] else '<field>'
