@@ -26,6 +26,7 @@ __metaclass__ = type
 import copy
 import re
 
+from ansible_collections.aep.platform.plugins.module_utils.client import FLOW_SERVICE
 from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition
 from ansible_collections.aep.platform.plugins.module_utils.engine import (
     InputError,
@@ -103,6 +104,30 @@ def inlet_of(obj):
         params = {}
     return {'inlet_url': params.get('inletUrl'), 'inlet_id': params.get('inletId'),
             'authentication_required': params.get('authenticationRequired') is True}
+
+
+def flow_inlet(client, flow, cache=None):
+    """``inlet_of`` the streaming inlet a dataflow takes events at: its own ``options.inletUrl`` (a webhook source such
+    as Chatlio; no request), else the inlet of the base connection behind one of its source connections (an HTTP API
+    source, ``inheritedAttributes.sourceConnections[].baseConnection.id``; one ``GET /connections/{id}`` per base
+    connection, remembered in ``cache`` (a dict) across calls). None when the flow has neither (a predicted flow)."""
+    own = ((flow or {}).get('options') or {}).get('inletUrl')
+    if own:
+        return {'inlet_url': own, 'inlet_id': None, 'authentication_required': False}
+    for source in ((flow or {}).get('inheritedAttributes') or {}).get('sourceConnections') or []:
+        base_id = ((source or {}).get('baseConnection') or {}).get('id')
+        if not base_id:
+            continue
+        if cache is None or base_id not in cache:
+            body = client.get_or_none(FLOW_SERVICE, '/connections/%s' % base_id)
+            items = body.get('items') if isinstance(body, dict) else None
+            found = inlet_of((items[0] if items else body) if isinstance(body, dict) else None)
+            if cache is None:
+                cache = {}
+            cache[base_id] = found
+        if cache[base_id]['inlet_url']:
+            return cache[base_id]
+    return None
 
 
 def _escape(key):
