@@ -300,13 +300,13 @@ def run(params, client, check_mode):
         if not writes_auth:
             return
         sent = resource.replacement(current)
-        preflight.check_auth(spec, {'spec_name': auth['spec_name'], 'params': sent['params']})
-        missing = sorted((resource.current_secrets(current) | declared) - set(auth.get('credentials') or {}))
+        missing = sorted(resource.current_secrets(current) - set(auth.get('credentials') or {}))
         if current is not None and missing and sent['specName'] == ((current.get('auth') or {}).get('specName')):
             raise InputError('auth.credentials: base connection %r (%s) holds credentials (%s) that AEP does not return, '
                              'and an update replaces auth.params as a whole (Flow Service PATCH /auth/params); give '
                              'them in auth.credentials' % (current.get('name'), current.get('id'), ', '.join(missing)),
                              field='auth.credentials')
+        preflight.check_auth(spec, {'spec_name': auth['spec_name'], 'params': sent['params']})
 
     result = run_connection(resource, params, check_mode, lambda current: desired_body(params), check)
     if params['state'] == 'present' and (auth or {}).get('credentials') and resource.auth_sent:
