@@ -47,7 +47,7 @@ HIDDEN = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
 # Parameters AEP sets itself on a streaming base connection (HTTP API guide: the inlet a webhook posts to).
 PLATFORM_PARAMS = ('inletId', 'inletUrl')
 # A parameter named like a secret is one, whatever the spec says (never shown, refused in auth.params).
-SECRET_NAME = re.compile(r'pass|secret|token|key|credential|private|connectionstring|sas', re.I)
+SECRET_NAME = re.compile(r'pass|secret|token|key|credential|private|connectionstring', re.I)
 # AEP returns credentials as "a partial view": a value with a run of asterisks is a masked one.
 MASKED = re.compile(r'\*{3,}')
 

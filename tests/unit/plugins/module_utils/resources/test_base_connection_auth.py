@@ -234,8 +234,8 @@ def test_flow_info_returns_the_base_connection_inlet_with_one_get_per_base(clien
     mocked.get(fs('/connections/' + CID), json={'items': [stored()]})
     result = flow.run_info({'name': None, 'id': None}, client, False)
     assert [f['inlet_url'] for f in result['flows']] == [INLET, INLET]
-    assert [f['webhook_url'] for f in result['flows']] == [INLET + '?x-adobe-flow-id=' + FLOW_ID,
-                                                          INLET + '?x-adobe-flow-id=' + other]
+    expected = [INLET + '?x-adobe-flow-id=' + FLOW_ID, INLET + '?x-adobe-flow-id=' + other]
+    assert [f['webhook_url'] for f in result['flows']] == expected
     assert [c.request.url.split('?')[0] for c in mocked.calls].count(fs('/connections/' + CID)) == 1
 
 
