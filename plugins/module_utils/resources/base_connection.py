@@ -157,7 +157,9 @@ class BaseConnection(ConnectionResource):
         ``/auth/params`` when the credentials are to be replaced (``update_auth: always``)."""
         if not self.auth:
             return []
-        have = (current or {}).get('auth') or {}
+        if not isinstance((current or {}).get('auth'), dict):  # AEP showed no auth: nothing to compare
+            return ['/auth/params'] if current is not None and self.update_auth == 'always' else []
+        have = current['auth']
         paths = []
         if self.auth['spec_name'] != have.get('specName'):
             paths.append('/auth/specName')

@@ -244,3 +244,25 @@ def test_flow_info_of_one_http_api_flow_returns_its_urls_at_the_top(client, mock
     mocked.get(fs('/connections/' + CID), json={'items': [stored()]})
     result = flow.run_info({'name': None, 'id': FLOW_ID}, client, False)
     assert result['inlet_url'] == INLET and result['webhook_url'] == INLET + '?x-adobe-flow-id=' + FLOW_ID
+
+
+def test_another_authentication_type_replaces_the_whole_auth(client, mocked):
+    before = stored({'username': 'svc', 'pin': '****'}, spec=BASIC, spec_name='Old Authentication')
+    existing(mocked, before, basic_stored())
+    result = base_connection.run(params({'username': 'svc', 'region': 'us'}, {'pin': SECRET}, spec=BASIC,
+                                        spec_name='Basic Authentication'), client, False)
+    (patch,) = writes(mocked)
+    # only the user's parameters: the old type's parameters do not belong to the new one
+    assert json.loads(patch.body) == [{'op': 'replace', 'path': '/auth', 'value': {
+        'specName': 'Basic Authentication', 'params': {'username': 'svc', 'region': 'us', 'pin': SECRET}}}]
+    assert result['diff']['before']['auth']['spec_name'] == 'Old Authentication'
+    assert result['diff']['after']['auth']['spec_name'] == 'Basic Authentication'
+    assert SECRET not in json.dumps(result)
+
+
+def test_connection_shown_without_auth_is_not_compared(client, mocked):
+    obj = stored()
+    del obj['auth']
+    existing(mocked, obj)
+    result = base_connection.run(params(), client, False)
+    assert result['changed'] is False and writes(mocked) == []
