@@ -17,19 +17,28 @@ description:
   - O(auth) is checked against the spec's C(authSpec) before anything is written, in check mode too - a spec with an
     empty C(authSpec) (Chatlio and other webhook sources) takes no base connection, O(auth.spec_name) must name one
     of its entries, and O(auth.params) must hold its required names, with values of the declared type and enum.
-  - Name, description and credentials are updated with a JSON Patch request and C(If-Match), as the Chatlio tutorial's
-    appendix describes; deletion is C(DELETE /connections/{id}).
-  - Credentials cannot be read back from AEP, so they cannot be compared. With O(update_auth=on_create) (the default)
-    they are sent only when the connection is created and the task stays idempotent. With O(update_auth=always) they are
-    sent on every run, and the task reports C(changed) every time.
+  - Name, description and O(auth) are updated with a JSON Patch request and C(If-Match), as the Chatlio tutorial's
+    appendix and the Flow Service "Update accounts" tutorial describe; deletion is C(DELETE /connections/{id}). An
+    update of O(auth) is one C(replace) of C(/auth/params) with the whole parameter object, the form AEP documents,
+    made of the parameters AEP holds (its own C(inletId) and C(inletUrl) included), with O(auth.params) and
+    O(auth.credentials) applied.
+  - O(auth.params) holds the parameters that are not secrets (for the HTTP API C(dataType),
+    C(authenticationRequired), C(sourceId), C(name)). AEP returns them, so each one set is compared with what AEP
+    holds (the others are left alone), shown in the result and the diff, and updated when it differs; a parameter
+    AEP does not return readable is sent but cannot be compared.
+  - O(auth.credentials) holds the secrets. AEP does not return them in a usable form, so they cannot be compared.
+    With O(update_auth=on_create) (the default) they are sent when the connection is created, and again only when
+    O(auth.params) changes (AEP replaces the parameters as a whole, so the credentials of such a connection must be
+    given then; the module says so before writing). With O(update_auth=always) they are sent on every run, and the
+    task reports C(changed) every time.
   - Credentials never appear in the result, the diff or error messages.
 author: aep.platform maintainers (@aep-platform)
 extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.state, aep.platform.state.description,
   aep.platform.state.identity, aep.platform.flowservice]
 attributes:
   diff_mode:
-    details: The diff shows name, description and the credentials; a credential value is never shown, a replaced one
-      appears as C(replaced).
+    details: The diff shows name, description, the authentication type and the O(auth.params) the task sets; credentials
+      are never shown, sent ones appear as C(set) (create) or C(replaced).
 options:
   connection_spec_id:
     description:
@@ -37,10 +46,8 @@ options:
     type: str
   auth:
     description:
-      - Credentials of the account, sent as C(auth) (C({specName, params})).
+      - The account's authentication, sent as C(auth) (C({specName, params})).
       - Required when the connection has to be created.
-      - The whole option is C(no_log), so Ansible masks every value in it wherever it appears in the output; avoid
-        short, common values (for example a description equal to a parameter value is masked too).
     type: dict
     suboptions:
       spec_name:
@@ -51,12 +58,21 @@ options:
         aliases: [specName]
       params:
         description:
-          - Authentication parameters (C(auth.params)), for example a client id and secret. Never logged.
+          - The authentication parameters that are not secrets (part of C(auth.params)), for example C(dataType) and
+            C(authenticationRequired) of the HTTP API. They are shown in the result and the diff, compared and updated.
+          - A secret here is refused before any request, and must be given in O(auth.credentials) instead. A secret is a
+            parameter named like one (C(password), C(clientSecret), C(apiKey), C(token) ...) or one the connection spec's
+            C(authSpec) declares with the format C(password).
         type: dict
-        required: true
+      credentials:
+        description:
+          - The secret authentication parameters (merged into C(auth.params) when sent), for example a password or
+            client secret. C(no_log), never compared, never shown; see O(update_auth).
+        type: dict
   update_auth:
     description:
-      - V(on_create) sends O(auth) only when the connection is created.
+      - V(on_create) sends O(auth.credentials) when the connection is created, and when a change of O(auth.params)
+        replaces the parameters.
       - V(always) also replaces the credentials of an existing connection on every run (always reports C(changed)).
     type: str
     choices: [always, on_create]
@@ -76,6 +92,7 @@ EXAMPLES = r'''
         sourceId: partner
         dataType: xdm
         name: Partner streaming account
+        authenticationRequired: true
   register: account
 
 - name: Rotate a credential
@@ -85,6 +102,7 @@ EXAMPLES = r'''
       spec_name: Basic Authentication
       params:
         username: svc
+      credentials:
         password: "{{ vault_password }}"
     update_auth: always
 
@@ -96,7 +114,9 @@ EXAMPLES = r'''
 
 RETURN = r'''
 base_connection:
-  description: The base connection as AEP returns it, without credential values; C({}) after deletion.
+  description:
+    - The base connection as AEP returns it (predicted in check mode); a credential value (one of O(auth.credentials),
+      one named like a secret, or one AEP masks) shows as C(VALUE_SPECIFIED_IN_NO_LOG_PARAMETER). C({}) after deletion.
   returned: always
   type: dict
   sample:
@@ -108,10 +128,12 @@ base_connection:
     auth:
       specName: Streaming Connection
       params:
-        dataType: VALUE_SPECIFIED_IN_NO_LOG_PARAMETER
+        dataType: xdm
+        sourceId: partner
+        name: Partner streaming account
         inletId: 2301a1f761f6d7bf62c5312c535e1076bbc7f14d728e63cdc9e1dc4e3b26ff9a
         inletUrl: https://dcs.adobedc.net/collection/2301a1f761f6d7bf62c5312c535e1076bbc7f14d728e63cdc9e1dc4e3b26ff9a
-        authenticationRequired: false
+        authenticationRequired: true
     state: enabled
     etag: '"6802064a-0000-0200-0000-6387c6b90000"'
 id:
@@ -140,16 +162,17 @@ authentication_required:
   description: Whether every post to the inlet needs C(Authorization) C(Bearer <IMS access token>) (C(auth.params.authenticationRequired)).
   returned: always
   type: bool
-  sample: false
+  sample: true
 diff:
   description:
-    - The connection in the module's terms (name, description, credentials), before and after; a credential value
-      shows as C(replaced), never in clear.
+    - The connection in the module's terms (name, description, connection spec, and O(auth) as the authentication type
+      and the O(auth.params) the task sets), before and after; credentials show as C(set) or C(replaced) when sent,
+      never in clear.
   returned: with C(--diff)
   type: dict
   sample:
-    before: {name: Partner streaming account, auth: VALUE_SPECIFIED_IN_NO_LOG_PARAMETER}
-    after: {name: Partner streaming account, auth: replaced}
+    before: {name: Partner streaming account, auth: {spec_name: Streaming Connection, params: {authenticationRequired: false}}}
+    after: {name: Partner streaming account, auth: {spec_name: Streaming Connection, params: {authenticationRequired: true}}}
 '''
 
 from ansible_collections.aep.platform.plugins.module_utils.resources.base_connection import DEFINITION

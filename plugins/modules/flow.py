@@ -23,7 +23,9 @@ description:
   - The source and target connection ids are updated with the same PATCH. AEP does not let a flow change its flow
     spec; such a change fails with a clear message unless O(recreate=true), which deletes the flow and creates it
     again (new id and new inlet URL).
-  - Returns the streaming inlet URL and the webhook URL to configure in the source (for Chatlio, the webhook URL).
+  - Returns the streaming inlet URL and the webhook URL to configure in the source (for Chatlio, the webhook URL). A
+    webhook source's flow has its own inlet (C(options.inletUrl)); an HTTP API source's inlet belongs to its base
+    connection (C(auth.params.inletUrl)), read with one more C(GET /connections/{id}).
 author: aep.platform maintainers (@aep-platform)
 extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.state, aep.platform.state.description,
   aep.platform.state.identity]
@@ -162,12 +164,17 @@ etag:
   type: str
   sample: '"9b012541-0000-0200-0000-63f316430000"'
 inlet_url:
-  description: Streaming inlet URL of the flow (C(options.inletUrl)); null when the flow does not exist yet (check mode).
+  description:
+    - Streaming inlet URL of the flow, its own C(options.inletUrl) (webhook sources such as Chatlio), or for an HTTP API
+      source the C(auth.params.inletUrl) of the base connection behind its source connection (one more GET).
+    - Null only when the flow does not exist yet (check mode) or has no inlet.
   returned: when state is present
   type: str
   sample: https://dcs.adobedc.net/collection/e71b6a6cd7270388674f8ab68ee438da58ba4434dea63cc547ee21547275923c
 webhook_url:
-  description: The inlet URL with C(?x-adobe-flow-id=<flow id>), the URL a webhook source such as Chatlio posts to.
+  description:
+    - RV(inlet_url) with C(?x-adobe-flow-id=<flow id>), the URL a webhook source such as Chatlio (or an HTTP API client)
+      posts to. Null when RV(inlet_url) is, or when the flow does not exist yet (check mode).
   returned: when state is present
   type: str
   sample: https://dcs.adobedc.net/collection/e71b6a6c...923c?x-adobe-flow-id=d947e6a9-ea53-42c4-985c-c9379265491f

@@ -12,6 +12,9 @@ module: flow_info
 short_description: Read Adobe Experience Platform dataflows and their webhook URLs
 description:
   - Read dataflows (C(/flows)) of one sandbox with their streaming inlet and webhook URLs.
+  - A webhook source's flow has its own inlet (C(options.inletUrl)). An HTTP API source's inlet belongs to the base
+    connection behind its source connection (C(auth.params.inletUrl)), read with one C(GET /connections/{id}) per base
+    connection.
 author: aep.platform maintainers (@aep-platform)
 extends_documentation_fragment: [aep.platform.connection, aep.platform.attributes, aep.platform.info, aep.platform.info.name]
 version_added: 0.1.0
@@ -35,7 +38,9 @@ EXAMPLES = r'''
 
 RETURN = r'''
 flows:
-  description: The matching flows as AEP returns them, each with added C(inlet_url) and C(webhook_url) keys.
+  description:
+    - The matching flows as AEP returns them, each with added C(inlet_url) and C(webhook_url) keys (null for a flow
+      without an inlet).
   returned: always
   type: list
   elements: dict
@@ -49,7 +54,7 @@ id:
   type: str
   sample: d947e6a9-ea53-42c4-985c-c9379265491f
 inlet_url:
-  description: Streaming inlet URL (C(options.inletUrl)) of the only matching flow.
+  description: Streaming inlet URL of the only matching flow (C(options.inletUrl), or its base connection's C(auth.params.inletUrl)).
   returned: when exactly one flow matches
   type: str
   sample: https://dcs.adobedc.net/collection/e71b6a6cd7270388674f8ab68ee438da58ba4434dea63cc547ee21547275923c

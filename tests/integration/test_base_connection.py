@@ -12,7 +12,7 @@ SECRET = "base-conn-S3CRET-value-42"
 def task(**args):
     body = {"name": NAME, "description": "partner", "connection_spec_id": HTTP_SPEC,
             "auth": {"spec_name": "Streaming Connection",
-                     "params": {"sourceId": "partner-source-7", "dataType": "raw", "token": SECRET}}}
+                     "params": {"sourceId": "partner-source-7", "dataType": "raw"}, "credentials": {"token": SECRET}}}
     body.update(args)
     return {"name": "base", "aep.platform.base_connection": dict((k, v) for k, v in body.items() if v is not None)}
 
@@ -31,7 +31,8 @@ def test_lifecycle(emulator):
     stored = flow_object(emulator, "/connections", bid)
     assert stored["name"] == NAME and stored["connectionSpec"]["id"] == HTTP_SPEC
     assert stored["auth"]["specName"] == "Streaming Connection"
-    assert "auth" not in created.diff["after"]
+    assert created.diff["after"]["auth"] == {"spec_name": "Streaming Connection", "credentials": "set",
+                                             "params": {"sourceId": "partner-source-7", "dataType": "raw"}}
 
     emulator.clear_log()
     again = one(emulator)
@@ -52,7 +53,7 @@ def test_lifecycle(emulator):
     # update_auth: always replaces the credentials (changed every time), shown without values
     emulator.clear_log()
     rotated = one(emulator, description="new", update_auth="always", diff=True)
-    assert rotated.changed and rotated.diff["after"]["auth"] == "replaced"
+    assert rotated.changed and rotated.diff["after"]["auth"]["credentials"] == "replaced"
     assert [w["method"] for w in emulator.writes()] == ["PATCH"]
     emulator.clear_log()
     assert one(emulator, description="new", update_auth="always", check=True).changed
@@ -87,7 +88,7 @@ def test_in_use_connection_cannot_be_deleted(emulator):
     ({"connection_spec_id": "11111111-2222-3333-4444-555555555555"}, ["connection_spec_id", "unknown connection spec"]),
     ({"auth": None}, ["auth", "required"]),
     ({"update_auth": "sometimes"}, ["update_auth"]),
-    ({"auth": {"spec_name": "OAuth 2", "params": {"x": SECRET}}}, ["auth.spec_name", "Streaming Connection"]),
+    ({"auth": {"spec_name": "OAuth 2", "credentials": {"x": SECRET}}}, ["auth.spec_name", "Streaming Connection"]),
 ])
 def test_bad_inputs_fail_before_writing(emulator, args, words):
     res = one(emulator, **args)

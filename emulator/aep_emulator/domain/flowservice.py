@@ -424,8 +424,9 @@ def patched(store: Store, kind: str, ctx: RequestContext, doc: dict, operations:
 
 
 def _keep_inlet(before: dict, after: dict) -> dict:
-    """The platform's inlet params (``auth.params.inletId``/``inletUrl``) survive a PATCH of a base connection,
-    also one that replaces ``auth`` ([UNVERIFIED]: AEP documents no PATCH of an HTTP API base connection)."""
+    """The platform's inlet params (``auth.params.inletId``/``inletUrl``) survive a PATCH of a base connection, also
+    one that replaces ``auth`` or ``/auth/params`` as a whole (AEP's "Update accounts" tutorial documents
+    ``replace /auth/params``; whether AEP keeps the inlet params then is [UNVERIFIED], the plausible answer)."""
     old = ((before.get("auth") or {}).get("params") or {})
     auth = after.get("auth")
     if "inletId" not in old or not isinstance(auth, dict) or not isinstance(auth.get("params"), dict):

@@ -38,6 +38,7 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     validate_id,
 )
 from ansible_collections.aep.platform.plugins.module_utils.resources import preflight
+from ansible_collections.aep.platform.plugins.module_utils.resources.base_connection import flow_inlet
 from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice_common import (
     MODULE_KWARGS as FLOWSERVICE_KWARGS,
     ConnectionResource,
@@ -161,9 +162,10 @@ def inlet_url(flow):
     return ((flow or {}).get('options') or {}).get('inletUrl')
 
 
-def webhook_url(flow):
-    """``inletUrl?x-adobe-flow-id=<id>`` (None without an inlet URL)."""
-    url = inlet_url(flow)
+def webhook_url(flow, url=None):
+    """``<inlet URL>?x-adobe-flow-id=<id>`` (None without an inlet URL); the inlet URL is ``url`` when given, else the
+    flow's own ``options.inletUrl``."""
+    url = url or inlet_url(flow)
     if not url or not (flow or {}).get('id'):
         return None
     return '%s%sx-adobe-flow-id=%s' % (url, '&' if '?' in url else '?', flow['id'])
@@ -362,9 +364,17 @@ def desired_body(params, mapping_version):
 # Module logic
 # ---------------------------------------------------------------------------------------------------
 
-def with_urls(result, flow):
-    result['inlet_url'] = inlet_url(flow)
-    result['webhook_url'] = None if is_placeholder((flow or {}).get('id')) else webhook_url(flow)
+def flow_urls(client, flow, cache=None):
+    """``(inlet_url, webhook_url)`` of ``flow``: its own inlet, or its base connection's for an HTTP API source (one
+    GET, see ``base_connection.flow_inlet``); both None for a flow predicted in check mode."""
+    if not flow or is_placeholder(flow.get('id')):
+        return inlet_url(flow), None
+    url = (flow_inlet(client, flow, cache) or {}).get('inlet_url')
+    return url, webhook_url(flow, url)
+
+
+def with_urls(result, flow, client):
+    result['inlet_url'], result['webhook_url'] = flow_urls(client, flow)
     return result
 
 
@@ -418,12 +428,15 @@ def finish_flow(resource, params, check_mode, result):
             flow = resource.set_enabled(flow, params['enabled'])
         result.update(changed=True, flow=resource.result_view(flow), etag=resource.etag(flow))
         result['diff']['after'] = resource.diff_view(flow)
-    return with_urls(result, flow)
+    return with_urls(result, flow, resource.client)
 
 
 def run_info(params, client, check_mode):
+    bases = {}  # base connection id -> its inlet: one GET per base connection, however many flows share it
+
     def view(flow):
-        return dict(flow, inlet_url=inlet_url(flow), webhook_url=webhook_url(flow))
+        url, webhook = flow_urls(client, flow, bases)
+        return dict(flow, inlet_url=url, webhook_url=webhook)
 
     result = info(Flow(client), params, 'flows', view=view)
     if result['count'] == 1:

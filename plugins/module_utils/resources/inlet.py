@@ -25,6 +25,7 @@ import uuid
 
 from ansible_collections.aep.platform.plugins.module_utils.client import FLOW_SERVICE, AepError
 from ansible_collections.aep.platform.plugins.module_utils.engine import InputError, validate_id
+from ansible_collections.aep.platform.plugins.module_utils.resources.base_connection import flow_inlet
 from ansible_collections.aep.platform.plugins.module_utils.resources.flow import list_runs
 from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition
 
@@ -60,17 +61,9 @@ def resolve_inlet(client, flow_id):
     flow = _one(client.get_or_none(FLOW_SERVICE, '/flows/%s' % flow_id))
     if not flow:
         raise InputError('flow_id: no dataflow %s in sandbox %r' % (flow_id, client.sandbox), field='flow_id')
-    inlet = (flow.get('options') or {}).get('inletUrl')
+    inlet = flow_inlet(client, flow)
     if inlet:
-        return flow, inlet, False
-    for source in (flow.get('inheritedAttributes') or {}).get('sourceConnections') or []:
-        base_id = ((source or {}).get('baseConnection') or {}).get('id')
-        if not base_id:
-            continue
-        base = _one(client.get_or_none(FLOW_SERVICE, '/connections/%s' % base_id))
-        params = (base.get('auth') or {}).get('params') or {}
-        if params.get('inletUrl'):
-            return flow, params['inletUrl'], params.get('authenticationRequired') is True
+        return flow, inlet['inlet_url'], inlet['authentication_required']
     raise InputError('flow_id: dataflow %s has no streaming inlet (neither options.inletUrl nor a base connection with '
                      'auth.params.inletUrl)' % flow_id, field='flow_id')
 

@@ -158,7 +158,7 @@ def test_target_missing_dataset_and_schema_mismatch(client, mocked):
 def base_params(**changes):
     result = dict(state='present', name='B', id=None, description=None, connection_spec_id=HTTP,
                   connection_spec_version='1.0', update_auth='on_create',
-                  auth={'spec_name': 'Streaming Connection', 'params': {'password': 'pw-secret'}})
+                  auth={'spec_name': 'Streaming Connection', 'credentials': {'password': 'pw-secret'}})
     result.update(changes)
     return result
 
@@ -187,9 +187,10 @@ def test_base_update_auth_always_patches_auth(client, mocked):
     mocked.get(fs('/connections/' + CID), json={'items': [stored_base(etag='"2"')]})
     result = base_connection.run(base_params(update_auth='always'), client, False)
     (patch,) = writes(mocked)
-    assert json.loads(patch.body) == [{'op': 'replace', 'path': '/auth', 'value': {
-        'specName': 'Streaming Connection', 'params': {'password': 'pw-secret'}}}]
-    assert result['changed'] and result['diff']['after']['auth'] == 'replaced'
+    # Flow Service "Update accounts": the parameters are replaced as a whole
+    assert json.loads(patch.body) == [{'op': 'replace', 'path': '/auth/params', 'value': {'password': 'pw-secret'}}]
+    assert result['changed'] and result['diff']['after']['auth']['credentials'] == 'replaced'
+    assert result['diff']['before']['auth']['credentials'] == base_connection.HIDDEN
     assert 'pw-secret' not in json.dumps(result)
 
 

@@ -70,7 +70,7 @@ def test_flow_specs_by_source(client, mocked):
 def test_base_connection_shows_its_inlet_but_no_credential():
     view = base_connection.masked_auth({'specName': 'Streaming Connection', 'params': {
         'dataType': 'raw', 'token': 's3cret', 'inletUrl': INLET, 'inletId': 'abc', 'authenticationRequired': True}})
-    assert view['params'] == {'dataType': base_connection.HIDDEN, 'token': base_connection.HIDDEN, 'inletUrl': INLET,
+    assert view['params'] == {'dataType': 'raw', 'token': base_connection.HIDDEN, 'inletUrl': INLET,
                               'inletId': 'abc', 'authenticationRequired': True}
     assert base_connection.inlet_of({'auth': {'params': view['params']}}) == {
         'inlet_url': INLET, 'inlet_id': 'abc', 'authentication_required': True}
