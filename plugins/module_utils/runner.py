@@ -55,14 +55,31 @@ _MAX_SANDBOXES_LISTED = 10
 
 class ModuleDefinition(namedtuple('ModuleDefinition', ['argument_spec', 'logic', 'rules'])):
     """What a module is: its own options (``argument_spec``, without the connection options), its ``logic``
-    (``logic(params, client, check_mode) -> result``) and its AnsibleModule ``rules`` (``required_one_of`` ...)."""
+    (``logic(params, client, check_mode) -> result``) and its AnsibleModule ``rules`` (``required_one_of`` ...).
 
-    def __new__(cls, argument_spec, logic, rules=None):
-        return super(ModuleDefinition, cls).__new__(cls, argument_spec, logic, dict(rules or {}))
+    ``secret_values`` (optional): ``secret_values(params) -> iterable of str``, values that are secrets although
+    their option is not ``no_log`` (a credential given where only non-secret values belong); they are masked in
+    the result and its invocation like ``no_log`` values, in the forked and in-process runs alike."""
+
+    def __new__(cls, argument_spec, logic, rules=None, secret_values=None):
+        definition = super(ModuleDefinition, cls).__new__(cls, argument_spec, logic, dict(rules or {}))
+        definition.secret_values = secret_values
+        return definition
 
     def run(self):
         """The whole ``main()`` of a module: ``run_module(self)``."""
         run_module(self)
+
+
+def extra_no_log_values(definition, params):
+    """The values ``definition.secret_values`` names in ``params`` (a set of non-empty strings)."""
+    hook = getattr(definition, 'secret_values', None)
+    if hook is None:
+        return set()
+    try:
+        return set(str(value) for value in hook(params) if value not in (None, '') and not isinstance(value, bool))
+    except Exception:  # pylint: disable=broad-except  # never fail a run over masking input that is malformed anyway
+        return set()
 
 
 def build_module(argument_spec, **kwargs):
@@ -84,6 +101,7 @@ def run_module(definition):
     module = build_module(definition.argument_spec, **definition.rules)
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+    module.no_log_values.update(extra_no_log_values(definition, module.params))
     result = call_logic(definition.logic, module.params, module.check_mode)
     # no_log values masked as values (masking.py), not as every substring: Ansible's own pass keeps the long ones only
     result['invocation'] = {'module_args': remove_no_log(module.params, module.no_log_values)}

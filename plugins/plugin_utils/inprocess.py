@@ -43,12 +43,13 @@ from ansible.plugins.action import ActionBase
 from ansible_collections.aep.platform.plugins.module_utils.args import connection_spec, merge_rules
 from ansible_collections.aep.platform.plugins.module_utils.client import HAS_REQUESTS
 from ansible_collections.aep.platform.plugins.module_utils.masking import remove_no_log as remove_values
-from ansible_collections.aep.platform.plugins.module_utils.runner import call_logic
+from ansible_collections.aep.platform.plugins.module_utils.runner import call_logic, extra_no_log_values
 from ansible_collections.aep.platform.plugins.plugin_utils.credentials import run_forked
 
 _MODULE_PACKAGE = 'ansible_collections.aep.platform.plugins.modules.'
 _RULE_KEYS = ('mutually_exclusive', 'required_together', 'required_one_of', 'required_if', 'required_by')
 _DEFINITIONS = {}
+_MODULE_DEFINITIONS = {}  # module name -> its ModuleDefinition, for runner.extra_no_log_values
 _VALIDATORS = {}
 _WARMED = []
 
@@ -58,6 +59,7 @@ def module_definition(name):
     if name not in _DEFINITIONS:
         module = importlib.import_module(_MODULE_PACKAGE + name)
         _DEFINITIONS[name] = tuple(module.DEFINITION)
+        _MODULE_DEFINITIONS[name] = module.DEFINITION
     return _DEFINITIONS[name]
 
 
@@ -126,6 +128,7 @@ def run_logic(name, args, check_mode, diff):
     logic = module_definition(name)[1]
     validation = validator_for(name).validate(args)
     no_log_values = validation._no_log_values  # pylint: disable=protected-access
+    no_log_values |= extra_no_log_values(_MODULE_DEFINITIONS[name], validation.validated_parameters)
     invocation = {'module_args': remove_values(validation.validated_parameters, no_log_values)}
     if validation.error_messages:
         message = 'Unsupported or invalid parameters: %s' % '; '.join(validation.error_messages)

@@ -165,3 +165,21 @@ def test_role_rerun_with_authentication_required_changes_the_inlet(emulator, tmp
     assert again.rc == 0, again
     assert again.stats["stage"]["changed"] == 0, again.changed_tasks("stage")
     assert emulator.writes() == []
+
+
+@pytest.mark.parametrize("in_process", ["1", "0"], ids=["in_process", "forked"])
+def test_a_secret_given_in_auth_params_never_shows_in_verbose_output(emulator, in_process):
+    """auth.params is shown (not no_log); a credential given there by mistake is refused before any request, and its
+    value is masked in the result and the task's invocation as a no_log value would be (ModuleDefinition
+    secret_values), in-process and forked, with -vvvv."""
+    secret = "kept-out-of-output-%s" % in_process
+    bad = base_task("BC secret in params %s" % in_process)
+    bad["aep.platform.base_connection"]["auth"]["params"]["password"] = secret
+    bad["aep.platform.base_connection"]["auth"]["params"]["apiKey"] = secret + "-key"
+    emulator.clear_log()
+    run = run_playbook(emulator, [bad], verbosity=4, extra_env={"AEP_IN_PROCESS": in_process})
+    out = run.stdout + run.stderr
+    assert run.rc != 0
+    assert "auth.params" in out and "auth.credentials" in out, out[-3000:]
+    assert secret not in out, [line for line in out.splitlines() if secret in line]
+    assert emulator.writes() == []

@@ -322,5 +322,12 @@ def run(params, client, check_mode):
 
 
 # What each module is (its main() and the in-process action plugin read it).
-DEFINITION = ModuleDefinition(ARGUMENT_SPEC, run, MODULE_KWARGS)
+def secret_values(params):
+    """Values of ``auth.params`` named like a credential: refused before any request (``check_no_secret_params``),
+    and masked meanwhile in the result and the task's invocation, though ``auth.params`` is not ``no_log``."""
+    auth = params.get('auth') or {}
+    return [value for name, value in (auth.get('params') or {}).items() if secret_name(name) and isinstance(value, str)]
+
+
+DEFINITION = ModuleDefinition(ARGUMENT_SPEC, run, MODULE_KWARGS, secret_values=secret_values)
 INFO_DEFINITION = info_definition(BaseConnection, 'base_connections')
