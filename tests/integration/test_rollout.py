@@ -230,12 +230,19 @@ def test_a_play_without_base_connection_has_no_base_connection_task(emulator, in
     assert set(run.host_results("Ensure the source connection")) == set(SANDBOXES)
 
 
-def test_a_preset_set_per_host_that_needs_a_base_connection_fails_before_any_write(emulator, inventory, tmp_path):
-    """The base connection task is chosen when the play is loaded, from the play's, role's and extra variables: an
-    inventory preset that declares a base connection (http_api) where the play was loaded with one that does not
-    (the role's default, chatlio) stops the play before any write, naming the fix."""
+BASE_CONNECTION_DIFFERS = "the play was loaded with a preset that does not declare a base connection, but this host's preset does"
+MAPPINGS_DIFFER = "mappings: the play was loaded with a preset that has mappings, but this host's preset has none"
+
+
+@pytest.mark.parametrize("preset, expected", [("http_api", [BASE_CONNECTION_DIFFERS]),
+                                              ("http_api_authenticated", [BASE_CONNECTION_DIFFERS, MAPPINGS_DIFFER])])
+def test_a_preset_set_per_host_that_needs_other_tasks_fails_before_any_write(emulator, inventory, tmp_path, preset, expected):
+    """The base connection and mapping set tasks are chosen when the play is loaded, from the play's, role's and extra
+    variables: an inventory preset that needs other ones (http_api declares a base connection; http_api_authenticated
+    also has no mappings) than the play was loaded with (the role's default, chatlio: no base connection, mappings)
+    stops the play before any write, naming each choice that does not fit and the fix."""
     data = yaml.safe_load(inventory.read_text())
-    data["aep_sandboxes"].setdefault("vars", {})["streaming_source_preset"] = "http_api"
+    data["aep_sandboxes"].setdefault("vars", {})["streaming_source_preset"] = preset
     inventory.write_text(yaml.safe_dump(data))
     playbook = tmp_path / "role_defaults.yml"
     playbook.write_text(yaml.safe_dump([{"hosts": "aep_sandboxes", "gather_facts": False, "roles": ["aep.platform.streaming_source"]}]))
@@ -244,28 +251,8 @@ def test_a_preset_set_per_host_that_needs_a_base_connection_fails_before_any_wri
     assert run.rc != 0
     failure = run.host_results("Stop on specs that do not fit together (nothing was written)")
     msg = next(iter(failure.values()))["msg"]
-    assert "the play was loaded with a preset that does not declare a base connection, but this host's preset does" in msg, msg
-    assert "not per host" in msg
-    assert [r for r in api_requests(emulator) if r["method"] in WRITES] == []
-
-
-def test_a_preset_set_per_host_without_mappings_fails_before_any_write(emulator, inventory, tmp_path):
-    """The mapping set task is chosen when the play is loaded as well (the role's default preset, chatlio, has
-    mappings): an inventory preset without mappings (http_api_authenticated, XDM payloads) stops the play before any
-    write, naming both choices that do not fit and the fix."""
-    data = yaml.safe_load(inventory.read_text())
-    data["aep_sandboxes"].setdefault("vars", {})["streaming_source_preset"] = "http_api_authenticated"
-    inventory.write_text(yaml.safe_dump(data))
-    playbook = tmp_path / "role_defaults.yml"
-    playbook.write_text(yaml.safe_dump([{"hosts": "aep_sandboxes", "gather_facts": False, "roles": ["aep.platform.streaming_source"]}]))
-    emulator.clear_log()
-    run = run_playbook(str(playbook), inventory)
-    assert run.rc != 0
-    failure = run.host_results("Stop on specs that do not fit together (nothing was written)")
-    msg = next(iter(failure.values()))["msg"]
-    assert "mappings: the play was loaded with a preset that has mappings, but this host's preset has none" in msg, msg
-    assert "the play was loaded with a preset that does not declare a base connection" in msg, msg
-    assert msg.count("not per host") == 2
+    assert all(text in msg for text in expected), msg
+    assert msg.count("not per host") == len(expected) and (MAPPINGS_DIFFER in msg) == (MAPPINGS_DIFFER in expected)
     assert [r for r in api_requests(emulator) if r["method"] in WRITES] == []
 
 
