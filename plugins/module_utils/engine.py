@@ -64,12 +64,15 @@ ID_PATTERNS = {
 }
 
 
-# A placeholder id is all zeros, or (in check mode, ``placeholder_with``) starts with this many zeros and ends with
+# A placeholder id is all zeros, or (in check mode, ``placeholder_with``) 12 zeros, the marker ``a``, then zeros and
 # the fingerprints of facts about the predicted object (its schema, its connection spec, ...): a later check-mode
 # task that only gets the id can still run the checks the real run makes (the flow's mapping schema against its
 # target's schema, its connection specs against the flow spec, ...). No real AEP id starts with 12 zeros.
 PLACEHOLDER_ZEROS = 12
+PLACEHOLDER_MARK = 'a'
 FACT_DIGITS = 6  # one fact: the first 6 hex digits of the SHA-256 of its value; 000000 means unknown
+XDM_EXTENDS_SLOTS = (2, 3, 4)  # the facts of a Schema Registry placeholder: the classes a field group extends
+_TAGGED = re.compile(r'^0{%d}%s[0-9a-f]{%d,}$' % (PLACEHOLDER_ZEROS, PLACEHOLDER_MARK, FACT_DIGITS))
 
 
 def _placeholder_digits(value):
@@ -85,10 +88,7 @@ def is_placeholder(value):
     last = _placeholder_digits(value)
     if not last:
         return False
-    if set(last) == set('0'):
-        return True
-    return len(last) >= PLACEHOLDER_ZEROS + FACT_DIGITS and last.startswith('0' * PLACEHOLDER_ZEROS) and \
-        re.match(r'^[0-9a-f]+$', last) is not None
+    return set(last) == set('0') or _TAGGED.match(last) is not None
 
 
 def fingerprint(value):
@@ -97,7 +97,7 @@ def fingerprint(value):
     if value is None or value == '':
         return None
     digest = hashlib.sha256(str(value).encode('utf-8')).hexdigest()[:FACT_DIGITS]
-    return '000001' if digest == '0' * FACT_DIGITS else digest
+    return 'ffffff' if digest == '0' * FACT_DIGITS else digest
 
 
 def placeholder_with(template, fingerprints):
@@ -105,20 +105,14 @@ def placeholder_with(template, fingerprints):
     with ``fingerprints`` (``fingerprint`` values, None for unknown) in its last digits: fact 0 in the last 6 hex
     digits, fact 1 before it, ... Facts that do not fit after ``PLACEHOLDER_ZEROS`` zeros are left out (unknown).
     Without any known fact the id stays all zeros."""
-    facts = list(fingerprints or [])
-    room = (len(_placeholder_digits(template)) - PLACEHOLDER_ZEROS) // FACT_DIGITS
-    facts = facts[:max(room, 0)]
+    width = len(_placeholder_digits(template))
+    facts = list(fingerprints or [])[:max((width - PLACEHOLDER_ZEROS - 1) // FACT_DIGITS, 0)]
     if not any(facts):
         return template
     tail = ''.join(reversed([f or '0' * FACT_DIGITS for f in facts]))
-    chars = list(template)
-    index = len(chars) - 1
-    for digit in reversed(tail):
-        while not chars[index].isalnum():
-            index -= 1
-        chars[index] = digit
-        index -= 1
-    return ''.join(chars)
+    digits = iter('0' * PLACEHOLDER_ZEROS + PLACEHOLDER_MARK + tail.rjust(width - PLACEHOLDER_ZEROS - 1, '0'))
+    start = len(template.rstrip('/').rsplit('/', 1)[0]) + 1 if '/' in template else 0
+    return template[:start] + ''.join(next(digits) if c.isalnum() else c for c in template[start:])
 
 
 def placeholder_fact(value, slot):
@@ -128,7 +122,7 @@ def placeholder_fact(value, slot):
         return None
     last = _placeholder_digits(value)
     end = len(last) - FACT_DIGITS * slot
-    if end - FACT_DIGITS < PLACEHOLDER_ZEROS:
+    if end - FACT_DIGITS < PLACEHOLDER_ZEROS + 1:
         return None
     digits = last[end - FACT_DIGITS:end]
     return None if digits == '0' * FACT_DIGITS else digits
@@ -935,13 +929,13 @@ class SchemaRegistryResource(PutResource):
 
     def placeholder_facts(self, body):
         """A Schema Registry placeholder carries: slot 0 its kind and title (two new schemas get two ids), slot 1 the
-        schema's class (``meta:class``, else the first ``allOf`` ``$ref``), slots 2-5 the classes a field group
-        extends (``meta:intendedToExtend``; unknown when more than 4)."""
+        schema's class (``meta:class``, else the first ``allOf`` ``$ref``), slots 2-4 the classes a field group
+        extends (``meta:intendedToExtend``; unknown when more than 3)."""
         refs = [ref.get('$ref') for ref in body.get('allOf') or [] if isinstance(ref, dict)]
         class_id = body.get('meta:class') or next((r for r in refs if r and not r.startswith('#')), None)
         extends = body.get('meta:intendedToExtend') or []
         facts = [fingerprint('%s:%s' % (self.path, body.get(self.identity))), fingerprint(class_id)]
-        if isinstance(extends, list) and len(extends) <= 4:
+        if isinstance(extends, list) and len(extends) <= len(XDM_EXTENDS_SLOTS):
             facts += [fingerprint(c) for c in extends]
         return facts
 
@@ -950,6 +944,16 @@ class SchemaRegistryResource(PutResource):
         template = 'https://ns.adobe.com/%s/%s' % (self.path.rsplit('/', 1)[-1], '0' * 48)
         predicted['$id'] = placeholder_with(template, self.placeholder_facts(predicted))
         return predicted
+
+
+def placeholder_extends(group_id, class_id):
+    """Whether the field group a check-mode placeholder ``group_id`` stands for extends ``class_id`` (by the
+    ``meta:intendedToExtend`` facts it carries, see ``SchemaRegistryResource.placeholder_facts``): True/False,
+    None when unknown (an all-zero placeholder, or a placeholder class)."""
+    facts = [f for f in (placeholder_fact(group_id, slot) for slot in XDM_EXTENDS_SLOTS) if f]
+    if not facts or not class_id or is_placeholder(class_id):
+        return None
+    return fingerprint(class_id) in facts
 
 
 class DataPrepResource(PutResource):

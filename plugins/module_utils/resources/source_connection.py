@@ -72,11 +72,10 @@ def validate(params, client, check_mode):
         if base is None:  # a check-mode placeholder: its connection spec as the earlier task predicted it
             spec_fact = placeholder_fact(base_id, SPEC_FACT)
             if spec_fact and params.get('connection_spec_id') and spec_fingerprint(params['connection_spec_id']) != spec_fact:
+                spec_id = params['connection_spec_id']
                 raise InputError('base_connection_id: the base connection %s (predicted by an earlier check-mode task) is '
                                  'of another connection spec than this source connection (%s); AEP refuses it. Use a '
-                                 'base connection of connection spec %s' % (base_id, params['connection_spec_id'],
-                                                                             params['connection_spec_id']),
-                                 field='base_connection_id')
+                                 'base connection of connection spec %s' % (base_id, spec_id, spec_id), field='base_connection_id')
         preflight.check_base_connection_spec(params.get('connection_spec_id'), base)
 
 
