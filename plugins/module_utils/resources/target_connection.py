@@ -91,7 +91,8 @@ def resolve_schema(params, client, check_mode):
     validate_id(params.get('schema_id'), 'xdm', 'schema_id')
     actual = dataset_schema(params, client, check_mode)
     wanted = params.get('schema_id')
-    if wanted and actual and wanted != actual and not is_placeholder(wanted):
+    # A placeholder schema_id (a schema an earlier check-mode task would create) is never an existing dataset's schema.
+    if wanted and actual and wanted != actual:
         raise InputError('schema_id: %r is not the schema of dataset %s (%s); a flow into this target would be '
                          'rejected. Omit schema_id to use the dataset\'s schema' % (wanted, params['dataset_id'], actual),
                          field='schema_id')

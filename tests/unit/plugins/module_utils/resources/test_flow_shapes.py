@@ -246,6 +246,15 @@ def test_target_schema_id_other_than_the_placeholder_dataset_schema(client):
     assert target_connection.resolve_schema({'dataset_id': dataset, 'schema_id': SCHEMA_A}, client, True) == SCHEMA_A
 
 
+def test_placeholder_schema_id_is_never_the_schema_of_an_existing_dataset(client, mocked):
+    dataset = '5c8c3c555033b814b69f947f'
+    mocked.get(platform('catalog', '/dataSets/' + dataset), json={dataset: {'schemaRef': {'id': SCHEMA_A}}})
+    new_schema = placeholder_with('https://ns.adobe.com/schemas/' + '0' * 48, [fingerprint('schema:new')])
+    with pytest.raises(InputError) as err:
+        target_connection.resolve_schema({'dataset_id': dataset, 'schema_id': new_schema}, client, True)
+    assert err.value.field == 'schema_id' and SCHEMA_A in str(err.value)
+
+
 def test_source_connection_over_a_placeholder_base_connection_of_another_spec(client, mocked):
     mocked.get(fs('/connectionSpecs/' + CHATLIO), json={'items': [{'id': CHATLIO, 'sourceSpec': {}, 'authSpec': []}]})
     base = uuid_placeholder(HTTP, RAW)
