@@ -17,6 +17,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
+import hashlib
 import json
 import re
 from collections import namedtuple
@@ -63,12 +64,76 @@ ID_PATTERNS = {
 }
 
 
+# A placeholder id is all zeros, or (in check mode, ``placeholder_with``) 12 zeros, the marker ``a``, then zeros and
+# the fingerprints of facts about the predicted object (its schema, its connection spec, ...): a later check-mode
+# task that only gets the id can still run the checks the real run makes (the flow's mapping schema against its
+# target's schema, its connection specs against the flow spec, ...). No real AEP id starts with 12 zeros.
+PLACEHOLDER_ZEROS = 12
+PLACEHOLDER_MARK = 'a'
+FACT_DIGITS = 6  # one fact: the first 6 hex digits of the SHA-256 of its value; 000000 means unknown
+XDM_EXTENDS_SLOTS = (2, 3, 4)  # the facts of a Schema Registry placeholder: the classes a field group extends
+_TAGGED = re.compile(r'^0{%d}%s[0-9a-f]{%d,}$' % (PLACEHOLDER_ZEROS, PLACEHOLDER_MARK, FACT_DIGITS))
+
+
+def _placeholder_digits(value):
+    """The alphanumeric characters of the last path segment of ``value`` (the part a placeholder's zeros are in)."""
+    return re.sub(r'[^0-9a-zA-Z]', '', value.rstrip('/').rsplit('/', 1)[-1])
+
+
 def is_placeholder(value):
-    """True for a check-mode placeholder id (all zeros, in any id format)."""
+    """True for a check-mode placeholder id: all zeros in any id format, or zeros followed by fact fingerprints
+    (``placeholder_with``)."""
     if not isinstance(value, str) or not value:
         return False
-    last = re.sub(r'[^0-9a-zA-Z]', '', value.rstrip('/').rsplit('/', 1)[-1])
-    return bool(last) and set(last) == set('0')
+    last = _placeholder_digits(value)
+    if not last:
+        return False
+    return set(last) == set('0') or _TAGGED.match(last) is not None
+
+
+def fingerprint(value):
+    """The fingerprint of a fact a placeholder id carries: 6 hex digits of the SHA-256 of ``value`` (text; a
+    placeholder id is fingerprinted like any id), None for None/empty. Equal values, equal fingerprints."""
+    if value is None or value == '':
+        return None
+    digest = hashlib.sha256(str(value).encode('utf-8')).hexdigest()[:FACT_DIGITS]
+    return 'ffffff' if digest == '0' * FACT_DIGITS else digest
+
+
+def placeholder_with(template, fingerprints):
+    """``template`` (an all-zero placeholder id: ``PLACEHOLDER_ID``, ``'0' * 24``, ``https://ns.adobe.com/x/000...``)
+    with ``fingerprints`` (``fingerprint`` values, None for unknown) in its last digits: fact 0 in the last 6 hex
+    digits, fact 1 before it, ... Facts that do not fit after ``PLACEHOLDER_ZEROS`` zeros are left out (unknown).
+    Without any known fact the id stays all zeros."""
+    width = len(_placeholder_digits(template))
+    facts = list(fingerprints or [])[:max((width - PLACEHOLDER_ZEROS - 1) // FACT_DIGITS, 0)]
+    if not any(facts):
+        return template
+    tail = ''.join(reversed([f or '0' * FACT_DIGITS for f in facts]))
+    digits = iter('0' * PLACEHOLDER_ZEROS + PLACEHOLDER_MARK + tail.rjust(width - PLACEHOLDER_ZEROS - 1, '0'))
+    start = len(template.rstrip('/').rsplit('/', 1)[0]) + 1 if '/' in template else 0
+    return template[:start] + ''.join(next(digits) if c.isalnum() else c for c in template[start:])
+
+
+def placeholder_fact(value, slot):
+    """The fingerprint of fact ``slot`` a placeholder id carries (see ``placeholder_with``), None when ``value`` is
+    not a placeholder or the fact is unknown (an all-zero placeholder knows no fact)."""
+    if not is_placeholder(value):
+        return None
+    last = _placeholder_digits(value)
+    end = len(last) - FACT_DIGITS * slot
+    if end - FACT_DIGITS < PLACEHOLDER_ZEROS + 1:
+        return None
+    digits = last[end - FACT_DIGITS:end]
+    return None if digits == '0' * FACT_DIGITS else digits
+
+
+def same_fact(value, fact):
+    """True/False when ``value`` (a real value, or a placeholder id carrying its own fingerprint) is known to be or
+    not to be the fact fingerprinted as ``fact``; None when either is unknown."""
+    if value is None or fact is None:
+        return None
+    return fingerprint(value) == fact
 
 
 def validate_id(value, kind, field, label=None):
@@ -760,9 +825,14 @@ class Resource:
         skip = set(self.server_fields) | set(self.hidden_fields)
         return dict((k, v) for k, v in (obj or {}).items() if k not in skip)
 
+    def placeholder_facts(self, body):
+        """Fingerprints (``fingerprint``) of the facts a check-mode placeholder id of an object created from ``body``
+        carries, in slot order (see ``placeholder_with``); none by default."""
+        return []
+
     def predict_create(self, body):
         predicted = drop_none(copy.deepcopy(body))
-        predicted['id'] = PLACEHOLDER_ID
+        predicted['id'] = placeholder_with(PLACEHOLDER_ID, self.placeholder_facts(predicted))
         return predicted
 
     def predict_update(self, current, desired):
@@ -800,9 +870,13 @@ class CatalogResource(Resource):
             return str(response[0]).rstrip('/').rsplit('/', 1)[-1]
         return super(CatalogResource, self).created_id(response)
 
+    def placeholder_facts(self, body):
+        """A dataset's placeholder carries its schema (slot 0)."""
+        return [fingerprint(get_pointer(body, '/schemaRef/id'))]
+
     def predict_create(self, body):
         predicted = super(CatalogResource, self).predict_create(body)
-        predicted['id'] = '0' * 24
+        predicted['id'] = placeholder_with('0' * 24, self.placeholder_facts(predicted))
         return predicted
 
     def update(self, current, desired, paths):
@@ -860,10 +934,33 @@ class SchemaRegistryResource(PutResource):
     def etag(self, obj):
         return ((obj or {}).get('meta:registryMetadata') or {}).get('eTag')
 
+    def placeholder_facts(self, body):
+        """A Schema Registry placeholder carries: slot 0 its kind and title (two new schemas get two ids), slot 1 the
+        schema's class (``meta:class``, else the first ``allOf`` ``$ref``), slots 2-4 the classes a field group
+        extends (``meta:intendedToExtend``; unknown when more than 3)."""
+        refs = [ref.get('$ref') for ref in body.get('allOf') or [] if isinstance(ref, dict)]
+        class_id = body.get('meta:class') or next((r for r in refs if r and not r.startswith('#')), None)
+        extends = body.get('meta:intendedToExtend') or []
+        facts = [fingerprint('%s:%s' % (self.path, body.get(self.identity))), fingerprint(class_id)]
+        if isinstance(extends, list) and len(extends) <= len(XDM_EXTENDS_SLOTS):
+            facts += [fingerprint(c) for c in extends]
+        return facts
+
     def predict_create(self, body):
         predicted = drop_none(copy.deepcopy(body))
-        predicted['$id'] = 'https://ns.adobe.com/%s/%s' % (self.path.rsplit('/', 1)[-1], '0' * 48)
+        template = 'https://ns.adobe.com/%s/%s' % (self.path.rsplit('/', 1)[-1], '0' * 48)
+        predicted['$id'] = placeholder_with(template, self.placeholder_facts(predicted))
         return predicted
+
+
+def placeholder_extends(group_id, class_id):
+    """Whether the field group a check-mode placeholder ``group_id`` stands for extends ``class_id`` (by the
+    ``meta:intendedToExtend`` facts it carries, see ``SchemaRegistryResource.placeholder_facts``): True/False,
+    None when unknown (an all-zero placeholder, or a placeholder class)."""
+    facts = [f for f in (placeholder_fact(group_id, slot) for slot in XDM_EXTENDS_SLOTS) if f]
+    if not facts or not class_id or is_placeholder(class_id):
+        return None
+    return fingerprint(class_id) in facts
 
 
 class DataPrepResource(PutResource):
@@ -885,7 +982,7 @@ class DataPrepResource(PutResource):
 
     def predict_create(self, body):
         predicted = super(DataPrepResource, self).predict_create(body)
-        predicted.update(id='0' * 32, version=0)
+        predicted.update(id=placeholder_with('0' * 32, self.placeholder_facts(predicted)), version=0)
         return predicted
 
     def predict_update(self, current, desired):

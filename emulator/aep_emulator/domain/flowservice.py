@@ -346,7 +346,7 @@ def _connection_ids(doc: dict, field: str) -> list[str]:
 def _flow_references(store: Store, ctx: RequestContext, flow: dict) -> dict:
     flow_spec = specs.flow_specs()[flow["flowSpec"]["id"]]
     inherited = {"properties": {"isSourceFlow": bool(flow_spec.get("attributes", {}).get("isSourceFlow"))}}
-    targets = []
+    targets, sources = [], []
     for field, kind, allowed in (("sourceConnectionIds", kinds.SOURCE_CONNECTIONS, "sourceConnectionSpecIds"),
                                  ("targetConnectionIds", kinds.TARGET_CONNECTIONS, "targetConnectionSpecIds")):
         connections = [_existing(store, ctx, kind, cid) for cid in _connection_ids(flow, field)]
@@ -355,7 +355,7 @@ def _flow_references(store: Store, ctx: RequestContext, flow: dict) -> dict:
                 raise flow_error("1413-400", f"Connection spec {connection['connectionSpec']['id']} of {kind} "
                                              f"{connection['id']} is not supported by flow spec {flow_spec['id']}.")
         inherited[kind] = [_inherited(store, ctx, c) for c in connections]
-        targets = connections
+        sources, targets = (connections, targets) if kind == kinds.SOURCE_CONNECTIONS else (sources, connections)
     accepted = specs.transformation_names(flow_spec)
     for transformation in flow.get("transformations") or []:
         if str(transformation.get("name", "")).lower() not in accepted:
@@ -363,7 +363,42 @@ def _flow_references(store: Store, ctx: RequestContext, flow: dict) -> dict:
                                          f"spec {flow_spec['id']} ({flow_spec['name']}); its transformationSpecs: "
                                          f"{', '.join(sorted(accepted)) or 'none'}.", id=flow_spec["id"])
     _check_mapping(store, ctx, flow, targets)
+    if mapping_reference(flow) is None:
+        _check_xdm_sources(store, ctx, flow_spec, sources)
     return inherited
+
+
+def source_data_type(store: Store, ctx: RequestContext, flow_spec: dict, source: dict) -> str | None:
+    """``"raw"`` when a source connection sends JSON that is not XDM: a webhook source (no base connection, a
+    connection spec without ``authSpec``) on a streaming flow spec (the third party posts its own JSON), or a
+    source over a base connection with ``auth.params.dataType: "raw"`` (HTTP API); ``"xdm"`` for a base
+    connection with ``dataType: "xdm"``; None when the source says nothing (batch sources)."""
+    base_id = source.get("baseConnectionId")
+    if base_id:
+        base = store.get(kinds.CONNECTIONS, ctx.org, ctx.sandbox, base_id) or {}
+        data_type = ((base.get("auth") or {}).get("params") or {}).get("dataType")
+        return data_type if data_type in ("raw", "xdm") else None
+    spec = specs.connection_specs().get(source["connectionSpec"]["id"]) or {}
+    if specs.is_streaming(flow_spec) and "sourceSpec" in spec and not specs.needs_base_connection(spec):
+        return "raw"
+    return None
+
+
+def _check_xdm_sources(store: Store, ctx: RequestContext, flow_spec: dict, sources: list[dict]) -> None:
+    """A flow without a Mapping stores what its source sends as it is, so the source must send XDM. API-FACTS §3:
+    "transformations is required when the payload is not XDM"; AEP's refusal is undocumented: [UNVERIFIED] we
+    answer 1419-400 (the Mapping validation code) with ``report.field: transformations``, on create and PATCH."""
+    for source in sources:
+        if source_data_type(store, ctx, flow_spec, source) != "raw":
+            continue
+        hint = ("add a Mapping transformation ({name: Mapping, params: {mappingId, mappingVersion}})"
+                if "mapping" in specs.transformation_names(flow_spec) else
+                "use a flow spec that accepts a Mapping transformation (HTTP API: c1a19761-d2c7-4702-b9fa-fe91f0613e81) "
+                "with a mapping set")
+        raise flow_error("1419-400", f"Mapping validation failed: source connection {source['id']} (connection spec "
+                                     f"{source['connectionSpec']['id']}) sends raw data, not XDM; a flow without "
+                                     f"a Mapping cannot store it. {hint[0].upper() + hint[1:]}.",
+                         field="transformations")
 
 
 def _inherited(store: Store, ctx: RequestContext, connection: dict) -> dict:

@@ -4,7 +4,9 @@ unwrap and validate XDM messages, apply the flow's mapping set, store the record
 
 Two kinds of inlet (``kinds.INLETS`` documents):
 - a webhook flow's own inlet (``{org, sandbox, flowId}``, ``options.inletUrl`` of a GenericStreamingAEP flow):
-  the flow id is optional, the payload is stored as-is without a mapping, no authentication;
+  the flow id is optional, no authentication; the payload is mapped by the flow's Mapping; a flow without one
+  (POST /flows refuses it for a webhook source since the raw-source rule; older stored ones) stores the payload
+  only when it fits the target dataset's schema, else the record fails (run ``failedRecordCount``);
 - an HTTP API base connection's inlet (``{org, sandbox, baseConnectionId}``, ``auth.params.inletUrl``): the flow
   id is required (``x-adobe-flow-id`` header or query, or ``header.flowId`` of an XDM message) and must be a
   flow over that base connection; a flow without a Mapping takes XDM messages (``{header, body: {xdmMeta:
@@ -151,7 +153,7 @@ class Inlets:
         if reference is None:
             if "baseConnectionId" in inlet:
                 return self._xdm_record(inlet, flow, event, sync)
-            return event, []  # a webhook flow without mapping: the payload is taken as XDM
+            return self._entity_record(inlet, flow, event)
         mapper = self.mappers.get(inlet["org"], inlet["sandbox"], *reference)
         if mapper is None:
             return None, [f"Mapping set {reference[0]} version {reference[1]} not found"]
@@ -176,6 +178,22 @@ class Inlets:
         if errors and sync:
             raise dcs_error(400, "xdm-validation", "Bad Request", "; ".join(errors))
         return (None, errors) if errors else (message["body"]["xdmEntity"], [])
+
+    def _entity_record(self, inlet: dict, flow: dict, event: dict) -> tuple[dict | None, list[str]]:
+        """A webhook flow without a Mapping (one created before the create check refused it, or a source whose
+        payload is XDM): the payload is the record, checked against each target dataset's schema like an
+        ``xdmEntity``; a record that does not fit fails (counted in the run), it never lands unchecked."""
+        errors: list[str] = []
+        for dataset_id in self._datasets(inlet, flow):
+            dataset = self.store.get(kinds.DATASETS, inlet["org"], inlet["sandbox"], dataset_id) or {}
+            schema_id = (dataset.get("schemaRef") or {}).get("id")
+            schema = schemaregistry.find_schema(self.store, inlet["org"], inlet["sandbox"], schema_id) if schema_id else None
+            if schema is None:
+                errors.append(f"Dataset {dataset_id} has no schema {schema_id or ''}".rstrip())
+                continue
+            paths, required = schemaregistry.schema_fields(self.store, inlet["org"], inlet["sandbox"], schema)
+            errors += record_errors(event, paths, required)
+        return (None, errors) if errors else (event, [])
 
     async def ingest(self, inlet: dict, flow: dict, event: dict, size: int, received_ms: int,
                      sync: bool = False) -> None:

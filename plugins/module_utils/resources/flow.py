@@ -15,6 +15,7 @@ __metaclass__ = type
 
 import copy
 import time
+from collections import namedtuple
 
 from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition
 from ansible_collections.aep.platform.plugins.module_utils.client import (
@@ -28,12 +29,14 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     InputError,
     compare_owned,
     find_selected,
+    fingerprint,
     in_sync,
     info,
     info_options,
     info_rules,
     is_placeholder,
     json_patch,
+    placeholder_fact,
     same,
     validate_id,
 )
@@ -41,6 +44,10 @@ from ansible_collections.aep.platform.plugins.module_utils.resources import pref
 from ansible_collections.aep.platform.plugins.module_utils.resources.base_connection import flow_inlet
 from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice_common import (
     MODULE_KWARGS as FLOWSERVICE_KWARGS,
+    DATA_FACT,
+    NO_BASE,
+    RAW,
+    SPEC_FACT,
     ConnectionResource,
     absent,
     check_reference,
@@ -49,9 +56,12 @@ from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice
     flowservice_fields,
     flowservice_options,
     require_identity,
+    source_data_fact,
+    spec_fingerprint,
 )
 
 GENERIC_STREAMING_SPEC = 'e77fde5a-22a8-11ed-861d-0242ac120002'
+HTTP_API_MAPPING_SPEC = 'c1a19761-d2c7-4702-b9fa-fe91f0613e81'  # Streaming HTTP API to Data Lake with transformations
 MAPPING = 'Mapping'
 
 ARGUMENT_SPEC = flowservice_options(dict(
@@ -280,29 +290,52 @@ class Flow(ConnectionResource):
 # Validation (reads only; every problem is an InputError naming the option)
 # ---------------------------------------------------------------------------------------------------
 
+class Connection(namedtuple('Connection', 'id doc spec data')):
+    """A flow's source or target connection as the checks see it: ``doc`` the stored object (None for a check-mode
+    placeholder), ``spec`` the fingerprint of its connection spec, ``data`` the fingerprint of what a source sends
+    (``source_data_fact``) or of a target's schema; ``spec``/``data`` of a placeholder are the facts it carries
+    (None: unknown)."""
+
+    def label(self):
+        if self.doc is None:
+            return '%s (predicted by an earlier check-mode task)' % self.id
+        return '%s (%s)' % (self.id, self.doc.get('name'))
+
+
+def _connection(client, path, object_id, option, what, check_mode):
+    doc = check_reference(client, path, object_id, option, what, check_mode)
+    if doc is None:
+        return Connection(object_id, None, placeholder_fact(object_id, SPEC_FACT), placeholder_fact(object_id, DATA_FACT))
+    if path == '/sourceConnections':
+        data = source_data_fact(client, doc)
+    else:
+        data = fingerprint(((doc.get('data') or {}).get('schema') or {}).get('id'))
+    return Connection(object_id, doc, spec_fingerprint((doc.get('connectionSpec') or {}).get('id')), data)
+
+
 def check_connections(client, params, flow_spec, check_mode):
-    """The target connections that exist (for the schema check); InputError for anything missing."""
-    targets = []
+    """``(sources, targets)``: the flow's connections (``Connection``); InputError for anything missing, or a
+    connection whose connection spec the flow spec does not accept (a check-mode placeholder: by the spec it carries)."""
+    found = {}
     for option, path, what, allowed_key in (
             ('source_connection_ids', '/sourceConnections', 'source connection', 'sourceConnectionSpecIds'),
             ('target_connection_ids', '/targetConnections', 'target connection', 'targetConnectionSpecIds')):
         ids = params.get(option)
+        found[option] = []
         if ids is None:
             continue
         if not ids:
             raise InputError('%s: a flow needs at least one %s' % (option, what), field=option)
         allowed = flow_spec.get(allowed_key)
         for object_id in ids:
-            connection = check_reference(client, path, object_id, option, what, check_mode)
-            if connection is None:
-                continue
-            spec_id = (connection.get('connectionSpec') or {}).get('id')
-            if allowed and spec_id not in allowed:
-                raise InputError('%s: %s %s uses connection spec %s, which flow spec %s (%s) does not accept' % (
-                    option, what, object_id, spec_id, flow_spec.get('id'), flow_spec.get('name')), field=option)
-            if option == 'target_connection_ids':
-                targets.append(connection)
-    return targets
+            connection = _connection(client, path, object_id, option, what, check_mode)
+            if allowed and connection.spec and connection.spec not in [spec_fingerprint(a) for a in allowed]:
+                spec_id = (connection.doc or {}).get('connectionSpec', {}).get('id')
+                raise InputError('%s: %s %s uses %s, which flow spec %s (%s) does not accept (it accepts %s)' % (
+                    option, what, connection.label(), 'connection spec %s' % spec_id if spec_id else 'a connection spec',
+                    flow_spec.get('id'), flow_spec.get('name'), ', '.join(allowed)), field=option)
+            found[option].append(connection)
+    return found['source_connection_ids'], found['target_connection_ids']
 
 
 def output_schema_id(mapping_set):
@@ -310,9 +343,29 @@ def output_schema_id(mapping_set):
     return (output.get('schemaRef') or {}).get('id') or output.get('id') or (mapping_set or {}).get('xdmSchema')
 
 
+def check_schema_match(mapping_id, schema_id, schema_fact, targets):
+    """InputError when the mapping set's output schema (``schema_id``, or for a check-mode placeholder the
+    ``schema_fact`` it carries) is known not to be the schema of a target connection."""
+    schema_fact = fingerprint(schema_id) if schema_id else schema_fact
+    for target in targets:
+        if not schema_fact or not target.data or schema_fact == target.data:
+            continue
+        target_schema = ((target.doc or {}).get('data') or {}).get('schema', {}).get('id')
+        if schema_id and target_schema:
+            raise InputError('mapping_id: mapping set %s writes schema %s, but target connection %s (%s) uses %s; '
+                             'AEP rejects such a flow' % (mapping_id, schema_id, target.id, target.doc.get('name'),
+                                                          target_schema), field='mapping_id')
+        raise InputError('mapping_id: mapping set %s writes %s, but target connection %s uses another schema (as '
+                         'earlier check-mode tasks predicted them); AEP rejects such a flow. Make the mapping set '
+                         '(schema_id) and the target\'s dataset use the same schema'
+                         % (mapping_id, 'schema %s' % schema_id if schema_id else 'a schema', target.label()),
+                         field='mapping_id')
+
+
 def check_mapping(client, params, targets, check_mode):
     """The mapping version to use (None when no mapping is set); InputError when the mapping set or the
-    version does not exist, or its output schema is not the schema of a target connection."""
+    version does not exist, or its output schema is not the schema of a target connection (``check_schema_match``,
+    also for check-mode placeholders by the facts they carry)."""
     mapping_id = params.get('mapping_id')
     if mapping_id is None:
         return None
@@ -324,6 +377,7 @@ def check_mapping(client, params, targets, check_mode):
         if not check_mode:
             raise InputError('mapping_id: %r is a check-mode placeholder id, not a real mapping set' % mapping_id,
                              field='mapping_id')
+        check_schema_match(mapping_id, None, placeholder_fact(mapping_id, 0), targets)
         return version if version is not None else 0
     latest = client.get_or_none(DATA_PREP, '/mappingSets/%s' % mapping_id)
     if not isinstance(latest, dict) or not latest:
@@ -342,14 +396,37 @@ def check_mapping(client, params, targets, check_mode):
         if not isinstance(mapping_set, dict) or not mapping_set:
             raise InputError('mapping_version: mapping set %s has no version %s (latest is %s)' % (
                 mapping_id, version, latest.get('version')), field='mapping_version')
-    schema_id = output_schema_id(mapping_set)
-    for target in targets:
-        target_schema = ((target.get('data') or {}).get('schema') or {}).get('id')
-        if schema_id and target_schema and schema_id != target_schema:
-            raise InputError('mapping_id: mapping set %s writes schema %s, but target connection %s (%s) uses %s; '
-                             'AEP rejects such a flow' % (mapping_id, schema_id, target.get('id'), target.get('name'),
-                                                          target_schema), field='mapping_id')
+    check_schema_match(mapping_id, output_schema_id(mapping_set), None, targets)
     return version if version is not None else latest.get('version', 0)
+
+
+def is_streaming(flow_spec):
+    """A streaming flow spec (``attributes.frequency: streaming``; GenericStreamingAEP is one)."""
+    return flow_spec.get('id') == GENERIC_STREAMING_SPEC or (flow_spec.get('attributes') or {}).get('frequency') == 'streaming'
+
+
+def check_raw_sources(params, flow_spec, sources, current):
+    """InputError when the flow will have no mapping but a source sends raw (non-XDM) JSON: a webhook source (no
+    base connection) on a streaming flow spec, or an HTTP API source whose base connection has ``dataType: raw``.
+    AEP stores a flow's data as XDM, so such data needs a Mapping transformation (API-FACTS section 3:
+    ``transformations`` is required when the payload is not XDM). A source known to send XDM, or of unknown kind,
+    passes. Check mode checks a placeholder source by the fact it carries."""
+    if params.get('mapping_id') or mapping_of(current)[0]:
+        return
+    for source in sources:
+        if source.data == fingerprint(RAW):
+            reason = 'its base connection has dataType raw'
+        elif source.data == fingerprint(NO_BASE) and is_streaming(flow_spec):
+            reason = 'it is a webhook source: the sender posts its own JSON'
+        else:
+            continue
+        fix = 'give mapping_id (and mapping_version) of a mapping set (aep.platform.mapping_set) that maps it to the schema ' \
+              'of the target dataset'
+        if 'mapping' not in [str(t.get('name', '')).lower() for t in flow_spec.get('transformationSpecs') or [] if isinstance(t, dict)] \
+                and flow_spec.get('transformationSpecs') is not None:
+            fix += ', and a flow spec that accepts a Mapping (flow_spec_id; HTTP API: %s)' % HTTP_API_MAPPING_SPEC
+        raise InputError('mapping_id: source connection %s sends raw (non-XDM) data (%s), and a flow without a mapping '
+                         'cannot store it (AEP refuses the flow); %s' % (source.label(), reason, fix), field='mapping_id')
 
 
 def desired_body(params, mapping_version):
@@ -406,12 +483,15 @@ def run(params, client, check_mode):
                              'recreate=true to delete the flow and create a new one (new id and webhook URL)'
                              % (current.get('id'), current.get('name'), have.get('id'), have.get('version')),
                              field='flow_spec_id')
-    targets = check_connections(client, params, flow_spec, check_mode)
+    sources, targets = check_connections(client, params, flow_spec, check_mode)
     if not targets and current is not None and params.get('mapping_id'):
-        targets = [t for t in (check_reference(client, '/targetConnections', tid, 'target_connection_ids',
-                                               'target connection', check_mode)
-                               for tid in current.get('targetConnectionIds') or []) if t]
+        targets = [_connection(client, '/targetConnections', tid, 'target_connection_ids', 'target connection', check_mode)
+                   for tid in current.get('targetConnectionIds') or []]
     mapping_version = check_mapping(client, params, targets, check_mode)
+    if not sources and current is not None:
+        sources = [_connection(client, '/sourceConnections', sid, 'source_connection_ids', 'source connection', check_mode)
+                   for sid in current.get('sourceConnectionIds') or []]
+    check_raw_sources(params, flow_spec, sources, current)
     if params.get('mapping_version') is None and known_version is not None:
         mapping_version = known_version
     result = ensure(resource, desired_body(params, mapping_version), params, check_mode, immutable=('/flowSpec',))

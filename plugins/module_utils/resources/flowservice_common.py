@@ -28,8 +28,11 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     ensure_absent,
     ensure_present,
     find_selected,
+    fingerprint,
+    get_pointer,
     in_sync,
     is_placeholder,
+    placeholder_fact,
     prepare,
     state_options,
     validate_id,
@@ -67,10 +70,25 @@ def flowservice_fields(*fields, **kwargs):
     return FieldTable(*(common + list(fields)))
 
 
+# Slots of the facts a check-mode placeholder id of a connection carries (``engine.placeholder_with``).
+SPEC_FACT = 0  # its connection spec id
+DATA_FACT = 1  # base connection: auth.params.dataType; source connection: source_data_type; target: its schema
+
+
 class ConnectionResource(FlowServiceResource):
     """A Flow Service object declared by its field table (``fields``); the diff is in option names."""
 
     fields = FieldTable()
+
+    def placeholder_facts(self, body):
+        """A connection's placeholder carries its connection spec (``SPEC_FACT``) and, for a base connection, its
+        ``auth.params.dataType`` (``DATA_FACT``), so that later check-mode tasks can check them."""
+        return [spec_fingerprint(get_pointer(body, '/connectionSpec/id')), fingerprint(get_pointer(body, '/auth/params/dataType'))]
+
+
+def spec_fingerprint(spec_id):
+    """``engine.fingerprint`` of a connection or flow spec id (ids compare case-insensitively)."""
+    return fingerprint(spec_id.lower() if isinstance(spec_id, str) else spec_id)
 
 
 def check_spec(client, kind, spec_id, field, role=None):
@@ -97,7 +115,8 @@ def check_spec(client, kind, spec_id, field, role=None):
 def check_reference(client, path, object_id, field, what, check_mode, kind='uuid'):
     """The Flow Service object at ``path/object_id``, or ``InputError`` naming ``field`` when it is missing.
 
-    In check mode a placeholder id (from an earlier check-mode create) is accepted and None returned.
+    In check mode a placeholder id (from an earlier check-mode create) is accepted and None returned: the facts
+    it carries (``placeholder_fact``, slots ``SPEC_FACT``/``DATA_FACT``) stand for the object in the checks.
     """
     validate_id(object_id, kind, field)
     if is_placeholder(object_id):
@@ -111,6 +130,25 @@ def check_reference(client, path, object_id, field, what, check_mode, kind='uuid
         raise InputError('%s: no %s with id %r exists in sandbox %r' % (field, what, object_id, client.sandbox),
                          field=field)
     return items[0]
+
+
+RAW, XDM, NO_BASE = 'raw', 'xdm', 'no base connection'  # what a source connection sends (``source_data_fact``)
+
+
+def source_data_fact(client, source):
+    """The fingerprint (``engine.fingerprint``) of what a source connection (a body or a stored object) sends:
+    ``RAW``/``XDM``, its base connection's ``auth.params.dataType`` (HTTP API; a placeholder base connection's
+    ``DATA_FACT``), or ``NO_BASE`` for a source without a base connection (a webhook source on a streaming flow
+    spec sends the third party's own JSON); None when unknown. Reads the base connection (one GET)."""
+    base_id = (source or {}).get('baseConnectionId')
+    if not base_id:
+        return fingerprint(NO_BASE)
+    if is_placeholder(base_id):
+        return placeholder_fact(base_id, DATA_FACT)
+    body = client.get_or_none(FLOW_SERVICE, '/connections/%s' % base_id)
+    items = body.get('items') if isinstance(body, dict) else None
+    data_type = get_pointer(items[0], '/auth/params/dataType') if items else None
+    return fingerprint(data_type) if data_type in (RAW, XDM) else None
 
 
 def require_identity(resource, params, check_mode):

@@ -26,6 +26,7 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     ensure_absent,
     ensure_present,
     find_selected,
+    fingerprint,
     in_sync,
     info_definition,
     prepare,
@@ -222,6 +223,11 @@ class MappingSet(DataPrepResource):
               equal=mappings_equal),
         keep_empty=True,
     )
+
+    def placeholder_facts(self, body):
+        """A new mapping set's placeholder carries its output schema (slot 0), for aep.platform.flow's check that it
+        is the schema of the flow's target (check mode)."""
+        return [fingerprint(schema_id_of(body))]
 
     def create(self, body):
         created = super(MappingSet, self).create(body)

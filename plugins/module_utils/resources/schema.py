@@ -31,6 +31,7 @@ from ansible_collections.aep.platform.plugins.module_utils.engine import (
     in_sync,
     info_definition,
     is_placeholder,
+    placeholder_extends,
     prepare,
     state_options,
     validate_id,
@@ -130,7 +131,10 @@ def check_references(client, params, current=None):
     for index, group_id in enumerate(params.get('field_groups') or []):
         field = 'field_groups[%d]' % index
         validate_id(group_id, 'xdm', field)
-        if is_placeholder(group_id):
+        if is_placeholder(group_id):  # a field group an earlier check-mode task predicted: by the classes it carries
+            if placeholder_extends(group_id, class_id) is False:
+                raise InputError('%s: field group %r (predicted by an earlier check-mode task) does not extend the schema '
+                                 'class %s; add that class to its class_ids' % (field, group_id, class_id), field='field_groups')
             continue
         group = xdm_common.lookup(client, 'fieldgroups', group_id)
         if group is None:

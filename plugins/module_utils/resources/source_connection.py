@@ -9,16 +9,25 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition
-from ansible_collections.aep.platform.plugins.module_utils.engine import Field, info_definition
+from ansible_collections.aep.platform.plugins.module_utils.engine import (
+    Field,
+    InputError,
+    get_pointer,
+    info_definition,
+    placeholder_fact,
+)
 from ansible_collections.aep.platform.plugins.module_utils.resources import preflight
 from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice_common import (
     MODULE_KWARGS,
+    SPEC_FACT,
     ConnectionResource,
     check_reference,
     check_spec,
     flowservice_fields,
     flowservice_options,
     run_connection,
+    source_data_fact,
+    spec_fingerprint,
 )
 
 ARGUMENT_SPEC = flowservice_options(dict(
@@ -41,6 +50,11 @@ class SourceConnection(ConnectionResource):
         connection_spec=dict(required=True),
     )
 
+    def placeholder_facts(self, body):
+        """Its connection spec (``SPEC_FACT``) and what it sends (``DATA_FACT``: ``source_data_fact``), for the
+        check-mode checks of aep.platform.flow (the flow spec accepts the spec; raw data needs a mapping)."""
+        return [spec_fingerprint(get_pointer(body, '/connectionSpec/id')), source_data_fact(self.client, body)]
+
 
 def desired_body(params):
     return SourceConnection.fields.body(params)
@@ -52,9 +66,16 @@ def validate(params, client, check_mode):
     if params.get('connection_spec_id'):
         spec = check_spec(client, 'connectionSpecs', params['connection_spec_id'], 'connection_spec_id', role='sourceSpec')
         preflight.check_base_connection_needed(spec, params)
-    if params.get('base_connection_id'):
-        base = check_reference(client, '/connections', params['base_connection_id'], 'base_connection_id',
-                               'base connection', check_mode)
+    base_id = params.get('base_connection_id')
+    if base_id:
+        base = check_reference(client, '/connections', base_id, 'base_connection_id', 'base connection', check_mode)
+        if base is None:  # a check-mode placeholder: its connection spec as the earlier task predicted it
+            spec_fact = placeholder_fact(base_id, SPEC_FACT)
+            if spec_fact and params.get('connection_spec_id') and spec_fingerprint(params['connection_spec_id']) != spec_fact:
+                spec_id = params['connection_spec_id']
+                raise InputError('base_connection_id: the base connection %s (predicted by an earlier check-mode task) is '
+                                 'of another connection spec than this source connection (%s); AEP refuses it. Use a '
+                                 'base connection of connection spec %s' % (base_id, spec_id, spec_id), field='base_connection_id')
         preflight.check_base_connection_spec(params.get('connection_spec_id'), base)
 
 

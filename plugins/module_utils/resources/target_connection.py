@@ -13,9 +13,12 @@ from ansible_collections.aep.platform.plugins.module_utils.client import CATALOG
 from ansible_collections.aep.platform.plugins.module_utils.engine import (
     Field,
     InputError,
+    fingerprint,
     get_pointer,
     info_definition,
     is_placeholder,
+    placeholder_fact,
+    same_fact,
     validate_id,
 )
 from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice_common import (
@@ -25,6 +28,7 @@ from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice
     flowservice_fields,
     flowservice_options,
     run_connection,
+    spec_fingerprint,
 )
 
 DATA_LAKE_SPEC = 'c604ff05-7f1a-43c0-8e18-33bf874cb11c'
@@ -50,6 +54,13 @@ class TargetConnection(ConnectionResource):
         connection_spec=dict(required=False),
     )
 
+    def placeholder_facts(self, body):
+        """Its connection spec (``SPEC_FACT``) and its schema (``DATA_FACT``): the ``data.schema.id`` it names, else
+        the schema a placeholder dataset carries (slot 0), for the check-mode checks of aep.platform.flow."""
+        schema_id = get_pointer(body, '/data/schema/id')
+        schema_fact = fingerprint(schema_id) if schema_id else placeholder_fact(get_pointer(body, '/params/dataSetId'), 0)
+        return [spec_fingerprint(get_pointer(body, '/connectionSpec/id')), schema_fact]
+
 
 def desired_body(params, schema_id):
     """The body, with ``schema_id`` resolved (the dataset's schema when the user gave none)."""
@@ -63,7 +74,7 @@ def dataset_schema(params, client, check_mode):
     if dataset_id is None:
         return None
     if is_placeholder(dataset_id):
-        if check_mode:
+        if check_mode:  # the dataset an earlier check-mode task predicted: ``resolve_schema`` checks its schema fact
             return None
         raise InputError('dataset_id: %r is a check-mode placeholder id, not a real dataset' % dataset_id,
                          field='dataset_id')
@@ -80,10 +91,15 @@ def resolve_schema(params, client, check_mode):
     validate_id(params.get('schema_id'), 'xdm', 'schema_id')
     actual = dataset_schema(params, client, check_mode)
     wanted = params.get('schema_id')
-    if wanted and actual and wanted != actual and not is_placeholder(wanted):
+    # A placeholder schema_id (a schema an earlier check-mode task would create) is never an existing dataset's schema.
+    if wanted and actual and wanted != actual:
         raise InputError('schema_id: %r is not the schema of dataset %s (%s); a flow into this target would be '
                          'rejected. Omit schema_id to use the dataset\'s schema' % (wanted, params['dataset_id'], actual),
                          field='schema_id')
+    if wanted and actual is None and check_mode and same_fact(wanted, placeholder_fact(params.get('dataset_id'), 0)) is False:
+        raise InputError('schema_id: %r is not the schema of dataset %s (which an earlier check-mode task predicted); a '
+                         'flow into this target would be rejected. Omit schema_id to use the dataset\'s schema'
+                         % (wanted, params['dataset_id']), field='schema_id')
     return wanted or actual
 
 
