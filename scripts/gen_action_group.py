@@ -16,11 +16,16 @@ REQUIRES_ANSIBLE = '>=2.19.0'  # the non-EOL ansible-core releases; README "Supp
 
 
 def module_names(modules_dir=MODULES):
-    """Short names of every module file (``flow.py`` -> ``flow``)."""
-    return sorted(
-        name[:-3] for name in os.listdir(modules_dir)
-        if name.endswith('.py') and not name.startswith('_') and name != '__init__.py'
-    )
+    """Short names of the module files of AEP objects (``flow.py`` -> ``flow``): those built on a ModuleDefinition
+    (``DEFINITION``), which take the connection options the group's module_defaults give. A module that runs on the
+    controller only (``inlet_urls_file``) takes none, so it is not in the group."""
+    names = []
+    for name in os.listdir(modules_dir):
+        if name.endswith('.py') and not name.startswith('_') and name != '__init__.py':
+            with open(os.path.join(modules_dir, name)) as handle:
+                if 'DEFINITION' in handle.read():
+                    names.append(name[:-3])
+    return sorted(names)
 
 
 def render(names):

@@ -5,8 +5,8 @@
 """The ``aep.platform.artifacts_file_problems`` filter: why the role could not update its artifacts file.
 
 The ``aep.platform.streaming_source`` role merges each sandbox's inlet and webhook URLs into a JSON file on the
-controller after the sandboxes are provisioned (``roles/streaming_source/files/inlet_urls.py``: a lock file
-``PATH.lock`` and a temporary file in the same directory, renamed over ``PATH``). A path it cannot write would fail
+controller after the sandboxes are provisioned (``aep.platform.inlet_urls_file``: a lock file ``PATH.lock`` and a
+temporary file in the same directory, renamed over ``PATH``). A path it cannot write would fail
 only then, after every AEP object was made, and never in check mode; the role calls this filter once per play,
 before the first request, in check mode too, so both fail the same way and before any write.
 """

@@ -5,11 +5,12 @@ The request budget (issue 7) is read from the emulator's request log. The CPU fi
 (no timed tests): ``benchmarks/bench_rollout.py`` prints them as ratios to Ansible's own floor.
 """
 import json
+import multiprocessing
 import re
 import subprocess
 import sys
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,6 @@ import harness
 from harness import REPO
 from onboard_helpers import SANDBOXES, run_playbook, write_static_inventory
 
-MERGE_SCRIPT = REPO / "roles" / "streaming_source" / "files" / "inlet_urls.py"
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
 # the object kinds the role manages, by the path of their collection (POST target)
 KINDS = {
@@ -100,29 +100,33 @@ def test_concurrent_runs_on_other_sandboxes_keep_every_artifacts_entry(emulator,
 
 
 def _merge(path, payload, action="merge"):
-    return subprocess.run([sys.executable, str(MERGE_SCRIPT), action, str(path)], input=json.dumps(payload),
-                          capture_output=True, text=True, check=False, timeout=60)
+    """One update of the artifacts file in a process of its own (aep.platform.inlet_urls_file's logic), as separate
+    runs on one controller make them: ``(changed, error)``."""
+    from ansible_collections.aep.platform.plugins.plugin_utils.inlet_urls_file import ArtifactsFileError, update
+    try:
+        changed = update(str(path), entries=payload if action == "merge" else None, remove=payload if action == "remove" else None)[0]
+    except ArtifactsFileError as err:
+        return None, str(err)
+    return changed, None
 
 
 def test_artifacts_merge_is_locked_and_atomic(tmp_path):
-    """40 concurrent merges of one entry each: every entry survives; no temporary file is left behind."""
+    """40 concurrent merges of one entry each, from 20 processes: every entry survives; no temporary file is left."""
     path = tmp_path / "a" / "inlet_urls.json"
-    with ThreadPoolExecutor(20) as pool:
-        results = list(pool.map(lambda i: _merge(path, {"sb-%02d" % i: {"webhook_url": "https://x/%d" % i}}), range(40)))
-    assert all(r.returncode == 0 and r.stdout == "changed\n" for r in results), results
+    with ProcessPoolExecutor(20, mp_context=multiprocessing.get_context("fork")) as pool:
+        results = list(pool.map(_merge, [path] * 40, [{"sb-%02d" % i: {"webhook_url": "https://x/%d" % i}} for i in range(40)]))
+    assert results == [(True, None)] * 40, results
     data = json.loads(path.read_text())
     assert data == {"sb-%02d" % i: {"webhook_url": "https://x/%d" % i} for i in range(40)}
     assert sorted(p.name for p in path.parent.iterdir()) == ["inlet_urls.json", "inlet_urls.json.lock"]
 
-    again = _merge(path, {"sb-01": {"webhook_url": "https://x/1"}})
-    assert (again.returncode, again.stdout) == (0, "unchanged\n")
-    removed = _merge(path, ["sb-01", "sb-02", "unknown"], "remove")
-    assert (removed.returncode, removed.stdout) == (0, "changed\n")
+    assert _merge(path, {"sb-01": {"webhook_url": "https://x/1"}}) == (False, None)
+    assert _merge(path, ["sb-01", "sb-02", "unknown"], "remove") == (True, None)
     assert set(json.loads(path.read_text())) == {"sb-%02d" % i for i in range(40)} - {"sb-01", "sb-02"}
 
     path.write_text("[1, 2]")
-    broken = _merge(path, {"x": {}})
-    assert broken.returncode == 2 and "not a JSON object" in broken.stderr and "Traceback" not in broken.stderr
+    changed, error = _merge(path, {"x": {}})
+    assert changed is None and "holds a JSON list, not an object of sandbox -> entry" in error, error
     assert path.read_text() == "[1, 2]"
 
 

@@ -26,8 +26,12 @@ from ansible_collections.aep.platform.plugins.module_utils.args import connectio
 from ansible_collections.aep.platform.plugins.plugin_utils.inprocess import module_definition
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-MODULES = sorted(n[:-3] for n in os.listdir(os.path.join(ROOT, 'plugins', 'modules'))
-                 if n.endswith('.py') and not n.startswith('_'))
+ALL_MODULES = sorted(n[:-3] for n in os.listdir(os.path.join(ROOT, 'plugins', 'modules'))
+                     if n.endswith('.py') and not n.startswith('_'))
+# The modules of AEP objects (a ModuleDefinition, the connection options, the aep action group); the others run on the
+# controller through an action plugin of their own (inlet_urls_file) and are checked by test_controller_module_docs.
+CONTROLLER_MODULES = ['inlet_urls_file']
+MODULES = [name for name in ALL_MODULES if name not in CONTROLLER_MODULES]
 PREFIX = 'aep.platform.'
 TASK_KEYWORDS = set(Task.fattributes) | {'local_action', 'with_items', 'with_dict', 'with_list'}
 BLOCK_KEYWORDS = set(Block.fattributes)
@@ -329,3 +333,27 @@ def test_fragments_say_each_attribute_once():
                     problems.append('%s.%s in %s and %s' % (attribute, field, owner[key], name))
                 owner.setdefault(key, name)
     assert not problems, problems
+
+
+def test_every_module_is_an_aep_module_or_a_controller_module():
+    for name in ALL_MODULES:
+        module = importlib.import_module('ansible_collections.aep.platform.plugins.modules.' + name)
+        assert hasattr(module, 'DEFINITION') != (name in CONTROLLER_MODULES), name
+
+
+@pytest.mark.parametrize('name', CONTROLLER_MODULES)
+def test_controller_module_docs(name):
+    """A controller module: the house order and author, docs that match the ARGUMENT_SPEC its action plugin
+    validates with, examples with documented options, check mode and diff, and no connection options."""
+    module = importlib.import_module('ansible_collections.aep.platform.plugins.modules.' + name)
+    doc, examples, returns = _module_docs(name)
+    assert doc['module'] == name and doc['author'] == AUTHOR and str(doc['version_added']) == '0.1.0'
+    assert list(doc) == [k for k in HOUSE_ORDER if k in doc], list(doc)
+    assert examples and returns and all(v.get('description') and v.get('returned') and v.get('type') for v in returns.values())
+    problems = _compare(doc.get('options') or {}, module.ARGUMENT_SPEC, '')
+    assert not problems, problems
+    assert doc['attributes']['check_mode']['support'] == 'full' and doc['attributes']['diff_mode']['support'] == 'full'
+    for task in _tasks(examples):
+        args = task.get('aep.platform.' + name)
+        if isinstance(args, dict):
+            assert set(args) <= set(module.ARGUMENT_SPEC), args
