@@ -308,4 +308,4 @@ def test_an_artifacts_file_the_role_cannot_write_fails_before_any_request(emulat
     assert msg.startswith("artifacts file %s" % path) and "aep_artifacts_file" in msg, msg
     assert api_requests(emulator) == []
     assert blocker.read_text() == "x" and (tmp_path / "not-json.json").read_text() == "[1, 2]"
-    assert not [p for p in tmp_path.rglob(".aep-artifacts-probe-*")]
+    assert not list(tmp_path.rglob(".aep-artifacts-probe-*"))
