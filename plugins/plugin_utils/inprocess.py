@@ -49,7 +49,6 @@ from ansible_collections.aep.platform.plugins.plugin_utils.credentials import ru
 _MODULE_PACKAGE = 'ansible_collections.aep.platform.plugins.modules.'
 _RULE_KEYS = ('mutually_exclusive', 'required_together', 'required_one_of', 'required_if', 'required_by')
 _DEFINITIONS = {}
-_MODULE_DEFINITIONS = {}  # module name -> its ModuleDefinition, for runner.extra_no_log_values
 _VALIDATORS = {}
 _WARMED = []
 
@@ -58,8 +57,7 @@ def module_definition(name):
     """``(argument_spec, logic, rules)`` of module ``name``: its ``DEFINITION``."""
     if name not in _DEFINITIONS:
         module = importlib.import_module(_MODULE_PACKAGE + name)
-        _DEFINITIONS[name] = tuple(module.DEFINITION)
-        _MODULE_DEFINITIONS[name] = module.DEFINITION
+        _DEFINITIONS[name] = module.DEFINITION
     return _DEFINITIONS[name]
 
 
@@ -128,7 +126,7 @@ def run_logic(name, args, check_mode, diff):
     logic = module_definition(name)[1]
     validation = validator_for(name).validate(args)
     no_log_values = validation._no_log_values  # pylint: disable=protected-access
-    no_log_values |= extra_no_log_values(_MODULE_DEFINITIONS[name], validation.validated_parameters)
+    no_log_values |= extra_no_log_values(module_definition(name), validation.validated_parameters)
     invocation = {'module_args': remove_values(validation.validated_parameters, no_log_values)}
     if validation.error_messages:
         message = 'Unsupported or invalid parameters: %s' % '; '.join(validation.error_messages)

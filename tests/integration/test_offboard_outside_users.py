@@ -7,8 +7,9 @@ import pytest
 
 from harness import make_flow_connections, make_schema_dataset_mapping
 from harness import run_playbook as run_tasks
-from onboard_helpers import run_playbook, write_static_inventory
+from onboard_helpers import write_static_inventory
 from test_check_mode_chain import SANDBOX, failed_task, onboard
+from test_offboard_profile import offboard
 
 REGISTRY = "/data/foundation/schemaregistry/tenant"
 EXPERIENCE_EVENT = "https://ns.adobe.com/xdm/context/experienceevent"
@@ -18,11 +19,6 @@ FIRST_DELETE = "Remove the dataflow"
 @pytest.fixture
 def inventory(emulator, tmp_path):
     return write_static_inventory(tmp_path / "inventory", emulator, sandboxes=(SANDBOX,))
-
-
-def offboard(inventory, tmp_path, *args):
-    return run_playbook("offboard_chatlio.yml", inventory, "-e",
-                        "aep_artifacts_file=%s" % (tmp_path / "artifacts" / "inlet_urls.json"), *args)
 
 
 def registry_item(emulator, kind, title):

@@ -38,6 +38,15 @@ def api_requests(emulator):
     return [r for r in emulator.client.request_log() if not r["path"].startswith("/ims/")]
 
 
+def run_role_defaults(emulator, inventory, tmp_path):
+    """A play of the role alone, its state and preset from the role's defaults (the playbooks set them as role vars,
+    which the inventory cannot override), with a clean request log."""
+    playbook = tmp_path / "role_defaults.yml"
+    playbook.write_text(yaml.safe_dump([{"hosts": "aep_sandboxes", "gather_facts": False, "roles": ["aep.platform.streaming_source"]}]))
+    emulator.clear_log()
+    return run_playbook(str(playbook), inventory)
+
+
 def onboard(inventory, tmp_path, *args, **kwargs):
     artifacts = tmp_path / "artifacts" / "inlet_urls.json"
     run = run_playbook("onboard_chatlio.yml", inventory, "-e", "aep_artifacts_file=%s" % artifacts, *args, **kwargs)
@@ -194,10 +203,7 @@ def test_a_host_whose_state_differs_from_the_play_stops_the_play_before_any_requ
             data["aep_sandboxes"]["hosts"][name].pop("streaming_source_state", None)
         data["aep_sandboxes"]["hosts"][host]["streaming_source_state"] = "absent"
         inventory.write_text(yaml.safe_dump(data))
-        playbook = tmp_path / "role_defaults.yml"  # the state comes from the role's defaults (the playbooks set it as role vars)
-        playbook.write_text(yaml.safe_dump([{"hosts": "aep_sandboxes", "gather_facts": False, "roles": ["aep.platform.streaming_source"]}]))
-        emulator.clear_log()
-        run = run_playbook(str(playbook), inventory)
+        run = run_role_defaults(emulator, inventory, tmp_path)  # the state from the role's defaults
         assert run.rc != 0
         failure = run.host_results("Stop when a sandbox's inputs differ from the play's (nothing was written)")
         msg = next(iter(failure.values()))["msg"]
@@ -248,10 +254,7 @@ def test_a_preset_set_per_host_that_needs_other_tasks_fails_before_any_write(emu
     data = yaml.safe_load(inventory.read_text())
     data["aep_sandboxes"].setdefault("vars", {})["streaming_source_preset"] = preset
     inventory.write_text(yaml.safe_dump(data))
-    playbook = tmp_path / "role_defaults.yml"
-    playbook.write_text(yaml.safe_dump([{"hosts": "aep_sandboxes", "gather_facts": False, "roles": ["aep.platform.streaming_source"]}]))
-    emulator.clear_log()
-    run = run_playbook(str(playbook), inventory)
+    run = run_role_defaults(emulator, inventory, tmp_path)
     assert run.rc != 0
     failure = run.host_results("Stop on specs that do not fit together (nothing was written)")
     msg = next(iter(failure.values()))["msg"]
