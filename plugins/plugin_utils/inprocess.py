@@ -39,11 +39,13 @@ from collections.abc import Mapping
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
 
 from ansible_collections.aep.platform.plugins.module_utils.args import connection_spec, merge_rules
 from ansible_collections.aep.platform.plugins.module_utils.client import HAS_REQUESTS
 from ansible_collections.aep.platform.plugins.module_utils.masking import remove_no_log as remove_values
 from ansible_collections.aep.platform.plugins.module_utils.runner import call_logic, extra_no_log_values
+from ansible_collections.aep.platform.plugins.plugin_utils import module_server
 from ansible_collections.aep.platform.plugins.plugin_utils.credentials import run_forked
 
 _MODULE_PACKAGE = 'ansible_collections.aep.platform.plugins.modules.'
@@ -51,6 +53,8 @@ _RULE_KEYS = ('mutually_exclusive', 'required_together', 'required_one_of', 'req
 _DEFINITIONS = {}
 _VALIDATORS = {}
 _WARMED = []
+
+display = Display()
 
 
 def module_definition(name):
@@ -84,6 +88,7 @@ def preload(name):
     if not _WARMED:
         _WARMED.append(True)
         _warm_shared()
+        module_server.start()
 
 
 def _warm_shared():
@@ -139,6 +144,20 @@ def run_logic(name, args, check_mode, diff):
     return result
 
 
+def run_logic_served(name, args, check_mode, diff):
+    """``(result, where)``: ``run_logic`` in the play's module server (``module_server.py``) when it takes the
+    request (``where`` is the server's socket path), else in this process (``where`` is None)."""
+    args = plain(args)
+    try:
+        return module_server.call(name, args, check_mode, diff), module_server.socket_path()
+    except module_server.Undelivered:
+        return run_logic(name, args, check_mode, diff), None
+    except module_server.ServerLost as err:
+        return dict(failed=True, msg='aep.platform: the module server stopped while it ran this task (%s); the module may '
+                                     'have written part of its change: rerun the play, it converges (or set %s=0 to run '
+                                     'the modules in the task workers)' % (err, module_server.ENV_SWITCH)), None
+
+
 def mask(result, no_log_values):
     """``result`` with every no_log value masked, as ``AnsibleModule.exit_json`` masks it (``remove_values``).
 
@@ -182,7 +201,9 @@ class InProcessActionModule(ActionBase):
             result.update(run_forked(name, self._task.args, self._connection.transport, lambda module_args: self._execute_module(
                 module_name='aep.platform.' + name, module_args=module_args, task_vars=task_vars)))
             return result
-        result.update(run_logic(name, dict(self._task.args), bool(self._task.check_mode), bool(self._task.diff)))
+        logic_result, server = run_logic_served(name, dict(self._task.args), bool(self._task.check_mode), bool(self._task.diff))
+        display.vvvv('aep.platform.%s: module logic run %s' % (name, 'by the module server at %s' % server if server else 'in the task worker'))
+        result.update(logic_result)
         return result
 
     def _in_process(self, task_vars):
