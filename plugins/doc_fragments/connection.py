@@ -117,6 +117,10 @@ notes:
   - "When a module runs as a separate process (C(AEP_IN_PROCESS=0) in the environment, or the variable
     C(aep_in_process=false)), the controller fetches the token and the module receives neither O(client_secret)
     nor the token among its arguments."
+  - "On the controller (the default), the module's logic runs in one process per C(ansible-playbook) run, the module
+    server, which the task workers reach over a private Unix socket; nothing is written to disk, and a task that
+    cannot reach it runs its logic in its own worker. C(AEP_MODULE_SERVER=0) in the environment runs every task's
+    logic in its worker; C(-vvvv) shows where each ran."
   - To fetch one token for a whole play explicitly, use M(aep.platform.token) and pass its result as O(access_token)
     in C(module_defaults) for C(group/aep.platform.aep).
 requirements:

@@ -466,6 +466,17 @@ class RetryPolicy:
 # Client
 # ---------------------------------------------------------------------------------------------------
 
+# Where a client without an injected session gets its ``requests.Session``: a new one, unless a long-lived process that
+# runs many tasks (plugins/plugin_utils/module_server.py) installs a function lending kept-alive sessions, so the
+# tasks reuse their connections (and TLS sessions) to AEP instead of opening new ones.
+SESSION_SOURCE = []
+
+
+def new_session():
+    """A ``requests.Session`` for a new client: from the installed source (``SESSION_SOURCE``), or a new one."""
+    return SESSION_SOURCE[0]() if SESSION_SOURCE else requests.Session()
+
+
 class AepClient:
     """Talks to IMS and the platform on behalf of one module run.
 
@@ -498,7 +509,7 @@ class AepClient:
                                                         backoff=backoff_base, backoff_max=backoff_max,
                                                         sleep=self._sleep, clock=clock)
         self.token_store = token_store
-        self.session = session if session is not None else requests.Session()
+        self.session = session if session is not None else new_session()
         self.token_fetches = 0
         self.token_info = None
         self._secrets = set()

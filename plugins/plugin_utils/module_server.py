@@ -15,7 +15,8 @@ How (the same shape as Ansible's own persistent connections, ``ansible-connectio
 * ``start()`` runs in ansible-playbook's main process when the first aep.platform action plugin is imported
   (``inprocess.preload``), before the strategy forks that task's workers. It binds a Unix socket in a private
   directory (mode 0700, removed at exit) and starts ``python module_server.py`` as a child process that inherits
-  the listening socket. The server imports the collection once and serves each connection in a thread.
+  the listening socket. The server imports the collection once and serves each connection in a thread; the
+  modules' HTTP sessions are kept alive from one task to the next (``SessionPool``).
 * A worker's action plugin sends ``{name, args, check_mode, diff}`` (JSON, length-prefixed) and gets the module
   result back: exactly what ``inprocess.run_logic`` returns in the worker (validation, masking, invocation).
 * The server ends with its ansible-playbook: the main process stops and waits for it at exit (so its CPU is
@@ -187,16 +188,64 @@ def _serve(listener_fd, root, parent_pid):
     from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
     _AnsibleCollectionFinder(paths=[root])._install()  # pylint: disable=protected-access
     from ansible_collections.aep.platform.plugins.plugin_utils import inprocess
+    from ansible_collections.aep.platform.plugins.module_utils import client
 
+    sessions = SessionPool()
+    client.SESSION_SOURCE[:] = [sessions.lend]
     listener = socket.socket(fileno=listener_fd)
     directory = os.path.dirname(listener.getsockname())
     threading.Thread(target=_exit_with_parent, args=(parent_pid, directory), daemon=True).start()
     while True:
         connection, dummy = listener.accept()
-        threading.Thread(target=_handle, args=(inprocess, connection), daemon=True).start()
+        threading.Thread(target=_handle, args=(inprocess, sessions, connection), daemon=True).start()
 
 
-def _handle(inprocess, connection):
+class SessionPool:
+    """Kept-alive ``requests`` sessions for the server's request threads: a request's clients borrow sessions
+    (``lend``, installed as ``client.SESSION_SOURCE``) and the request gives them back when it ends
+    (``return_borrowed``), cookies cleared, so that the next task reuses their open connections (and TLS sessions).
+    A session is used by one request thread at a time. One idle for ``max_idle`` seconds or more is closed rather
+    than lent: servers close idle connections (the emulator's uvicorn after 5 s), and a request racing that close
+    would fail as if the network had dropped it."""
+
+    def __init__(self, max_idle=2.0, clock=time.monotonic):
+        self.max_idle = max_idle
+        self._clock = clock
+        self._free = []  # (session, returned at)
+        self._lock = threading.Lock()
+        self._borrowed = threading.local()
+
+    def lend(self):
+        import requests
+        session = None
+        stale = []
+        with self._lock:
+            while self._free and session is None:
+                candidate, returned = self._free.pop()
+                if self._clock() - returned < self.max_idle:
+                    session = candidate
+                else:
+                    stale.append(candidate)
+        for old in stale:
+            old.close()
+        if session is None:
+            session = requests.Session()
+        self._borrowed.__dict__.setdefault('sessions', []).append(session)
+        return session
+
+    def return_borrowed(self):
+        sessions = self._borrowed.__dict__.pop('sessions', [])
+        now = self._clock()
+        for session in sessions:
+            session.cookies.clear()
+        with self._lock:
+            self._free.extend((session, now) for session in sessions)
+
+    def __len__(self):
+        return len(self._free)
+
+
+def _handle(inprocess, sessions, connection):
     try:
         request = _receive(connection)
         if request is None:
@@ -208,6 +257,8 @@ def _handle(inprocess, connection):
         except Exception as err:  # pylint: disable=broad-except  # run_logic reports the logic's own errors
             result = dict(failed=True, msg='aep.platform module server: unexpected %s while running %s'
                           % (type(err).__name__, request.get('name')))
+        finally:
+            sessions.return_borrowed()
         reply = json.dumps(result, default=str).encode('utf-8')
         connection.sendall(_HEADER.pack(len(reply)) + reply)
     except Exception:  # pylint: disable=broad-except  # the worker sees the closed connection

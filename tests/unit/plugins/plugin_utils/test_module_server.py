@@ -21,7 +21,14 @@ SECRET = 'm0dule-server-s3cret'
 
 
 class FakeAep(BaseHTTPRequestHandler):
-    """IMS token endpoint and the sandbox listing, enough for ``sandbox_info``."""
+    """IMS token endpoint and the sandbox listing, enough for ``sandbox_info`` (HTTP/1.1: keep-alive)."""
+
+    protocol_version = 'HTTP/1.1'
+    connections = set()  # the client (host, port) of every connection opened to the fake
+
+    def setup(self):
+        super().setup()
+        FakeAep.connections.add(self.client_address)
 
     def do_POST(self):  # noqa: N802 (http.server's name)
         self.rfile.read(int(self.headers.get('content-length') or 0))
@@ -44,6 +51,7 @@ class FakeAep(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def fake_aep():
+    FakeAep.connections.clear()
     server = ThreadingHTTPServer(('127.0.0.1', 0), FakeAep)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -203,3 +211,41 @@ def test_the_server_exits_when_ansible_playbook_is_killed(tmp_path):
         time.sleep(0.1)
     assert not _alive(int(pid)), 'the module server outlived ansible-playbook'
     assert not os.path.exists(directory)
+
+
+def test_tasks_reuse_kept_alive_connections(started, fake_aep):
+    for dummy in range(5):
+        result, where = inprocess.run_logic_served('sandbox_info', dict(fake_aep), False, False)
+        assert where == started['path'] and result['sandboxes'][0]['name'] == 'prod'
+    assert len(FakeAep.connections) == 1, FakeAep.connections  # one connection for the token and the 5 listings
+
+
+def test_session_pool_lends_returned_sessions_and_drops_idle_ones():
+    now = [100.0]
+    pool = module_server.SessionPool(max_idle=2.0, clock=lambda: now[0])
+    first = pool.lend()
+    first.cookies.set('leftover', '1')
+    pool.return_borrowed()
+    assert len(pool) == 1 and len(first.cookies) == 0
+    now[0] += 1.0
+    assert pool.lend() is first  # returned 1 s ago: reused
+    pool.return_borrowed()
+    now[0] += 5.0
+    assert pool.lend() is not first  # idle 5 s: a server may have closed its connections
+    pool.return_borrowed()
+    assert len(pool) == 1
+
+
+def test_session_pool_lends_a_session_to_one_thread_at_a_time():
+    pool = module_server.SessionPool()
+    lent = {}
+
+    def borrow(index):
+        lent[index] = pool.lend()
+
+    threads = [threading.Thread(target=borrow, args=(index,)) for index in range(2)]
+    main_session = pool.lend()
+    for thread in threads:
+        thread.start()
+        thread.join()
+    assert len({id(main_session), id(lent[0]), id(lent[1])}) == 3
