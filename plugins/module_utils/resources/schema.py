@@ -24,14 +24,20 @@ from ansible_collections.aep.platform.plugins.module_utils.client import SCHEMA_
 from ansible_collections.aep.platform.plugins.module_utils.engine import (
     Field,
     FieldTable,
+    GROUP_FIELDS_SLOT,
     InputError,
+    SCHEMA_FIELDS_SLOT,
     SchemaRegistryResource,
     ensure_absent,
     ensure_present,
+    fact_sum,
+    fields_fact,
+    fields_sum,
     in_sync,
     info_definition,
     is_placeholder,
     placeholder_extends,
+    placeholder_fact,
     prepare,
     state_options,
     validate_id,
@@ -120,6 +126,33 @@ class Schema(SchemaRegistryResource):
         predicted.update(self.put_body(current, desired))
         predicted.pop('meta:class', None)
         return predicted
+
+    def placeholder_facts(self, body):
+        """A new schema's placeholder also carries the fields of its field groups (slot ``SCHEMA_FIELDS_SLOT``: the
+        sum of their ``fields_fact``; unknown when a field group is neither readable with tenant fields nor a
+        placeholder carrying its fields), for the check-mode checks of the mapping sets on it
+        (``xdm_common.predicted_schema``)."""
+        facts = super(Schema, self).placeholder_facts(body)
+        total = group_fields_sum(self.client, groups_of(body))
+        return facts[:SCHEMA_FIELDS_SLOT] + [None] * (SCHEMA_FIELDS_SLOT - len(facts)) + [fields_fact(total)]
+
+
+def group_fields_sum(client, group_ids):
+    """The ``fields_sum`` of the fields of the field groups ``group_ids`` (each read, or, for a check-mode placeholder,
+    the fields fact it carries); None when one of them is unknown (a standard field group, whose fields are not below
+    the tenant namespace, or a placeholder without the fact)."""
+    total = 0
+    for group_id in group_ids:
+        if is_placeholder(group_id):
+            part = fact_sum(placeholder_fact(group_id, GROUP_FIELDS_SLOT))
+        else:
+            group = xdm_common.lookup(client, 'fieldgroups', group_id)
+            tenant = field_group.tenant_of(group)
+            part = fields_sum(field_group.field_paths(group, tenant)) if tenant else None
+        if part is None:
+            return None
+        total += part
+    return total
 
 
 def check_references(client, params, current=None):
@@ -395,7 +428,29 @@ def run(params, client, check_mode):
         result['diff']['before']['profile'], result['diff']['after']['profile'] = enabled, True
         enabled = True
     result['profile'] = enabled
+    result['field_paths'] = predicted_field_paths(client, params, body, check_mode, result)
     return result
+
+
+def predicted_field_paths(client, params, body, check_mode, result):
+    """Check mode, when the schema would be created or changed: its fields after the task as ``[{name, type[,
+    required: true]}]`` (the class's, read resolved; the field groups' read; a predicted field group's from
+    O(predicted_fields)), what a later check-mode aep.platform.mapping_set takes as ``predicted_fields``. Else []."""
+    if not (check_mode and result.get('changed')):
+        return []
+    class_id = class_of(body)
+    resolved = None if is_placeholder(class_id) else xdm_common.lookup(client, 'classes', class_id, accept=xdm_common.ACCEPT_FULL,
+                                                                       containers=('global', 'tenant'))
+    entries = dict((e['name'], e) for e in xdm_common.class_entries(resolved))
+    for group_id in groups_of(body):
+        group = None if is_placeholder(group_id) else xdm_common.lookup(client, 'fieldgroups', group_id)
+        tenant = field_group.tenant_of(group)
+        for entry in field_group.field_paths(group, tenant) if tenant else []:
+            entries.setdefault(entry['name'], entry)
+    for entry in params.get('predicted_fields') or []:
+        if isinstance(entry, dict) and entry.get('name'):
+            entries.setdefault(entry['name'], dict((k, v) for k, v in entry.items() if k in ('name', 'type', 'required')))
+    return [entries[name] for name in sorted(entries)]
 
 
 # What each module is (its main() and the in-process action plugin read it).
