@@ -78,7 +78,7 @@ FACT_DIGITS = 6  # one fact: the first 6 hex digits of the SHA-256 of its value;
 XDM_EXTENDS_SLOTS = (2, 3, 4)  # the facts of a Schema Registry placeholder: the classes a field group extends
 GROUP_FIELDS_SLOT = 1  # the fact of a field group placeholder: its fields (``fields_fact``), where a schema has its class
 SCHEMA_FIELDS_SLOT = 2  # the fact of a schema placeholder: the fields of all its field groups (``fields_fact``)
-_FIELDS_MODULUS = 0xffffff  # a ``fields_fact`` is 1 + the sum of its fields' hashes modulo this (never 000000)
+FIELDS_MODULUS = 0xffffff  # a ``fields_fact`` is 1 + the sum of its fields' hashes modulo this (never 000000)
 _TAGGED = re.compile(r'^0{%d}%s[0-9a-f]{%d,}$' % (PLACEHOLDER_ZEROS, PLACEHOLDER_MARK, FACT_DIGITS))
 
 
@@ -115,7 +115,7 @@ def field_hash(field):
 
 
 def fields_sum(fields):
-    """The sum (modulo ``_FIELDS_MODULUS``) of ``field_hash`` over the distinct ``fields``; a ``fields_fact`` is this
+    """The sum (modulo ``FIELDS_MODULUS``) of ``field_hash`` over the distinct ``fields``; a ``fields_fact`` is this
     plus 1, so the fact of fields that come from several places (the field groups of a schema) adds up."""
     seen = set()
     total = 0
@@ -126,17 +126,17 @@ def fields_sum(fields):
         if key not in seen:
             seen.add(key)
             total += field_hash(field)
-    return total % _FIELDS_MODULUS
+    return total % FIELDS_MODULUS
 
 
 def fields_fact(total):
     """The placeholder fact (6 hex digits) of a field set whose ``fields_sum`` is ``total``; None for None."""
-    return None if total is None else '%06x' % (total % _FIELDS_MODULUS + 1)
+    return None if total is None else '%06x' % (total % FIELDS_MODULUS + 1)
 
 
 def fact_sum(fact):
     """The ``fields_sum`` a ``fields_fact`` stands for; None for an unknown fact."""
-    return None if not fact else (int(fact, 16) - 1) % _FIELDS_MODULUS
+    return None if not fact else (int(fact, 16) - 1) % FIELDS_MODULUS
 
 
 def placeholder_with(template, fingerprints):

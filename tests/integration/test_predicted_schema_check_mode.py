@@ -114,3 +114,17 @@ def test_predicted_fields_that_are_not_all_the_fields_warn(emulator):
     check = run_playbook(emulator, tasks, check=True)
     assert check.rc == 0, check.stdout
     assert "are not known here" in " ".join(check[-1].get("warnings") or []), check[-1]
+
+
+def test_dataset_for_profile_on_a_schema_the_play_creates_without_profile(emulator):
+    """The same kind on the dataset: a schema that an earlier check-mode task creates is not enabled for Profile unless
+    that task enables it, so a dataset with profile: true on it fails check mode as the real run fails."""
+    tasks = playbook(mappings())[:2] + [
+        {"aep.platform.dataset": {"name": "ph ds", "schema_id": "{{ sa.id }}", "profile": True}, "register": "ds"}]
+    check = run_playbook(emulator, tasks, check=True)
+    assert emulator.writes() == []
+    failed = _failed(check)
+    assert len(check.results) == 3 and failed["msg"].startswith("profile: schema "), failed["msg"]
+    real = run_playbook(emulator, tasks)
+    real_failed = _failed(real)
+    assert len(real.results) == 3 and real_failed["msg"].startswith("profile: schema "), real_failed["msg"]
