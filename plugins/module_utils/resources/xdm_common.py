@@ -70,10 +70,12 @@ def lookup(client, kind, resource_id, accept=ACCEPT_RAW, containers=('tenant', '
 
 
 def check_class(client, class_id, field):
-    """Fail unless ``class_id`` is a well-formed ``$id`` of an existing XDM class."""
+    """Fail unless ``class_id`` is a well-formed ``$id`` of an existing XDM class. A check-mode placeholder fails too:
+    no task of this collection creates a class, so it cannot stand for one that an earlier task would create."""
     validate_id(class_id, 'xdm', field)
     if is_placeholder(class_id):
-        return None
+        raise InputError('%s: %r is a check-mode placeholder id, and no task creates an XDM class; give the $id of an '
+                         'existing class (for example %s or %s)' % (field, class_id, EXPERIENCE_EVENT, PROFILE), field=field)
     found = lookup(client, 'classes', class_id, containers=('global', 'tenant'))
     if found is None:
         raise InputError('%s: the XDM class %r does not exist in sandbox %r (standard classes are for example %s '

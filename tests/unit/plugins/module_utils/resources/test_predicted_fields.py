@@ -188,3 +188,30 @@ def test_flow_warns_about_placeholders_without_facts():
     tagged = flow.Connection(zeros, None, 'abcdef', 'abcdef')
     flow.warn_unknown_facts(warnings.append, {'mapping_id': placeholder_with('0' * 32, ['abcdef'])}, [tagged], [tagged])
     assert warnings == []
+
+
+def test_a_dropped_field_group_replaced_by_a_predicted_one(client, mocked):
+    old = 'https://ns.adobe.com/acme/mixins/' + 'e' * 40
+    current = {'$id': 'https://ns.adobe.com/acme/schemas/' + 'f' * 40, 'title': 'S', 'allOf': [{'$ref': EE}, {'$ref': old}]}
+    mocked.get(platform(SCHEMA_REGISTRY, '/tenant/fieldgroups/' + quoted(old)), json={
+        '$id': old, 'meta:tenantNamespace': '_acme', 'definitions': {'d': {'properties': {'_acme': {
+            'type': 'object', 'properties': {'email': {'type': 'string'}}}}}}})
+    mocked.get(platform(SCHEMA_REGISTRY, xdm_common.DESCRIPTORS), json={xdm_common.IDENTITY: [
+        {'@id': 'd1', 'xdm:sourceSchema': current['$id'], 'xdm:sourceProperty': '/_acme/email', 'xdm:namespace': 'Email'}]})
+    body = schema.build_body({'title': 'S', 'field_groups': [group_placeholder(OTHER_FIELDS)]})
+    identities = [{'field': '_acme.email', 'namespace': 'Email', 'primary': True}]
+    warnings = []
+    # the predicted field group holds the identity field again: nothing is lost, as in the real run
+    assert schema.identities_dropped(client, current, body, identities, OTHER_FIELDS, warnings.append) == []
+    assert warnings == []
+    # its fields unknown: the field counts as gone (the listed identity is refused), and a warning says why
+    with pytest.raises(InputError):
+        schema.identities_dropped(client, current, body, identities, None, warnings.append)
+    assert len(warnings) == 1 and '_acme.email' in warnings[0]
+
+
+def test_a_placeholder_class_is_refused_in_check_mode_too(client):
+    """No task creates a class, so a placeholder class_id stands for nothing; the real run refuses it (check_params)."""
+    with pytest.raises(InputError) as err:
+        xdm_common.check_class(client, 'https://ns.adobe.com/classes/' + '0' * 48, 'class_id')
+    assert err.value.msg.startswith('class_id: ') and 'no task creates an XDM class' in err.value.msg
