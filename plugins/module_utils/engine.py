@@ -68,10 +68,17 @@ ID_PATTERNS = {
 # the fingerprints of facts about the predicted object (its schema, its connection spec, ...): a later check-mode
 # task that only gets the id can still run the checks the real run makes (the flow's mapping schema against its
 # target's schema, its connection specs against the flow spec, ...). No real AEP id starts with 12 zeros.
+# A fact is mostly a fingerprint of one value (``fingerprint``: two values are the same or not). The fields of a field
+# group and of a schema's field groups are a ``fields_fact``: 1 + a sum of one hash per field, modulo 0xffffff, so that
+# a later check-mode task that is given the fields (``predicted_fields``) can tell that they are all the fields of the
+# predicted object (and the schema adds up its field groups' facts, even of field groups that are predicted too).
 PLACEHOLDER_ZEROS = 12
 PLACEHOLDER_MARK = 'a'
 FACT_DIGITS = 6  # one fact: the first 6 hex digits of the SHA-256 of its value; 000000 means unknown
 XDM_EXTENDS_SLOTS = (2, 3, 4)  # the facts of a Schema Registry placeholder: the classes a field group extends
+GROUP_FIELDS_SLOT = 1  # the fact of a field group placeholder: its fields (``fields_fact``), where a schema has its class
+SCHEMA_FIELDS_SLOT = 2  # the fact of a schema placeholder: the fields of all its field groups (``fields_fact``)
+FIELDS_MODULUS = 0xffffff  # a ``fields_fact`` is 1 + the sum of its fields' hashes modulo this (never 000000)
 _TAGGED = re.compile(r'^0{%d}%s[0-9a-f]{%d,}$' % (PLACEHOLDER_ZEROS, PLACEHOLDER_MARK, FACT_DIGITS))
 
 
@@ -98,6 +105,38 @@ def fingerprint(value):
         return None
     digest = hashlib.sha256(str(value).encode('utf-8')).hexdigest()[:FACT_DIGITS]
     return 'ffffff' if digest == '0' * FACT_DIGITS else digest
+
+
+def field_hash(field):
+    """The number a field (``{name, type[, required]}``, as aep.platform.field_group returns it in ``field_paths``)
+    adds to a ``fields_fact``: the first 6 hex digits of the SHA-256 of ``name:type`` (``!`` appended when required)."""
+    text = '%s:%s%s' % (field.get('name'), field.get('type') or 'string', '!' if field.get('required') else '')
+    return int(hashlib.sha256(text.encode('utf-8')).hexdigest()[:FACT_DIGITS], 16)
+
+
+def fields_sum(fields):
+    """The sum (modulo ``FIELDS_MODULUS``) of ``field_hash`` over the distinct ``fields``; a ``fields_fact`` is this
+    plus 1, so the fact of fields that come from several places (the field groups of a schema) adds up."""
+    seen = set()
+    total = 0
+    for field in fields or []:
+        if not isinstance(field, dict) or not field.get('name'):
+            continue
+        key = (field['name'], field.get('type') or 'string', bool(field.get('required')))
+        if key not in seen:
+            seen.add(key)
+            total += field_hash(field)
+    return total % FIELDS_MODULUS
+
+
+def fields_fact(total):
+    """The placeholder fact (6 hex digits) of a field set whose ``fields_sum`` is ``total``; None for None."""
+    return None if total is None else '%06x' % (total % FIELDS_MODULUS + 1)
+
+
+def fact_sum(fact):
+    """The ``fields_sum`` a ``fields_fact`` stands for; None for an unknown fact."""
+    return None if not fact else (int(fact, 16) - 1) % FIELDS_MODULUS
 
 
 def placeholder_with(template, fingerprints):
@@ -937,7 +976,8 @@ class SchemaRegistryResource(PutResource):
     def placeholder_facts(self, body):
         """A Schema Registry placeholder carries: slot 0 its kind and title (two new schemas get two ids), slot 1 the
         schema's class (``meta:class``, else the first ``allOf`` ``$ref``), slots 2-4 the classes a field group
-        extends (``meta:intendedToExtend``; unknown when more than 3)."""
+        extends (``meta:intendedToExtend``; unknown when more than 3). Field groups and schemas add their fields
+        (``GROUP_FIELDS_SLOT``, ``SCHEMA_FIELDS_SLOT``; ``fields_fact``)."""
         refs = [ref.get('$ref') for ref in body.get('allOf') or [] if isinstance(ref, dict)]
         class_id = body.get('meta:class') or next((r for r in refs if r and not r.startswith('#')), None)
         extends = body.get('meta:intendedToExtend') or []

@@ -50,7 +50,9 @@ options:
     description:
       - Check mode only. V(true) says that an earlier check-mode task of the play predicted the schema's Profile
         enablement (pass the C(profile) result of M(aep.platform.schema)), so O(profile=true) is accepted although
-        the schema is not enabled yet, with a warning. Without it, check mode fails as the real run would.
+        the schema is not enabled yet, with a warning. Without it, check mode fails as the real run would, also for
+        a schema that an earlier check-mode task would create (a placeholder O(schema_id)), as a new schema is not
+        enabled for Profile unless that task enables it.
       - Ignored outside check mode.
     type: bool
     default: false

@@ -238,10 +238,13 @@ tenant_id:
   sample: acme
 field_paths:
   description:
-    - Every field of the field group as C({name, type}) with its full schema path below C(_<tenant_id>), as it is
-      after the task, or would be in check mode. Fields of array items appear as C(list[].field).
-    - Pass it to O(aep.platform.mapping_set#module:predicted_fields), so that a check-mode run checks mappings
-      against the fields this task would add.
+    - Every field of the field group as C({name, type}) with its full schema path below C(_<tenant_id>), and
+      C(required=true) for a required field, as it is after the task, or would be in check mode. Fields of array
+      items appear as C(list[].field).
+    - Pass it to O(aep.platform.mapping_set#module:predicted_fields) and O(aep.platform.schema#module:predicted_fields),
+      so that a check-mode run checks mappings and identities against the fields this task would add. In check mode
+      the placeholder RV(id) of a new field group carries the fingerprint of these fields, by which the later tasks
+      know that they are all of its fields.
   returned: always
   type: list
   elements: dict

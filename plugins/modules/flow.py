@@ -15,7 +15,9 @@ description:
     to target connections through a Data Prep mapping set.
   - Before anything is written the module checks the flow spec (C(GET /flowSpecs/{id})), the format of every id, and
     that the source connections, target connections and mapping set exist in the sandbox. In check mode, ids that an
-    earlier check-mode task only predicted are accepted, so a whole play can be previewed.
+    earlier check-mode task only predicted are accepted, so a whole play can be previewed; they carry the facts the
+    checks need (connection specs, what a source sends, the target's and the mapping set's schema). A placeholder id
+    that carries none (all zeros) leaves those checks undone, and the task says so in a warning.
   - Only the options you set are compared. Connection id lists are compared without regard to order, and the mapping
     version C(0) equals C("0").
   - Name, description and mapping are updated with a JSON Patch request and C(If-Match) (re-read and retried once on a

@@ -83,11 +83,16 @@ options:
   predicted_fields:
     description:
       - Check mode only (ignored otherwise). Fields the output schema will have when an earlier task of the play
-        adds them, each a dict with C(name), the dotted schema path such as C(_acme.message), and C(type), such as
-        C(string). Pass RV(aep.platform.field_group#module:field_paths) of the field group task.
+        adds them, each a dict with C(name), the dotted schema path such as C(_acme.message), C(type), such as
+        C(string), and C(required=true) for a required field. Pass RV(aep.platform.field_group#module:field_paths)
+        of the field group task, or RV(aep.platform.schema#module:field_paths) of the schema task.
       - In check mode the destinations are checked against the live schema plus these, so a preview that adds a
-        field and maps it passes exactly as the real run will. For a schema that would be created in the same
-        check-mode run only these fields can be checked.
+        field and maps it passes exactly as the real run will.
+      - For a schema that would be created in the same check-mode run (a placeholder O(schema_id)), the destinations
+        (existence and type) and the required fields are checked as the real run checks them when these are exactly
+        the fields of the schema's field groups (with or without the class's fields), as the placeholder carries the
+        fingerprint of those fields, and its class. Otherwise the schema's fields cannot be known in check mode, and
+        the task passes with a warning naming the destinations it did not check.
     type: list
     elements: dict
 version_added: 0.1.0

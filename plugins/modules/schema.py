@@ -100,7 +100,10 @@ options:
     description:
       - Check mode only (ignored otherwise). Fields an earlier check-mode task would add to the schema's field
         groups (RV(aep.platform.field_group#module:field_paths)), so that O(identities) on a new field are checked
-        as the real run checks them.
+        as the real run checks them, and RV(field_paths) holds them.
+      - For a field group that an earlier check-mode task would create, identities are checked as in the real run
+        when these are exactly its fields (its placeholder id carries their fingerprint); otherwise an identity field
+        outside them is not checked, and the task says so in a warning.
     type: list
     elements: dict
 version_added: 0.1.0
@@ -195,6 +198,19 @@ removed_identities:
   type: list
   elements: dict
   sample: [{schema: Chatlio Events, field: _acme.chatlio_email, namespace: Email, primary: false}]
+field_paths:
+  description:
+    - Check mode, when the schema would be created or changed, its fields after the task as C({name, type}) (and
+      C(required=true) for a required field), that is the class's fields, the fields of its field groups, and for a field group
+      that an earlier check-mode task would create, its fields given in O(predicted_fields). V([]) otherwise.
+    - Pass it to O(aep.platform.mapping_set#module:predicted_fields), so that a check-mode mapping set on a schema
+      that would be created checks its destinations as the real run does. The placeholder RV(id) of a new schema
+      carries its class and the fingerprint of its field groups' fields, by which the mapping set knows that these are
+      all of its fields.
+  returned: with O(state=present)
+  type: list
+  elements: dict
+  sample: [{name: _id, type: string, required: true}, {name: _acme.message, type: string}]
 profile:
   description: Whether the schema is enabled for Profile after the task (predicted in check mode).
   returned: with O(state=present)

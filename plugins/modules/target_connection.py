@@ -40,6 +40,8 @@ options:
   schema_id:
     description:
       - C($id) of the XDM schema of the data (C(data.schema.id)). Defaults to the schema of O(dataset_id).
+      - In check mode, for a dataset that an earlier check-mode task would create, it is checked against the schema
+        that placeholder O(dataset_id) carries (with a warning when it carries none).
     type: str
   schema_version:
     description:

@@ -84,7 +84,8 @@ def test_refused_writes_fail_before_any_write(emulator, fx):
 
 def test_placeholder_ids_are_refused_in_a_real_run(emulator, fx):
     """An all-zero id is a check-mode prediction: a check run accepts it (an earlier task would create the object),
-    a real run refuses it before any request reaches a write (it used to reach AEP as a refused POST)."""
+    a real run refuses it before any request reaches a write (it used to reach AEP as a refused POST). A placeholder
+    class is refused in check mode too: no task creates a class, so it stands for nothing the real run would have."""
     tasks = [task("schema", title="Placeholder group", field_groups=[ZERO_GROUP]),
              task("schema", title="Placeholder class", class_id=ZERO_SCHEMA.replace("schemas", "classes")),
              task("dataset", name="Placeholder schema", schema_id=ZERO_SCHEMA),
@@ -92,7 +93,11 @@ def test_placeholder_ids_are_refused_in_a_real_run(emulator, fx):
                   mappings=[{"source": "message", "destination": "_emulated.message"}])]
     emulator.clear_log()
     check = run_playbook(emulator, tasks, check=True)
-    assert [r.failed for r in check.results] == [False] * 4, [r.get("msg") for r in check.results]
+    assert [r.failed for r in check.results] == [False, True, False, False], [r.get("msg") for r in check.results]
+    assert check[1]["msg"].startswith("class_id: ") and "no task creates an XDM class" in check[1]["msg"]
+    # the placeholders carry no facts (typed by hand): what check mode could not check is said, not passed silently
+    assert any("did not check" in w for w in check[0].get("warnings") or []), check[0]
+    assert any("not known here" in w for w in check[3].get("warnings") or []), check[3]
     real = run_playbook(emulator, tasks)
     assert emulator.writes() == [], emulator.writes()
     fields = ["field_groups[0]", "class_id", "schema_id", "schema_id"]

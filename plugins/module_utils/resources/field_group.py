@@ -21,10 +21,13 @@ from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleD
 from ansible_collections.aep.platform.plugins.module_utils.engine import (
     Field,
     FieldTable,
+    GROUP_FIELDS_SLOT,
     InputError,
     SchemaRegistryResource,
     ensure_absent,
     ensure_present,
+    fields_fact,
+    fields_sum,
     in_sync,
     info_definition,
     prepare,
@@ -265,6 +268,13 @@ class FieldGroup(SchemaRegistryResource):
     def tree_fields(self, obj):
         return fields_of(obj, self.tenant)
 
+    def placeholder_facts(self, body):
+        """A new field group's placeholder also carries its fields (slot ``GROUP_FIELDS_SLOT``: the ``fields_fact`` of
+        its ``field_paths``), for the check-mode checks of the schemas and mapping sets on it."""
+        facts = super(FieldGroup, self).placeholder_facts(body)
+        facts[GROUP_FIELDS_SLOT] = fields_fact(fields_sum(field_paths(body, self.tenant))) if self.tenant else None
+        return facts
+
     def put_body(self, current, desired):
         body = copy.deepcopy(desired)
         if 'description' not in body and current.get('description') is not None:
@@ -290,9 +300,21 @@ def _result(resource, result, tenant):
     result['tenant_id'] = tenant
     # The schema paths of its fields, as they are (or, in check mode, would be) after this task: what a later
     # check-mode aep.platform.mapping_set takes as predicted_fields.
-    result['field_paths'] = [{'name': '_%s.%s' % (tenant, f['name']), 'type': f['type']}
-                             for f in fields_of(obj, tenant)] if obj and tenant else []
+    result['field_paths'] = field_paths(obj, tenant) if obj and tenant else []
     return result
+
+
+def field_paths(obj, tenant):
+    """The fields of a field group body or resource as schema paths: ``[{name: _<tenant>.<path>, type[, required:
+    true]}]`` (what the module returns as ``field_paths``, and what its check-mode placeholder's ``fields_fact`` and a
+    schema's are summed over)."""
+    paths = []
+    for field in fields_of(obj or {}, tenant):
+        entry = {'name': '_%s.%s' % (tenant, field['name']), 'type': field['type']}
+        if field.get('required'):
+            entry['required'] = True
+        paths.append(entry)
+    return paths
 
 
 def tenant_of(obj):

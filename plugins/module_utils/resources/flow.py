@@ -400,6 +400,24 @@ def check_mapping(client, params, targets, check_mode):
     return version if version is not None else latest.get('version', 0)
 
 
+def warn_unknown_facts(warn, params, sources, targets):
+    """Check mode: a placeholder id that carries no facts (all zeros: typed by hand, or from a task of another
+    collection) leaves the flow's checks on it undone; say which, as the real run makes them."""
+    for option, connections in (('source_connection_ids', sources), ('target_connection_ids', targets)):
+        for connection in connections:
+            if connection.doc is None and connection.spec is None:
+                warn('%s: %s is a check-mode placeholder id that carries no connection spec, so check mode did not check '
+                     'that the flow spec accepts it (the real run does)' % (option, connection.id))
+            elif connection.doc is None and connection.data is None and option == 'target_connection_ids' \
+                    and params.get('mapping_id'):
+                warn('target_connection_ids: %s is a check-mode placeholder id that carries no schema, so check mode did '
+                     'not check that mapping set %s writes its schema (the real run does)' % (connection.id, params['mapping_id']))
+    mapping_id = params.get('mapping_id')
+    if mapping_id and is_placeholder(mapping_id) and placeholder_fact(mapping_id, 0) is None:
+        warn('mapping_id: %s is a check-mode placeholder id that carries no output schema, so check mode did not check '
+             'that it writes the schema of the target connection (the real run does)' % mapping_id)
+
+
 def is_streaming(flow_spec):
     """A streaming flow spec (``attributes.frequency: streaming``; GenericStreamingAEP is one)."""
     return flow_spec.get('id') == GENERIC_STREAMING_SPEC or (flow_spec.get('attributes') or {}).get('frequency') == 'streaming'
@@ -492,6 +510,8 @@ def run(params, client, check_mode):
         sources = [_connection(client, '/sourceConnections', sid, 'source_connection_ids', 'source connection', check_mode)
                    for sid in current.get('sourceConnectionIds') or []]
     check_raw_sources(params, flow_spec, sources, current)
+    if check_mode:
+        warn_unknown_facts(resource.warn, params, sources, targets)
     if params.get('mapping_version') is None and known_version is not None:
         mapping_version = known_version
     result = ensure(resource, desired_body(params, mapping_version), params, check_mode, immutable=('/flowSpec',))

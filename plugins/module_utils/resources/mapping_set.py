@@ -168,25 +168,34 @@ def output_schema(schema_id):
     return {'outputSchema': {'schemaRef': {'id': schema_id, 'contentType': OUTPUT_CONTENT_TYPE}}}
 
 
-def check_destinations(client, schema_id, mappings, predicted_fields=None, check_mode=False):
+def check_destinations(client, schema_id, mappings, predicted_fields=None, check_mode=False, warn=None):
     """Every destination is a field of the output schema (fetched resolved, ``xed-full``) that can hold the
     mapped value (``mapping_types.mapping_problem``); InputError naming the mapping and the destination's type.
     Every required field of the schema (``_id``, ``timestamp`` for ExperienceEvent) must be filled by a mapping.
 
-    In check mode the fields an earlier task of the play predicted (``predicted_fields``: dotted path -> type)
-    count as fields of the schema: the real run adds them before this task. A check-mode placeholder schema (it
-    would be created earlier in the play) has only those fields to check against, so destinations outside them are
-    not refused then.
+    In check mode the fields an earlier task of the play predicted (``predicted_fields``: ``[{name, type[,
+    required]}]``) count as fields of the schema: the real run adds them before this task. A check-mode placeholder
+    schema (it would be created earlier in the play) is checked as the real run checks the schema it creates when
+    ``predicted_fields`` are exactly the fields of its field groups (or all its fields: the ``field_paths`` result of
+    the schema or field group task), which its placeholder's fields fact tells (``xdm_common.predicted_schema``).
+    Otherwise its fields cannot be known here: the destinations outside ``predicted_fields`` and the required fields
+    are not checked, and ``warn`` says so.
     """
     schema = xdm_common.require_schema(client, schema_id, accept=xdm_common.ACCEPT_FULL)
     predicted = xdm_common.paths_of_fields(predicted_fields) if check_mode else {}
+    required = []
     if schema is None:  # a check-mode placeholder: the schema does not exist yet
-        paths, complete = predicted, False
         title = 'to be created'
+        known = xdm_common.predicted_schema(client, schema_id, predicted_fields)
+        if known is not None:
+            paths, required, complete = known.paths, known.required, True
+        else:
+            paths, complete = predicted, False
     else:
         paths = xdm_common.schema_field_paths(schema)
         paths.update(predicted)
         complete, title = True, schema.get('title')
+        required = mapping_types.required_paths(schema)
     missing = []
     for index, mapping in enumerate(mappings):
         if not xdm_common.destination_known(paths, mapping['destination']):
@@ -202,7 +211,13 @@ def check_destinations(client, schema_id, mappings, predicted_fields=None, check
                          % ('s' if len(missing) > 1 else '', ', '.join(repr(d) for d in missing),
                             'are' if len(missing) > 1 else 'is', title, schema_id,
                             's' if len(missing) > 1 else ''), field='mappings')
-    unfilled = mapping_types.missing_required(mapping_types.required_paths(schema), mappings) if complete else []
+    if not complete and warn is not None:
+        warn('mappings: schema %s is predicted by an earlier check-mode task and its fields are not known here, so check '
+             'mode did not check that %s %s of it, nor its required fields (the real run does). Pass predicted_fields: '
+             'the field_paths result of the schema task (or of the task of its one field group)'
+             % (schema_id, ', '.join(repr(d) for d in missing) if missing else 'the destinations',
+                'are fields' if len(missing) != 1 else 'is a field'))
+    unfilled = mapping_types.missing_required(required, mappings) if complete else []
     if unfilled:
         raise InputError(mapping_types.required_problem(unfilled, title, schema_id), field='mappings')
 
@@ -286,7 +301,7 @@ def run(params, client, check_mode):
     current = find_selected(resource, params)
     schema_id = params.get('schema_id') or schema_id_of(current)
     if mappings is not None and schema_id and not in_sync(resource, current, body):
-        check_destinations(client, schema_id, mappings, params.get('predicted_fields'), check_mode)
+        check_destinations(client, schema_id, mappings, params.get('predicted_fields'), check_mode, resource.warn)
     result = _result(ensure_present(resource, body, check_mode, object_id=params.get('id')))
     # check mode: the version does not exist yet, the real run makes it (give it to the flow's mapping_version_predicted)
     result['version_predicted'] = bool(check_mode and result.get('changed'))

@@ -316,20 +316,8 @@ def mapping_problem(paths, mapping, tenant=None, sample=None):
     return None
 
 
-def required_paths(resolved):
-    """Dotted paths every record of a resolved (``xed-full``) schema must carry: the top-level ``required``
-    (``_id`` and ``timestamp`` for XDM ExperienceEvent) and each ``required`` entry of an object under that
-    object's path (objects inside arrays excluded)."""
-    out = list(resolved.get('required') or [])
-    _collect_required(resolved.get('properties') or {}, '', out)
-    return out
-
-
-def _collect_required(props, prefix, out):
-    for name, node in props.items():
-        if isinstance(node, dict) and isinstance(node.get('properties'), dict):
-            out.extend('%s%s.%s' % (prefix, name, r) for r in node.get('required') or [])
-            _collect_required(node['properties'], '%s%s.' % (prefix, name), out)
+# Dotted paths every record of a resolved schema must carry (shared with the check-mode prediction of a schema).
+required_paths = xdm_common.required_paths
 
 
 def missing_required(required, mappings):

@@ -380,14 +380,17 @@ def check_dataset_profile(client, params, current, check_mode, warn):
     if 'enabled:true' in (tags.get('unifiedProfile') or []):
         return
     schema_id = params.get('schema_id') or ((current or {}).get('schemaRef') or {}).get('id')
-    if not schema_id or is_placeholder(schema_id):
+    if not schema_id:
         return
-    schema = xdm_common.lookup(client, 'schemas', schema_id, containers=('tenant',))
+    # A check-mode placeholder: a schema an earlier task creates, which is not enabled for Profile unless that task
+    # enables it too (its ``profile`` result, passed as ``schema_profile_predicted``).
+    schema = {} if is_placeholder(schema_id) else xdm_common.lookup(client, 'schemas', schema_id, containers=('tenant',))
     if schema is None or UNION_TAG in (schema.get('meta:immutableTags') or []):
         return
-    message = ('profile: schema %r (%s) of dataset %r is not enabled for Profile; AEP enables a dataset for Profile '
+    message = ('profile: schema %s (%s) of dataset %r is not enabled for Profile; AEP enables a dataset for Profile '
                'only after its schema. Enable the schema first (aep.platform.schema profile: true, which needs a '
-               'primary identity)' % (schema.get('title'), schema_id, params.get('name') or (current or {}).get('name')))
+               'primary identity)' % (repr(schema['title']) if schema.get('title') else 'predicted by an earlier check-mode task',
+                                      schema_id, params.get('name') or (current or {}).get('name')))
     if check_mode and params.get('schema_profile_predicted'):
         warn(message + '. Check mode passes because an earlier task of this play predicted it (schema_profile_predicted)')
         return

@@ -22,16 +22,23 @@ except ImportError:  # pragma: no cover
 from ansible_collections.aep.platform.plugins.module_utils.runner import ModuleDefinition
 from ansible_collections.aep.platform.plugins.module_utils.client import SCHEMA_REGISTRY
 from ansible_collections.aep.platform.plugins.module_utils.engine import (
+    FIELDS_MODULUS,
     Field,
     FieldTable,
+    GROUP_FIELDS_SLOT,
     InputError,
+    SCHEMA_FIELDS_SLOT,
     SchemaRegistryResource,
     ensure_absent,
     ensure_present,
+    fact_sum,
+    fields_fact,
+    fields_sum,
     in_sync,
     info_definition,
     is_placeholder,
     placeholder_extends,
+    placeholder_fact,
     prepare,
     state_options,
     validate_id,
@@ -121,10 +128,39 @@ class Schema(SchemaRegistryResource):
         predicted.pop('meta:class', None)
         return predicted
 
+    def placeholder_facts(self, body):
+        """A new schema's placeholder also carries the fields of its field groups (slot ``SCHEMA_FIELDS_SLOT``: the
+        sum of their ``fields_fact``; unknown when a field group is neither readable with tenant fields nor a
+        placeholder carrying its fields), for the check-mode checks of the mapping sets on it
+        (``xdm_common.predicted_schema``)."""
+        facts = super(Schema, self).placeholder_facts(body)
+        total = group_fields_sum(self.client, groups_of(body))
+        return facts[:SCHEMA_FIELDS_SLOT] + [None] * (SCHEMA_FIELDS_SLOT - len(facts)) + [fields_fact(total)]
 
-def check_references(client, params, current=None):
+
+def group_fields_sum(client, group_ids):
+    """The ``fields_sum`` of the fields of the field groups ``group_ids`` (each read, or, for a check-mode placeholder,
+    the fields fact it carries); None when one of them is unknown (a standard field group, whose fields are not below
+    the tenant namespace, or a placeholder without the fact)."""
+    total = 0
+    for group_id in group_ids:
+        if is_placeholder(group_id):
+            part = fact_sum(placeholder_fact(group_id, GROUP_FIELDS_SLOT))
+        else:
+            group = xdm_common.lookup(client, 'fieldgroups', group_id)
+            tenant = field_group.tenant_of(group)
+            part = fields_sum(field_group.field_paths(group, tenant)) if tenant else None
+        if part is None:
+            return None
+        total += part
+    return total
+
+
+def check_references(client, params, current=None, warn=None):
     """The class exists; every field group is a well-formed ``$id``, exists and extends the schema's class
-    (``class_id``, else the class of the existing schema, else ExperienceEvent)."""
+    (``class_id``, else the class of the existing schema, else ExperienceEvent). A check-mode placeholder field group
+    is checked by the classes it carries; ``warn`` says when it carries none (it extends more than 3 classes, or is all
+    zeros)."""
     if params.get('class_id'):
         xdm_common.check_class(client, params['class_id'], 'class_id')
     class_id = params.get('class_id') or class_of(current) or xdm_common.EXPERIENCE_EVENT
@@ -132,9 +168,14 @@ def check_references(client, params, current=None):
         field = 'field_groups[%d]' % index
         validate_id(group_id, 'xdm', field)
         if is_placeholder(group_id):  # a field group an earlier check-mode task predicted: by the classes it carries
-            if placeholder_extends(group_id, class_id) is False:
+            extends = placeholder_extends(group_id, class_id)
+            if extends is False:
                 raise InputError('%s: field group %r (predicted by an earlier check-mode task) does not extend the schema '
                                  'class %s; add that class to its class_ids' % (field, group_id, class_id), field='field_groups')
+            if extends is None and warn is not None:
+                warn('%s: field group %s is predicted by an earlier check-mode task that did not tell the classes it '
+                     'extends, so check mode did not check that it extends the schema class %s (the real run does)'
+                     % (field, group_id, class_id))
             continue
         group = xdm_common.lookup(client, 'fieldgroups', group_id)
         if group is None:
@@ -175,14 +216,22 @@ def _group_paths(client, group_ids):
     return paths
 
 
-def identities_dropped(client, current, body, identities):
+def identities_dropped(client, current, body, identities, predicted_fields=None, warn=None):
     """The identity descriptors of ``current`` on fields that only the field groups ``body`` drops hold, to remove
     first (``xdm_common.remove_identities``: AEP refuses to leave a descriptor pointing at no field). InputError
-    when ``identities`` still lists such a field. Reads only when a field group is dropped."""
+    when ``identities`` still lists such a field. Reads only when a field group is dropped. A field group of ``body``
+    that an earlier check-mode task predicted holds the fields of ``predicted_fields`` (check mode); without them its
+    fields are unknown, and ``warn`` says that the fields it may hold again are counted as gone."""
     dropped = [ref for ref in _refs(current) if ref not in _refs(body) and ref != class_of(current)]
     if not dropped:
         return []
     gone = _group_paths(client, dropped) - _group_paths(client, groups_of(body))
+    if any(is_placeholder(ref) for ref in groups_of(body)):
+        gone -= set(f.get('name') for f in predicted_fields or [] if isinstance(f, dict))
+        if not predicted_fields and gone and warn is not None:
+            warn('field_groups: a field group predicted by an earlier check-mode task replaces a dropped one, and its '
+                 'fields are not known (pass its field_paths result as predicted_fields); check mode counts the fields '
+                 'of the dropped field group as gone: %s' % ', '.join(sorted(gone)))
     lost = xdm_common.lost_identities(client, [current], sorted(gone))
     listed = dict((i['field'], index) for index, i in enumerate(identities or []))
     for dummy, descriptor, dummy_change in lost:
@@ -246,26 +295,48 @@ def identity_view(descriptor):
             'primary': bool(descriptor.get('xdm:isPrimary'))}
 
 
-def check_identity_fields(client, schema_id, identities, predicted_fields, check_mode, field_groups=()):
+def check_identity_fields(client, schema_id, identities, predicted_fields, check_mode, field_groups=(), warn=None):
     """Every identity field is a string field of the schema (resolved; for a schema still to be created, a field of
-    its field groups), or one an earlier check-mode task predicted."""
+    its field groups), or one an earlier check-mode task predicted (``predicted_fields``). For a field group that an
+    earlier check-mode task predicted, the check is as strict as the real run's when ``predicted_fields`` hold exactly
+    the fields it carries the fact of (with the fields of the schema's other field groups); otherwise an identity field
+    not among the known fields cannot be judged, and ``warn`` says so."""
     if not identities:
         return
     schema = None if is_placeholder(schema_id) else xdm_common.require_schema(client, schema_id,
                                                                               accept=xdm_common.ACCEPT_FULL)
     paths = xdm_common.schema_field_paths(schema) if schema else {}
+    complete = True
     if schema is None:
+        known, expected = [], 0
         for group_id in field_groups or []:
-            group = None if is_placeholder(group_id) else xdm_common.lookup(client, 'fieldgroups', group_id)
+            if is_placeholder(group_id):
+                part = fact_sum(placeholder_fact(group_id, GROUP_FIELDS_SLOT))
+                expected = None if part is None or expected is None else expected + part
+                continue
+            group = xdm_common.lookup(client, 'fieldgroups', group_id)
             tenant = field_group.tenant_of(group)
             if group and tenant:
-                paths.update(('_%s.%s' % (tenant, f['name']), f['type']) for f in field_group.fields_of(group, tenant))
+                known.extend(field_group.field_paths(group, tenant))
+            else:  # a standard field group: its fields are not below the tenant namespace
+                complete = False
+        paths.update(xdm_common.paths_of_fields(known))
+        if any(is_placeholder(g) for g in field_groups or []):
+            names = set(e['name'] for e in known)
+            rest = [f for f in (predicted_fields if check_mode else None) or []
+                    if isinstance(f, dict) and f.get('name') not in names]
+            complete = complete and expected is not None and fields_sum(rest) == expected % FIELDS_MODULUS
     if check_mode:
         paths.update(xdm_common.paths_of_fields(predicted_fields))
-    if schema is None and not paths:
-        return
     for index, identity in enumerate(identities):
         kind = paths.get(identity['field'])
+        if kind is None and not complete:
+            if warn is not None:
+                warn('identities[%d]: %r is not among the known fields of the schema\'s field groups (a standard '
+                     'field group, or one predicted by an earlier check-mode task: pass its field_paths result as '
+                     'predicted_fields), so it was not checked to be a string field of the schema before the write'
+                     % (index, identity['field']))
+            continue
         if kind != 'string':
             raise InputError('identities[%d]: %r %s; an identity must be a string field of the schema, such as '
                              '_<tenant>.email' % (index, identity['field'],
@@ -358,13 +429,14 @@ def run(params, client, check_mode):
         current.pop('_descriptors', None)
     lost = []
     if not in_sync(resource, current, body):  # the class and field groups are read only on create or change
-        check_references(client, params, current)
+        check_references(client, params, current, resource.warn)
         if current is not None and params.get('field_groups') is not None:
             check_evolution(client, current, body)
-            lost = identities_dropped(client, current, body, identities)
+            lost = identities_dropped(client, current, body, identities,
+                                      params.get('predicted_fields') if check_mode else None, resource.warn)
     if identities:
         check_identity_fields(client, current['$id'] if current else xdm_common.PLACEHOLDER_SCHEMA, identities,
-                              params.get('predicted_fields'), check_mode, params.get('field_groups'))
+                              params.get('predicted_fields'), check_mode, params.get('field_groups'), resource.warn)
     identity_namespace.check_namespaces(client, identities, [identity_view(d) for d in descriptors])  # before any write
     removed, warnings = xdm_common.remove_identities(client, lost, check_mode)
     result = _result(ensure_present(resource, body, check_mode, object_id=params.get('id')))
@@ -395,7 +467,29 @@ def run(params, client, check_mode):
         result['diff']['before']['profile'], result['diff']['after']['profile'] = enabled, True
         enabled = True
     result['profile'] = enabled
+    result['field_paths'] = predicted_field_paths(client, params, body, check_mode, result)
     return result
+
+
+def predicted_field_paths(client, params, body, check_mode, result):
+    """Check mode, when the schema would be created or changed: its fields after the task as ``[{name, type[,
+    required: true]}]`` (the class's, read resolved; the field groups' read; a predicted field group's from
+    O(predicted_fields)), what a later check-mode aep.platform.mapping_set takes as ``predicted_fields``. Else []."""
+    if not (check_mode and result.get('changed')):
+        return []
+    class_id = class_of(body)
+    resolved = None if is_placeholder(class_id) else xdm_common.lookup(client, 'classes', class_id, accept=xdm_common.ACCEPT_FULL,
+                                                                       containers=('global', 'tenant'))
+    entries = dict((e['name'], e) for e in xdm_common.class_entries(resolved))
+    for group_id in groups_of(body):
+        group = None if is_placeholder(group_id) else xdm_common.lookup(client, 'fieldgroups', group_id)
+        tenant = field_group.tenant_of(group)
+        for entry in field_group.field_paths(group, tenant) if tenant else []:
+            entries.setdefault(entry['name'], entry)
+    for entry in params.get('predicted_fields') or []:
+        if isinstance(entry, dict) and entry.get('name'):
+            entries.setdefault(entry['name'], dict((k, v) for k, v in entry.items() if k in ('name', 'type', 'required')))
+    return [entries[name] for name in sorted(entries)]
 
 
 # What each module is (its main() and the in-process action plugin read it).

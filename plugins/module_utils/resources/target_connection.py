@@ -86,7 +86,7 @@ def dataset_schema(params, client, check_mode):
     return (dataset.get('schemaRef') or {}).get('id')
 
 
-def resolve_schema(params, client, check_mode):
+def resolve_schema(params, client, check_mode, warn=None):
     """``schema_id`` checked against the dataset's schema, or the dataset's schema when not given."""
     validate_id(params.get('schema_id'), 'xdm', 'schema_id')
     actual = dataset_schema(params, client, check_mode)
@@ -96,6 +96,10 @@ def resolve_schema(params, client, check_mode):
         raise InputError('schema_id: %r is not the schema of dataset %s (%s); a flow into this target would be '
                          'rejected. Omit schema_id to use the dataset\'s schema' % (wanted, params['dataset_id'], actual),
                          field='schema_id')
+    if wanted and actual is None and check_mode and is_placeholder(params.get('dataset_id')) \
+            and placeholder_fact(params['dataset_id'], 0) is None and warn is not None:
+        warn('schema_id: dataset %s is a check-mode placeholder id that carries no schema, so check mode did not check '
+             'that %s is its schema (the real run does)' % (params['dataset_id'], wanted))
     if wanted and actual is None and check_mode and same_fact(wanted, placeholder_fact(params.get('dataset_id'), 0)) is False:
         raise InputError('schema_id: %r is not the schema of dataset %s (which an earlier check-mode task predicted); a '
                          'flow into this target would be rejected. Omit schema_id to use the dataset\'s schema'
@@ -107,11 +111,13 @@ def run(params, client, check_mode):
     def body(current):  # the schema the target already has, unless the user names one
         return desired_body(params, params.get('schema_id') or get_pointer(current or {}, '/data/schema/id'))
 
+    resource = TargetConnection(client)
+
     def check(current):  # on create or change: the spec, and the schema resolved from the dataset
         check_spec(client, 'connectionSpecs', params['connection_spec_id'], 'connection_spec_id', role='targetSpec')
-        return desired_body(params, resolve_schema(params, client, check_mode))
+        return desired_body(params, resolve_schema(params, client, check_mode, resource.warn))
 
-    return run_connection(TargetConnection(client), params, check_mode, body, check)
+    return run_connection(resource, params, check_mode, body, check)
 
 
 # What each module is (its main() and the in-process action plugin read it).

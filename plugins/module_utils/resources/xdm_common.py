@@ -14,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import re
+from collections import namedtuple
 
 try:
     from urllib.parse import quote
@@ -21,7 +22,16 @@ except ImportError:  # pragma: no cover
     from urllib import quote  # type: ignore
 
 from ansible_collections.aep.platform.plugins.module_utils.client import CATALOG, SCHEMA_REGISTRY
-from ansible_collections.aep.platform.plugins.module_utils.engine import InputError, is_placeholder, validate_id
+from ansible_collections.aep.platform.plugins.module_utils.engine import (
+    InputError,
+    SCHEMA_FIELDS_SLOT,
+    fact_sum,
+    fields_sum,
+    fingerprint,
+    is_placeholder,
+    placeholder_fact,
+    validate_id,
+)
 
 EXPERIENCE_EVENT = 'https://ns.adobe.com/xdm/context/experienceevent'
 PROFILE = 'https://ns.adobe.com/xdm/context/profile'
@@ -60,10 +70,12 @@ def lookup(client, kind, resource_id, accept=ACCEPT_RAW, containers=('tenant', '
 
 
 def check_class(client, class_id, field):
-    """Fail unless ``class_id`` is a well-formed ``$id`` of an existing XDM class."""
+    """Fail unless ``class_id`` is a well-formed ``$id`` of an existing XDM class. A check-mode placeholder fails too:
+    no task of this collection creates a class, so it cannot stand for one that an earlier task would create."""
     validate_id(class_id, 'xdm', field)
     if is_placeholder(class_id):
-        return None
+        raise InputError('%s: %r is a check-mode placeholder id, and no task creates an XDM class; give the $id of an '
+                         'existing class (for example %s or %s)' % (field, class_id, EXPERIENCE_EVENT, PROFILE), field=field)
     found = lookup(client, 'classes', class_id, containers=('global', 'tenant'))
     if found is None:
         raise InputError('%s: the XDM class %r does not exist in sandbox %r (standard classes are for example %s '
@@ -145,6 +157,80 @@ def paths_of_fields(fields):
             if not parent.endswith('[]'):
                 paths.setdefault(parent, 'object')
     return paths
+
+
+# ---------------------------------------------------------------------------------------------------
+# The fields of a schema that only an earlier check-mode task predicted (a placeholder ``$id``)
+# ---------------------------------------------------------------------------------------------------
+
+PredictedSchema = namedtuple('PredictedSchema', 'class_id paths required')
+
+
+def class_entries(resolved):
+    """The fields of a resolved (``xed-full``) class or schema as ``[{name, type[, required: true]}]``."""
+    paths = schema_field_paths(resolved or {})
+    required = set(required_paths(resolved or {}))
+    return [dict(name=p, type=t, **({'required': True} if p in required else {})) for p, t in sorted(paths.items())]
+
+
+def required_paths(resolved):
+    """Dotted paths every record of a resolved (``xed-full``) schema must carry: the top-level ``required``
+    (``_id`` and ``timestamp`` for XDM ExperienceEvent) and each ``required`` entry of an object under that
+    object's path (objects inside arrays excluded)."""
+    out = list(resolved.get('required') or [])
+    _collect_required(resolved.get('properties') or {}, '', out)
+    return out
+
+
+def _collect_required(props, prefix, out):
+    for name, node in props.items():
+        if isinstance(node, dict) and isinstance(node.get('properties'), dict):
+            out.extend('%s%s.%s' % (prefix, name, r) for r in node.get('required') or [])
+            _collect_required(node['properties'], '%s%s.' % (prefix, name), out)
+
+
+def placeholder_class(client, schema_id):
+    """The class ``$id`` of the schema a check-mode placeholder ``schema_id`` stands for (its class fact matched
+    against ExperienceEvent, Profile, then the global and tenant classes of the sandbox), or None when unknown."""
+    fact = placeholder_fact(schema_id, 1)
+    if not fact:
+        return None
+    for class_id in (EXPERIENCE_EVENT, PROFILE):
+        if fingerprint(class_id) == fact:
+            return class_id
+    for container in ('global', 'tenant'):
+        for item in client.list(SCHEMA_REGISTRY, '/%s/classes' % container, accept=ACCEPT_LIST_IDS):
+            if isinstance(item, dict) and fingerprint(item.get('$id')) == fact:
+                return item['$id']
+    return None
+
+
+def predicted_schema(client, schema_id, predicted_fields):
+    """The schema a check-mode placeholder ``schema_id`` stands for, when ``predicted_fields`` (``[{name, type[,
+    required]}]``: the ``field_paths`` result of its field group task, or of the schema task) hold exactly the fields of
+    its field groups: a ``PredictedSchema`` (its class, dotted path -> type of every field, the required paths), the
+    fields as the real run's resolved schema has them. None when that cannot be known: the placeholder carries no
+    field fact (a field group whose fields its schema task could not read, more than one class fact, ...), the class
+    is not found, or ``predicted_fields`` are not exactly those fields (fewer, more, another type, another
+    ``required``). One GET of the class (resolved); no request when there is no field fact."""
+    fact = placeholder_fact(schema_id, SCHEMA_FIELDS_SLOT)
+    if not fact or not is_placeholder(schema_id):
+        return None
+    class_id = placeholder_class(client, schema_id)
+    if class_id is None:
+        return None
+    resolved = lookup(client, 'classes', class_id, accept=ACCEPT_FULL, containers=('global', 'tenant'))
+    if resolved is None:
+        return None
+    own = class_entries(resolved)
+    class_paths = set(e['name'] for e in own)
+    groups = [f for f in predicted_fields or [] if isinstance(f, dict) and f.get('name') not in class_paths]
+    if fields_sum(groups) != fact_sum(fact):
+        return None
+    paths = schema_field_paths(resolved)
+    paths.update(paths_of_fields(groups))
+    required = required_paths(resolved) + [f['name'] for f in groups if f.get('required') and '[]' not in f['name']]
+    return PredictedSchema(class_id, paths, required)
 
 
 # ---------------------------------------------------------------------------------------------------
