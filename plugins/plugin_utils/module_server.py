@@ -61,8 +61,10 @@ class ServerLost(Exception):
 
 
 def enabled():
-    """False when ``AEP_MODULE_SERVER`` is set to a false value (``0``, ``false``, ``no``, ``off``)."""
-    return os.environ.get(ENV_SWITCH, '1').strip().lower() not in ('0', 'false', 'no', 'off', '')
+    """False when ``AEP_MODULE_SERVER`` is set to a false value (``0``, ``false``, ``no``, ``off``), or when
+    ``AEP_IN_PROCESS`` is (the modules then run as their own processes: no task would use the server)."""
+    return all(os.environ.get(name, '1').strip().lower() not in ('0', 'false', 'no', 'off', '')
+               for name in (ENV_SWITCH, 'AEP_IN_PROCESS'))
 
 
 def _in_playbook_main_process():

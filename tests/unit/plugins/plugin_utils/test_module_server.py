@@ -93,9 +93,10 @@ def test_not_started_outside_an_ansible_command_line(monkeypatch):
     module_server._STATE.clear()
 
 
-def test_switched_off_by_the_environment(monkeypatch):
+@pytest.mark.parametrize('variable', [module_server.ENV_SWITCH, 'AEP_IN_PROCESS'])
+def test_switched_off_by_the_environment(monkeypatch, variable):
     monkeypatch.setitem(sys.modules, 'ansible.cli.playbook', type(sys)('ansible.cli.playbook'))
-    monkeypatch.setenv(module_server.ENV_SWITCH, '0')
+    monkeypatch.setenv(variable, '0')
     module_server._STATE.clear()
     module_server.start()
     assert module_server.socket_path() is None
