@@ -7,6 +7,8 @@ Scenarios, side by side in one run on the same N inventory hosts (one host per s
 * converged   the same playbook again (nothing to change)
 * fresh-forked / converged-forked   the same two with ``AEP_IN_PROCESS=0`` (modules forked as usual),
               under another object prefix so that "fresh" really creates
+* converged-workers (``--workers``)  converged with ``AEP_MODULE_SERVER=0``: the in-process modules' logic run in
+              each task's worker instead of the play's module server (plugins/plugin_utils/module_server.py)
 
 For each it prints the controller CPU (user+sys of ansible-playbook and its children), its ratio to the
 floor's CPU (mean of the two floor runs), the wall time, and the emulator's request log per sandbox: GETs,
@@ -103,6 +105,8 @@ def main() -> int:
     parser.add_argument("-f", "--forks", type=int, default=20)
     parser.add_argument("--no-forked", action="store_true", help="skip the forked-module scenarios")
     parser.add_argument("--repeat", type=int, default=1, help="interleaved floor/converged pairs for a median ratio")
+    parser.add_argument("--workers", action="store_true",
+                        help="also run each converged scenario with AEP_MODULE_SERVER=0 (module logic in the task workers)")
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument("--profile", help="directory for cProfile output of ansible-playbook's main and worker processes, per scenario")
     args = parser.parse_args()
@@ -119,8 +123,11 @@ def main() -> int:
         onboard = REPO / "playbooks" / "onboard_chatlio.yml"
         base = [str(BIN / "ansible-playbook"), "-i", str(inventory), "-f", str(args.forks)]
         artifacts = ["-e", "aep_artifacts_file=%s" % (work / "inlet_urls.json")]
+        in_workers = {"AEP_MODULE_SERVER": "0"}
         scenarios = [("floor", [str(floor)], {}), ("fresh", [str(onboard)] + artifacts, {}),
                      ("converged", [str(onboard)] + artifacts, {})]
+        if args.workers:
+            scenarios.append(("converged-workers", [str(onboard)] + artifacts, in_workers))
         if not args.no_forked:
             forked = {"AEP_IN_PROCESS": "0"}
             prefix = ["-e", "streaming_source_prefix=Forked"]
@@ -129,6 +136,8 @@ def main() -> int:
         scenarios.append(("floor (again)", [str(floor)], {}))
         for index in range(2, args.repeat + 1):
             scenarios += [("floor #%d" % index, [str(floor)], {}), ("converged #%d" % index, [str(onboard)] + artifacts, {})]
+            if args.workers:
+                scenarios.append(("converged-workers #%d" % index, [str(onboard)] + artifacts, in_workers))
 
         figures = {}
         for name, extra, env in scenarios:
@@ -142,23 +151,23 @@ def main() -> int:
                 print(proc.stdout[-5000:], proc.stderr[-3000:], sep="\n", file=sys.stderr)
                 raise SystemExit("%s failed with rc=%d" % (name, proc.returncode))
             figures[name] = dict(cpu_s=round(cpu, 2), wall_s=round(wall, 2), **count_requests(aep.request_log(), len(sandboxes)))
-            print("  ran %-17s cpu %6.1fs  wall %6.1fs" % (name, cpu, wall), file=sys.stderr)
+            print("  ran %-22s cpu %6.1fs  wall %6.1fs" % (name, cpu, wall), file=sys.stderr)
     finally:
         emulator.stop()
 
     floor_cpu = (figures["floor"]["cpu_s"] + figures["floor (again)"]["cpu_s"]) / 2
     print("\nRollout of playbooks/onboard_chatlio.yml over %d sandboxes, -f %d (controller CPU = ansible-playbook "
           "and its children, user+sys)" % (args.sandboxes, args.forks))
-    print("%-17s %8s %8s %8s %13s %15s %5s" % ("scenario", "cpu s", "x floor", "wall s", "GETs/sandbox",
+    print("%-22s %8s %8s %8s %13s %15s %5s" % ("scenario", "cpu s", "x floor", "wall s", "GETs/sandbox",
                                                "writes/sandbox", "IMS"))
     for name, fig in figures.items():
         fig["ratio_to_floor"] = round(fig["cpu_s"] / floor_cpu, 2) if floor_cpu else None
         row = (name, fig["cpu_s"], fig["ratio_to_floor"], fig["wall_s"], fig["gets_per_sandbox"],
                fig["writes_per_sandbox"], fig["ims_requests"])
-        print("%-17s %8.1f %8.2f %8.1f %13.1f %15.1f %5d" % row)
+        print("%-22s %8.1f %8.2f %8.1f %13.1f %15.1f %5d" % row)
     if args.repeat > 1:
         ratios = {}
-        for kind in ("converged",):
+        for kind in ("converged", "converged-workers") if args.workers else ("converged",):
             pairs = [(figures[kind]["cpu_s"], floor_cpu)]
             pairs += [(figures["%s #%d" % (kind, i)]["cpu_s"], figures["floor #%d" % i]["cpu_s"]) for i in range(2, args.repeat + 1)]
             ratios[kind] = [cpu / base for cpu, base in pairs]

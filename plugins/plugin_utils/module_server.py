@@ -18,7 +18,7 @@ How (the same shape as Ansible's own persistent connections, ``ansible-connectio
   the listening socket. The server imports the collection once and serves each connection in a thread; the
   modules' HTTP sessions are kept alive from one task to the next (``SessionPool``).
 * A worker's action plugin sends ``{name, args, check_mode, diff}`` (JSON, length-prefixed) and gets the module
-  result back: exactly what ``inprocess.run_logic`` returns in the worker (validation, masking, invocation).
+  result back: exactly what ``module_logic.run_logic`` returns in the worker (validation, masking, invocation).
 * The server ends with its ansible-playbook: the main process stops and waits for it at exit (so its CPU is
   accounted to ansible-playbook, as a worker's is), and the server exits by itself when its parent is gone
   (``kill -9`` of ansible-playbook).
@@ -48,6 +48,7 @@ import time
 ENV_SWITCH = 'AEP_MODULE_SERVER'
 _HEADER = struct.Struct('!I')  # message length in bytes, then a UTF-8 JSON document
 _ACK = b'+'  # the server's first byte: it has the request and runs it; a worker that gets none runs the logic itself
+_MAX_SOCKET_PATH = 104  # bytes: sockaddr_un holds 108 on Linux, 104 on macOS/BSD, with the trailing NUL
 ACK_TIMEOUT = 60.0  # seconds a worker waits for the server to take its request (a busy 2-core machine: well under 1 s)
 _STATE = {}  # in the main process and its forked workers: 'path' of the socket, 'process', 'directory'
 
@@ -90,7 +91,7 @@ def start():
     directory = None
     listener = None
     try:
-        directory = tempfile.mkdtemp(prefix='aep-module-server-')  # mode 0700
+        directory = _private_directory()
         path = os.path.join(directory, 's')
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         listener.bind(path)
@@ -108,6 +109,16 @@ def start():
     listener.close()  # the server holds its own copy; connections queue in its backlog until it accepts them
     _STATE.update(path=path, process=process, directory=directory, owner=os.getpid())
     atexit.register(stop)
+
+
+def _private_directory():
+    """A new directory only this user can enter (mode 0700), in ``TMPDIR``, or in ``/tmp`` when a socket path in
+    ``TMPDIR`` would pass the 107 bytes a Unix socket path may have (a deep ``TMPDIR``: CI, job directories)."""
+    directory = tempfile.mkdtemp(prefix='aep-module-server-')
+    if len(os.fsencode(os.path.join(directory, 's'))) < _MAX_SOCKET_PATH or not os.path.isdir('/tmp'):
+        return directory
+    os.rmdir(directory)
+    return tempfile.mkdtemp(prefix='aep-module-server-', dir='/tmp')
 
 
 def stop():
@@ -189,7 +200,7 @@ def _serve(listener_fd, root, parent_pid):
     sys.path[0] = root  # not this file's directory
     from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
     _AnsibleCollectionFinder(paths=[root])._install()  # pylint: disable=protected-access
-    from ansible_collections.aep.platform.plugins.plugin_utils import inprocess
+    from ansible_collections.aep.platform.plugins.plugin_utils import module_logic  # not inprocess: no controller plugins
     from ansible_collections.aep.platform.plugins.module_utils import client
 
     sessions = SessionPool()
@@ -199,7 +210,7 @@ def _serve(listener_fd, root, parent_pid):
     threading.Thread(target=_exit_with_parent, args=(parent_pid, directory), daemon=True).start()
     while True:
         connection, dummy = listener.accept()
-        threading.Thread(target=_handle, args=(inprocess, sessions, connection), daemon=True).start()
+        threading.Thread(target=_handle, args=(module_logic, sessions, connection), daemon=True).start()
 
 
 class SessionPool:
@@ -247,7 +258,7 @@ class SessionPool:
         return len(self._free)
 
 
-def _handle(inprocess, sessions, connection):
+def _handle(module_logic, sessions, connection):
     try:
         request = _receive(connection)
         if request is None:
@@ -255,7 +266,7 @@ def _handle(inprocess, sessions, connection):
         request = json.loads(request.decode('utf-8'))
         connection.sendall(_ACK)  # fails when the worker gave up waiting: then it runs the logic itself, not us
         try:
-            result = inprocess.run_logic(request['name'], request['args'], request['check_mode'], request['diff'])
+            result = module_logic.run_logic(request['name'], request['args'], request['check_mode'], request['diff'])
         except Exception as err:  # pylint: disable=broad-except  # run_logic reports the logic's own errors
             result = dict(failed=True, msg='aep.platform module server: unexpected %s while running %s'
                           % (type(err).__name__, request.get('name')))

@@ -2,6 +2,8 @@
 rollout runs its logic there, with the same results as in the task workers, and nothing outlives the run."""
 import json
 import os
+import shutil
+import tempfile
 import signal
 import subprocess
 import sys
@@ -34,12 +36,16 @@ def _server_processes(parent_pid=None):
     return found
 
 
+def _short_tmpdir(tmp_path, name):
+    """A TMPDIR short enough for the socket path (a deep one makes the server use /tmp, test_module_server.py)."""
+    return Path(tempfile.mkdtemp(prefix=name, dir="/tmp"))
+
+
 def test_rollout_runs_every_module_in_the_server_with_the_same_results(emulator, tmp_path):
     inventory = write_static_inventory(tmp_path / "inventory", emulator, SANDBOXES)
     runs = {}
     for name, switch in (("served", "1"), ("workers", "0")):
-        scratch = tmp_path / name
-        scratch.mkdir()
+        scratch = _short_tmpdir(tmp_path, name)
         artifacts = tmp_path / ("%s.json" % name)
         for attempt in ("fresh", "converged"):
             runs[name, attempt] = run_playbook(
@@ -48,6 +54,7 @@ def test_rollout_runs_every_module_in_the_server_with_the_same_results(emulator,
                 extra_env={"AEP_MODULE_SERVER": switch, "TMPDIR": str(scratch)})
             assert runs[name, attempt].rc == 0, runs[name, attempt]
         assert list(scratch.glob("aep-module-server-*")) == [], "the server's socket directory outlived the run"
+        shutil.rmtree(scratch)
     served = runs["served", "fresh"].stdout
     # 7 objects per sandbox, plus the play's token and spec look-ups (run once)
     assert served.count("module logic run by the module server") >= 7 * len(SANDBOXES)
@@ -65,8 +72,7 @@ def test_rollout_runs_every_module_in_the_server_with_the_same_results(emulator,
 
 def test_kill_9_of_ansible_playbook_leaves_no_server_and_no_socket(emulator, tmp_path):
     inventory = write_static_inventory(tmp_path / "inventory", emulator, SANDBOXES)
-    scratch = tmp_path / "scratch"
-    scratch.mkdir()
+    scratch = _short_tmpdir(tmp_path, "kill")
     env = ansible_env(json_output=False, extra={"TMPDIR": str(scratch)})
     env.pop("AEP_MODULE_SERVER", None)
     cmd = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(inventory), str(REPO / "playbooks" / "onboard_chatlio.yml"),
@@ -87,3 +93,4 @@ def test_kill_9_of_ansible_playbook_leaves_no_server_and_no_socket(emulator, tmp
         time.sleep(0.1)
     assert _server_processes(process.pid) == [], "the module server outlived a killed ansible-playbook"
     assert list(scratch.glob("aep-module-server-*")) == []
+    shutil.rmtree(scratch)

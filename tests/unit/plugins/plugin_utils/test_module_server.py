@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -250,3 +251,23 @@ def test_session_pool_lends_a_session_to_one_thread_at_a_time():
         thread.start()
         thread.join()
     assert len({id(main_session), id(lent[0]), id(lent[1])}) == 3
+
+
+def test_a_deep_tmpdir_puts_the_socket_under_tmp(tmp_path, monkeypatch):
+    deep = tmp_path / ('d' * 60) / ('e' * 60)
+    deep.mkdir(parents=True)
+    monkeypatch.setattr(tempfile, 'tempdir', str(deep))
+    directory = module_server._private_directory()
+    try:
+        assert directory.startswith('/tmp/aep-module-server-')
+        assert len(os.path.join(directory, 's')) < module_server._MAX_SOCKET_PATH
+        assert os.stat(directory).st_mode & 0o777 == 0o700
+        assert list(deep.iterdir()) == []
+    finally:
+        os.rmdir(directory)
+    short = tempfile.mkdtemp(prefix='ms', dir='/tmp')
+    monkeypatch.setattr(tempfile, 'tempdir', short)
+    directory = module_server._private_directory()
+    assert os.path.dirname(directory) == short  # a TMPDIR that fits is used as it is
+    os.rmdir(directory)
+    os.rmdir(short)
