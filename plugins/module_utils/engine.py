@@ -167,7 +167,7 @@ def state_options(extra=None, identity=None, description=False):
     # V(absent): the objects later tasks remove with this one; the whole removal is checked before this delete.
     spec['remove_with'] = dict(type='list', elements='dict', options=dict(
         kind=dict(type='str', required=True, choices=['flow', 'target_connection', 'source_connection', 'base_connection',
-                                                      'dataset', 'schema', 'field_group']),
+                                                      'dataset', 'schema', 'field_group', 'mapping_set']),
         name=dict(type='str'),
         id=dict(type='str'),
     ))
