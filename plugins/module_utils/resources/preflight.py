@@ -354,7 +354,7 @@ _REFERS = {
                            'writes to', True),),
     'source_connection': (('base_connection', lambda o: [i for i in [o.get('baseConnectionId')] if i], 'uses', True),),
     'dataset': (('schema', lambda o: [i for i in [(o.get('schemaRef') or {}).get('id')] if i], 'is of', True),),
-    'schema': (('field_group', _schema_group_ids, 'has', False),),
+    'schema': (('field_group', _schema_group_ids, 'have', False),),
 }
 
 
@@ -388,11 +388,14 @@ def not_owned(members, remove_with):
             refs = [r for r in read(obj) if r]
             ours = ids.get(ref_kind, set())
             foreign = [r for r in refs if r not in ours]
-            if (every and foreign) or (not every and not any(r in ours for r in refs)):
-                what = ref_kind.replace('_', ' ')
-                problems.append('%s %s %s %s, not the %s %s of this removal (%s)' % (
-                    _label(member_kind, obj), words, what, ', '.join(foreign or refs) or 'none',
-                    what, ' or '.join(named[ref_kind]), ', '.join(sorted(ours)) if ours else 'none exists'))
+            what = ref_kind.replace('_', ' ')
+            theirs = (what, ' or '.join(named[ref_kind]), ', '.join(sorted(ours)) if ours else 'none exists')
+            if every and foreign:
+                problems.append('%s %s %s %s, not the %s %s of this removal (%s)'
+                                % ((_label(member_kind, obj), words, what, ', '.join(foreign)) + theirs))
+            elif not every and not any(r in ours for r in refs):
+                problems.append('%s does not %s the %s %s of this removal (%s)'
+                                % ((_label(member_kind, obj), words) + theirs))
     return problems
 
 
