@@ -62,7 +62,7 @@ options:
         group, another dataflow of a connection). With this option the whole removal is checked before this task's
         delete, with reads only and in check mode too; the task fails naming each object in the way, its users and
         the fix, and nothing is removed. A schema enabled for Profile among them fails the same way.
-      - Every object of the removal must belong to it, not just share a name: a dataset of the removal's schema, a
+      - Every object of the removal must belong to it, not just share a name, that is a dataset of the removal's schema, a
         target connection of its dataset, a dataflow of its connections and mapping set, a source connection of its
         base connection, a schema with its field group (a relation is checked when O(remove_with) names the kind it
         refers to). An object that only shares a name (made by someone else, or by another onboarding) fails the
