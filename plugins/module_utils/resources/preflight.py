@@ -406,9 +406,10 @@ def check_absent(client, kind, current, params, check_mode):
 
     With ``remove_with`` (the objects later tasks of the play remove, as an offboarding does): the whole removal is
     checked before its first delete. Every object of it belongs to the removal's chain (``not_owned``: a dataset of
-    the removal's schema, a dataflow of its connections ...), not just to a name. Nothing outside ``current`` and those objects may use any of them, and no schema
-    among them may be enabled for Profile; otherwise a later delete would fail after the earlier ones, leaving a
-    half-removed sandbox. One InputError names every object in the way and its users, and the fix."""
+    the removal's schema, a dataflow of its connections ...), not just to a name: else one InputError names each
+    object that only shares a name and why. Nothing outside ``current`` and those objects may use any of them, and
+    no schema among them may be enabled for Profile; otherwise a later delete would fail after the earlier ones,
+    leaving a half-removed sandbox. One InputError names every object in the way and its users, and the fix."""
     predicted = predicted_absent(params, check_mode)
     if not params.get('remove_with'):
         check_unused(client, kind, current, predicted)
