@@ -86,6 +86,12 @@ options:
         description:
           - Its id (the C($id) of a schema or field group).
         type: str
+      connection_spec_id:
+        description:
+          - For a V(source_connection), V(base_connection) or V(target_connection) entry, the connection spec the
+            removal's connection is of. A connection of that name but of another connection spec is not the
+            removal's, and the task fails naming it; nothing is removed.
+        type: str
   predicted_absent_ids:
     description:
       - Ids of objects an earlier check-mode task of the play predicted to delete (the C(id) of its C(changed)

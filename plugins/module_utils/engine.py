@@ -170,6 +170,7 @@ def state_options(extra=None, identity=None, description=False):
                                                       'dataset', 'schema', 'field_group', 'mapping_set']),
         name=dict(type='str'),
         id=dict(type='str'),
+        connection_spec_id=dict(type='str'),
     ))
     return spec
 

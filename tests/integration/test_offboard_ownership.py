@@ -11,7 +11,8 @@ from urllib.parse import quote
 
 import pytest
 
-from harness import DATA_LAKE_SPEC, make_schema_dataset_mapping
+from harness import CHATLIO_SPEC, DATA_LAKE_SPEC, STREAMING_PROVIDER, make_schema_dataset_mapping
+from harness import run_playbook as run_tasks
 from onboard_helpers import write_static_inventory
 from test_check_mode_chain import SANDBOX, failed_task, onboard
 from test_offboard_profile import offboard
@@ -22,6 +23,8 @@ FLOWS = "/data/foundation/flowservice"
 EXPERIENCE_EVENT = "https://ns.adobe.com/xdm/context/experienceevent"
 FIRST_DELETE = "Remove the dataflow"
 DATASET, SCHEMA, TARGET = "Ansible Chatlio Dataset", "Ansible Chatlio Events", "Ansible Chatlio Target Connection"
+SOURCE = "Ansible Chatlio Source Connection"
+HTTP_SPEC = "bc7b00d6-623a-4dfc-9fdb-f1240aeadaeb"  # the HTTP API's connection spec (authSpec: a base connection)
 V2 = {"field_group": "Ansible Chatlio Fields v2", "schema": "Ansible Chatlio Events v2",
       "dataset": "Ansible Chatlio Dataset v2", "target_connection": "Ansible Chatlio Target Connection v2",
       "mapping_set": "Ansible Chatlio Mapping v2"}
@@ -69,6 +72,20 @@ def foreign_schema(emulator):
     return "schema", schema_id, "schema %r" % SCHEMA, "does not have the field group 'Ansible Chatlio Fields'"
 
 
+def foreign_source_connection(emulator):
+    """A source connection named like the role's, of another connection spec (the HTTP API, with its base
+    connection), made through the modules."""
+    base = {"name": "Someone else's base", "connection_spec_id": HTTP_SPEC,
+            "auth": {"spec_name": "Streaming Connection", "params": {"dataType": "xdm"}}}
+    source = {"name": SOURCE, "connection_spec_id": HTTP_SPEC, "provider_id": STREAMING_PROVIDER,
+              "base_connection_id": "{{ bc.id }}"}
+    made = run_tasks(emulator, [{"aep.platform.base_connection": base, "register": "bc"},
+                                {"aep.platform.source_connection": source}], sandbox=SANDBOX)
+    assert not made[1].failed, made[1]
+    return ("source_connection", made[1]["id"], "source connection %r" % SOURCE,
+            "is of connection spec %s, not %s" % (HTTP_SPEC, CHATLIO_SPEC))
+
+
 def exists(emulator, kind, object_id):
     path = {"dataset": CATALOG + "/" + object_id, "schema": REGISTRY + "/schemas/" + quote(object_id, safe=""),
             "field_group": REGISTRY + "/fieldgroups/" + quote(object_id, safe=""),
@@ -95,9 +112,9 @@ def assert_refused(emulator, inventory, tmp_path, *extra, task=FIRST_DELETE):
     return msgs[1]
 
 
-@pytest.mark.parametrize("make", [foreign_dataset, foreign_target_connection, foreign_schema],
+@pytest.mark.parametrize("make", [foreign_dataset, foreign_target_connection, foreign_schema, foreign_source_connection],
                          ids=["dataset-of-another-schema", "target-connection-of-another-dataset",
-                              "schema-without-the-field-group"])
+                              "schema-without-the-field-group", "source-connection-of-another-spec"])
 def test_an_object_that_only_shares_the_role_s_name_survives_offboarding(emulator, inventory, tmp_path, make):
     kind, object_id, label, why = make(emulator)
     msg = assert_refused(emulator, inventory, tmp_path)

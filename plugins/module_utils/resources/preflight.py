@@ -362,6 +362,9 @@ def _label(kind, obj):
     return '%s %r (%s)' % (kind.replace('_', ' '), obj.get('title') or obj.get('name'), _object_id(obj))
 
 
+_CONNECTIONS = ('source_connection', 'base_connection', 'target_connection')
+
+
 def not_owned(members, remove_with):
     """The objects of a removal that only share a name with it: reads nothing, a list of messages.
 
@@ -369,19 +372,26 @@ def not_owned(members, remove_with):
     ``remove_with`` the entries that named them. An object belongs to the removal when what it refers to is the
     removal's object of that kind: a dataflow's source and target connections and mapping set, a target connection's
     dataset, a source connection's base connection, a dataset's schema, and for a schema at least one of its field
-    groups. A relation is checked only when ``remove_with`` names the kind it refers to (an entry that selects
+    groups; a connection is of the ``connection_spec_id`` its entry gives. A relation is checked only when
+    ``remove_with`` names the kind it refers to (an entry that selects
     nothing counts: then nothing of that kind is the removal's). A field group, a base connection and a mapping set
     refer to nothing the removal holds: their name (and the in-use check) is all there is.
     Source: the chain onboarding makes (docs/onboarding.md section 6; finding 1 of breaker4: a dataset on another
     schema, named like the role's, was deleted)."""
-    named = {}
+    named, specs = {}, {}
     for entry in remove_with or []:
         named.setdefault(entry['kind'], []).append(repr(entry.get('name')) if entry.get('name') else entry.get('id'))
+        if entry.get('connection_spec_id'):
+            specs.setdefault(entry['kind'], set()).add(entry['connection_spec_id'].lower())
     ids = {}
     for member_kind, obj in members:
         ids.setdefault(member_kind, set()).add(_object_id(obj))
     problems = []
     for member_kind, obj in members:
+        have = ((obj.get('connectionSpec') or {}).get('id') or '').lower()
+        if member_kind in specs and have not in specs[member_kind]:
+            problems.append('%s is of connection spec %s, not %s (connection_spec_id)'
+                            % (_label(member_kind, obj), have or 'none', ' or '.join(sorted(specs[member_kind]))))
         for ref_kind, read, words, every in _REFERS.get(member_kind, ()):
             if ref_kind not in named:
                 continue
@@ -417,7 +427,9 @@ def check_absent(client, kind, current, params, check_mode):
     members = removal_members(client, params['remove_with'])
     if current is not None:
         members.insert(0, (kind, current))
-    strangers = not_owned(members, params['remove_with'])
+    own_spec = [{'kind': kind, 'id': _object_id(current), 'connection_spec_id': params['connection_spec_id']}] if (
+        current is not None and kind in _CONNECTIONS and params.get('connection_spec_id')) else []
+    strangers = not_owned(members, own_spec + list(params['remove_with']))
     if strangers:
         name = (current or {}).get('title') or (current or {}).get('name') or params.get('name') or params.get('title')
         raise InputError('remove_with: removing %s %r together with %d other object(s) would delete objects that only '

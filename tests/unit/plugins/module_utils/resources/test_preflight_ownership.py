@@ -3,6 +3,8 @@ just to its name (breaker4 finding 1: a dataset of another schema, named like th
 
 import pytest
 
+from ansible_collections.aep.platform.plugins.module_utils.errors import InputError
+
 from ansible_collections.aep.platform.plugins.module_utils.resources import preflight
 
 SCHEMA = 'https://ns.adobe.com/_t/schemas/ours'
@@ -93,3 +95,28 @@ def test_ids_name_the_removal_too():
                ('dataset', {'id': 'd1', 'name': 'Dataset', 'schemaRef': {'id': SCHEMA}})]
     assert preflight.not_owned(members, named) == [
         "target connection 'T' (t1) writes to dataset d9, not the dataset d1 of this removal (d1)"]
+
+
+def test_a_connection_of_another_connection_spec_is_not_owned():
+    named = [{'kind': 'source_connection', 'name': 'S', 'connection_spec_id': 'AAAA'},
+             {'kind': 'target_connection', 'name': 'T', 'connection_spec_id': 'cccc'}]
+    members = [('source_connection', {'id': 's1', 'name': 'S', 'connectionSpec': {'id': 'aaaa', 'version': '1.0'}}),
+               ('target_connection', {'id': 't1', 'name': 'T', 'connectionSpec': {'id': 'dddd'}}),
+               ('source_connection', {'id': 's2', 'name': 'S'})]
+    assert preflight.not_owned(members, named) == [
+        "target connection 'T' (t1) is of connection spec dddd, not cccc (connection_spec_id)",
+        "source connection 'S' (s2) is of connection spec none, not aaaa (connection_spec_id)"]
+
+
+def test_check_absent_checks_the_first_connection_s_own_spec():
+    """The task's own object (``current``) is checked against its ``connection_spec_id`` option; no request is made
+    for an empty removal but the in-use reads, which a client stub answers with nothing."""
+    class Client(object):
+        def list(self, *args, **kwargs):
+            return []
+    current = {'id': 't1', 'name': 'T', 'connectionSpec': {'id': 'other'}}
+    params = {'state': 'absent', 'connection_spec_id': 'mine', 'remove_with': [{'kind': 'dataset', 'name': 'D'}]}
+    with pytest.raises(InputError) as err:
+        preflight.check_absent(Client(), 'target_connection', current, params, False)
+    assert "target connection 'T' (t1) is of connection spec other, not mine" in str(err.value)
+    assert 'Nothing was removed' in str(err.value) and 'streaming_source_names' in str(err.value)
