@@ -294,8 +294,7 @@ def _resource_classes():
     """kind -> Resource class of the objects ``remove_with`` names (imported here: those modules import this one)."""
     # pylint: disable=import-outside-toplevel
     from ansible_collections.aep.platform.plugins.module_utils.resources import (
-        base_connection, dataset, field_group, flow, schema, source_connection, target_connection)
-    from ansible_collections.aep.platform.plugins.module_utils.resources import mapping_set
+        base_connection, dataset, field_group, flow, mapping_set, schema, source_connection, target_connection)
     return {'flow': flow.Flow, 'target_connection': target_connection.TargetConnection,
             'source_connection': source_connection.SourceConnection, 'base_connection': base_connection.BaseConnection,
             'dataset': dataset.Dataset, 'schema': schema.Schema, 'field_group': field_group.FieldGroup,
@@ -373,9 +372,9 @@ def not_owned(members, remove_with):
     removal's object of that kind: a dataflow's source and target connections and mapping set, a target connection's
     dataset, a source connection's base connection, a dataset's schema, and for a schema at least one of its field
     groups; a connection is of the ``connection_spec_id`` its entry gives. A relation is checked only when
-    ``remove_with`` names the kind it refers to (an entry that selects
-    nothing counts: then nothing of that kind is the removal's). A field group, a base connection and a mapping set
-    refer to nothing the removal holds: their name (and the in-use check) is all there is.
+    ``remove_with`` names the kind it refers to (an entry that selects nothing counts: then nothing of that kind is
+    the removal's). A field group, a base connection and a mapping set refer to nothing the removal holds: their
+    name, spec (and the in-use check) is all there is.
     Source: the chain onboarding makes (docs/onboarding.md section 6; finding 1 of breaker4: a dataset on another
     schema, named like the role's, was deleted)."""
     named, specs = {}, {}
