@@ -172,7 +172,7 @@ def test_retiring_the_v1_objects_after_the_v2_object_set(emulator, inventory, tm
     switched = ("flow 'Ansible Chatlio Streaming Dataflow' (%s) writes to target connection %s, not the target "
                 "connection %r" % (old["flow"], new["target_connection"], TARGET))
     assert switched in msg, msg
-    assert "maps with mapping set" in msg, msg
+    assert "maps with mapping set" in msg and "streaming_source_remove_kinds" in msg, msg
 
     retire = ("-e", json.dumps({"streaming_source_remove_kinds": RENAMED_KINDS}))
     emulator.clear_log()

@@ -435,7 +435,9 @@ def check_absent(client, kind, current, params, check_mode):
                          'share a name with this removal (made by someone else, or by another onboarding): %s. Nothing '
                          'was removed. Give the names of your own objects (the role: streaming_source_names; the '
                          'modules: name, title or id, and remove_with), or remove those objects by hand if they are '
-                         'yours' % (kind.replace('_', ' '), name, len(members) - (current is not None), '; '.join(strangers)),
+                         'yours. After a rename of some objects (a dataflow switched to new ones), remove only the '
+                         'renamed kinds (the role: streaming_source_remove_kinds, docs/onboarding.md section 8)'
+                         % (kind.replace('_', ' '), name, len(members) - (current is not None), '; '.join(strangers)),
                          field='remove_with')
     own = set(predicted) | set(_object_id(obj) for dummy, obj in members)
     problems, fixes = [], []
