@@ -62,6 +62,12 @@ options:
         group, another dataflow of a connection). With this option the whole removal is checked before this task's
         delete, with reads only and in check mode too; the task fails naming each object in the way, its users and
         the fix, and nothing is removed. A schema enabled for Profile among them fails the same way.
+      - Every object of the removal must belong to it, not just share a name, that is a dataset of the removal's schema, a
+        target connection of its dataset, a dataflow of its connections and mapping set, a source connection of its
+        base connection, a schema with its field group (a relation is checked when O(remove_with) names the kind it
+        refers to). An object that only shares a name (made by someone else, or by another onboarding) fails the
+        task the same way, naming it and why; nothing is removed. A V(mapping_set) entry is never deleted (Data Prep
+        has no DELETE); it names the mapping set the dataflow must use.
       - Objects that do not exist are skipped; every object with a given name counts.
     type: list
     elements: dict
@@ -71,7 +77,7 @@ options:
           - The kind of object.
         type: str
         required: true
-        choices: [flow, target_connection, source_connection, base_connection, dataset, schema, field_group]
+        choices: [flow, target_connection, source_connection, base_connection, dataset, schema, field_group, mapping_set]
       name:
         description:
           - Its name (the title of a schema or field group). Give O(remove_with[].name) or O(remove_with[].id).
@@ -79,6 +85,12 @@ options:
       id:
         description:
           - Its id (the C($id) of a schema or field group).
+        type: str
+      connection_spec_id:
+        description:
+          - For a V(source_connection), V(base_connection) or V(target_connection) entry, the connection spec the
+            removal's connection is of. A connection of that name but of another connection spec is not the
+            removal's, and the task fails naming it; nothing is removed.
         type: str
   predicted_absent_ids:
     description:

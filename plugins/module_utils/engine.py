@@ -206,9 +206,10 @@ def state_options(extra=None, identity=None, description=False):
     # V(absent): the objects later tasks remove with this one; the whole removal is checked before this delete.
     spec['remove_with'] = dict(type='list', elements='dict', options=dict(
         kind=dict(type='str', required=True, choices=['flow', 'target_connection', 'source_connection', 'base_connection',
-                                                      'dataset', 'schema', 'field_group']),
+                                                      'dataset', 'schema', 'field_group', 'mapping_set']),
         name=dict(type='str'),
         id=dict(type='str'),
+        connection_spec_id=dict(type='str'),
     ))
     return spec
 
@@ -839,13 +840,15 @@ class Resource:
         return compare_owned(current, owned)
 
     def refuse_immutable(self, current, desired, paths):
-        """``InputError`` for options AEP cannot change on an existing object (a module without ``recreate``)."""
+        """``InputError`` for options AEP cannot change on an existing object (a module without ``recreate``). The
+        object found by name may be someone else's, so the fix is another name for yours, never a delete."""
         field = [f for f in self.fields.fields if f.path == paths[0]][0]
         raise InputError(
-            '%s: %s %r (%s) has %s %s; AEP cannot change the %s of an existing %s. Delete the %s (state: absent) '
-            'and create it again, or use a new %s' % (
+            '%s: %s %r (%s) has %s %s; AEP cannot change the %s of an existing %s. It may not be yours: leave it as it '
+            'is and give yours another %s (module option %s; the streaming_source role: streaming_source_names.%s)' % (
                 field.option, self.label, current.get(self.identity), self.object_id(current), field.option,
-                self.fields.value(field, current, self), field.option, self.label, self.label, self.identity),
+                self.fields.value(field, current, self), field.option, self.label, self.identity, self.identity,
+                self.kind),
             field=field.option)
 
     def user_view(self, obj):

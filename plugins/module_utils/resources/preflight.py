@@ -17,7 +17,8 @@ before the first write with an ``InputError`` naming the option and the fix. Eac
   XDM-1014; a dataset a target connection writes to), found with reads only; ``in_use_by`` is the same rule for the
   duplicates ``on_duplicates: keep_oldest`` deletes.
 * ``check_absent``: the check every ``state: absent`` makes; with ``remove_with`` (the objects later tasks remove,
-  an offboarding) the whole removal is checked before its first delete: nothing outside it uses any of them.
+  an offboarding) the whole removal is checked before its first delete: each object belongs to the removal's
+  chain, not just to its name (``not_owned``), and nothing outside it uses any of them.
 * ``check_dataset_profile``: a dataset is enabled for Profile only after its schema is.
 
 Source of the rules: the Flow Service error guide (1415, 1418, 1447, 1455), the Schema Registry guide (a schema's
@@ -293,10 +294,11 @@ def _resource_classes():
     """kind -> Resource class of the objects ``remove_with`` names (imported here: those modules import this one)."""
     # pylint: disable=import-outside-toplevel
     from ansible_collections.aep.platform.plugins.module_utils.resources import (
-        base_connection, dataset, field_group, flow, schema, source_connection, target_connection)
+        base_connection, dataset, field_group, flow, mapping_set, schema, source_connection, target_connection)
     return {'flow': flow.Flow, 'target_connection': target_connection.TargetConnection,
             'source_connection': source_connection.SourceConnection, 'base_connection': base_connection.BaseConnection,
-            'dataset': dataset.Dataset, 'schema': schema.Schema, 'field_group': field_group.FieldGroup}
+            'dataset': dataset.Dataset, 'schema': schema.Schema, 'field_group': field_group.FieldGroup,
+            'mapping_set': mapping_set.MappingSet}
 
 
 REMOVABLE = ('flow', 'target_connection', 'source_connection', 'base_connection', 'dataset', 'schema', 'field_group')
@@ -325,15 +327,98 @@ def removal_members(client, remove_with):
     return members
 
 
+# --- ownership: an object of a removal belongs to its chain, not just to its name --------------------------------
+
+def _flow_mapping_ids(obj):
+    ids = []
+    for step in obj.get('transformations') or []:
+        if isinstance(step, dict) and (step.get('params') or {}).get('mappingId'):
+            ids.append(step['params']['mappingId'])
+    return ids
+
+
+def _schema_group_ids(obj):
+    """Every id the schema's ``allOf`` and ``meta:extends`` name (its class too: never a field group's id)."""
+    refs = [e.get('$ref') for e in obj.get('allOf') or [] if isinstance(e, dict)]
+    return sorted(set(r for r in refs + list(obj.get('meta:extends') or []) if isinstance(r, str)))
+
+
+# kind -> (the kind it refers to, how to read the ids it refers to, the relation in words, every id must be one of
+# the removal's (True) or at least one (False: a schema holds other field groups too))
+_REFERS = {
+    'flow': (('source_connection', lambda o: o.get('sourceConnectionIds') or [], 'reads from', True),
+             ('target_connection', lambda o: o.get('targetConnectionIds') or [], 'writes to', True),
+             ('mapping_set', _flow_mapping_ids, 'maps with', True)),
+    'target_connection': (('dataset', lambda o: [i for i in [(o.get('params') or {}).get('dataSetId')] if i],
+                           'writes to', True),),
+    'source_connection': (('base_connection', lambda o: [i for i in [o.get('baseConnectionId')] if i], 'uses', True),),
+    'dataset': (('schema', lambda o: [i for i in [(o.get('schemaRef') or {}).get('id')] if i], 'is of', True),),
+    'schema': (('field_group', _schema_group_ids, 'have', False),),
+}
+
+
+def _label(kind, obj):
+    return '%s %r (%s)' % (kind.replace('_', ' '), obj.get('title') or obj.get('name'), _object_id(obj))
+
+
+_CONNECTIONS = ('source_connection', 'base_connection', 'target_connection')
+
+
+def not_owned(members, remove_with):
+    """The objects of a removal that only share a name with it: reads nothing, a list of messages.
+
+    ``members`` are the (kind, object) pairs of the removal (``removal_members`` plus the task's own object),
+    ``remove_with`` the entries that named them. An object belongs to the removal when what it refers to is the
+    removal's object of that kind: a dataflow's source and target connections and mapping set, a target connection's
+    dataset, a source connection's base connection, a dataset's schema, and for a schema at least one of its field
+    groups; a connection is of the ``connection_spec_id`` its entry gives. A relation is checked only when
+    ``remove_with`` names the kind it refers to (an entry that selects nothing counts: then nothing of that kind is
+    the removal's). A field group, a base connection and a mapping set refer to nothing the removal holds: their
+    name, spec (and the in-use check) is all there is.
+    Source: the chain onboarding makes (docs/onboarding.md section 6; finding 1 of breaker4: a dataset on another
+    schema, named like the role's, was deleted)."""
+    named, specs = {}, {}
+    for entry in remove_with or []:
+        named.setdefault(entry['kind'], []).append(repr(entry.get('name')) if entry.get('name') else entry.get('id'))
+        if entry.get('connection_spec_id'):
+            specs.setdefault(entry['kind'], set()).add(entry['connection_spec_id'].lower())
+    ids = {}
+    for member_kind, obj in members:
+        ids.setdefault(member_kind, set()).add(_object_id(obj))
+    problems = []
+    for member_kind, obj in members:
+        have = ((obj.get('connectionSpec') or {}).get('id') or '').lower()
+        if member_kind in specs and have not in specs[member_kind]:
+            problems.append('%s is of connection spec %s, not %s (connection_spec_id)'
+                            % (_label(member_kind, obj), have or 'none', ' or '.join(sorted(specs[member_kind]))))
+        for ref_kind, read, words, every in _REFERS.get(member_kind, ()):
+            if ref_kind not in named:
+                continue
+            refs = [r for r in read(obj) if r]
+            ours = ids.get(ref_kind, set())
+            foreign = [r for r in refs if r not in ours]
+            what = ref_kind.replace('_', ' ')
+            theirs = (what, ' or '.join(named[ref_kind]), ', '.join(sorted(ours)) if ours else 'none exists')
+            if every and foreign:
+                problems.append('%s %s %s %s, not the %s %s of this removal (%s)'
+                                % ((_label(member_kind, obj), words, what, ', '.join(foreign)) + theirs))
+            elif not every and not any(r in ours for r in refs):
+                problems.append('%s does not %s the %s %s of this removal (%s)'
+                                % ((_label(member_kind, obj), words) + theirs))
+    return problems
+
+
 def check_absent(client, kind, current, params, check_mode):
     """Every ``state: absent`` run calls this before its delete (check mode too, reads only).
 
     Without ``remove_with``: ``check_unused`` of ``current`` (less ``predicted_absent_ids`` in check mode).
 
     With ``remove_with`` (the objects later tasks of the play remove, as an offboarding does): the whole removal is
-    checked before its first delete. Nothing outside ``current`` and those objects may use any of them, and no schema
-    among them may be enabled for Profile; otherwise a later delete would fail after the earlier ones, leaving a
-    half-removed sandbox. One InputError names every object in the way and its users, and the fix."""
+    checked before its first delete. Every object of it belongs to the removal's chain (``not_owned``: a dataset of
+    the removal's schema, a dataflow of its connections ...), not just to a name: else one InputError names each
+    object that only shares a name and why. Nothing outside ``current`` and those objects may use any of them, and
+    no schema among them may be enabled for Profile; otherwise a later delete would fail after the earlier ones,
+    leaving a half-removed sandbox. One InputError names every object in the way and its users, and the fix."""
     predicted = predicted_absent(params, check_mode)
     if not params.get('remove_with'):
         check_unused(client, kind, current, predicted)
@@ -341,6 +426,19 @@ def check_absent(client, kind, current, params, check_mode):
     members = removal_members(client, params['remove_with'])
     if current is not None:
         members.insert(0, (kind, current))
+    own_spec = [{'kind': kind, 'id': _object_id(current), 'connection_spec_id': params['connection_spec_id']}] if (
+        current is not None and kind in _CONNECTIONS and params.get('connection_spec_id')) else []
+    strangers = not_owned(members, own_spec + list(params['remove_with']))
+    if strangers:
+        name = (current or {}).get('title') or (current or {}).get('name') or params.get('name') or params.get('title')
+        raise InputError('remove_with: removing %s %r together with %d other object(s) would delete objects that only '
+                         'share a name with this removal (made by someone else, or by another onboarding): %s. Nothing '
+                         'was removed. Give the names of your own objects (the role: streaming_source_names; the '
+                         'modules: name, title or id, and remove_with), or remove those objects by hand if they are '
+                         'yours. After a rename of some objects (a dataflow switched to new ones), remove only the '
+                         'renamed kinds (the role: streaming_source_remove_kinds, docs/onboarding.md section 8)'
+                         % (kind.replace('_', ' '), name, len(members) - (current is not None), '; '.join(strangers)),
+                         field='remove_with')
     own = set(predicted) | set(_object_id(obj) for dummy, obj in members)
     problems, fixes = [], []
     for member_kind, obj in members:
