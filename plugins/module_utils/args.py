@@ -52,6 +52,9 @@ ONE_OF_CONNECTION_OPTIONS = ('access_token', 'client_secret')
 NUMBER_LIMITS = dict(timeout=3600, retries=100, retry_deadline=86400, retry_backoff=3600)
 # IMS organization ids: 24 hexadecimal characters followed by @AdobeOrg (letters, digits, _ . - accepted before it).
 ORG_ID_PATTERN = r'^[A-Za-z0-9_.-]+@AdobeOrg$'
+# Sandbox names (the x-sandbox-name header): lowercase letters, digits and hyphens (AEP's sandbox guide; API-FACTS:
+# "all-lowercase sandbox name"); underscores are accepted as well, and at most 256 characters (a chosen limit).
+SANDBOX_PATTERN = r'^[a-z0-9][a-z0-9_-]{0,255}$'
 
 # What each connection option takes, for the message about an empty value (``blank_connection_options``).
 _EXPECTED = dict(
@@ -114,10 +117,15 @@ def connection_problem(params):
         return 'org_id', ('org_id: %r is not an IMS organization id; give the one of the Developer Console project, '
                           'such as 0123456789ABCDEF01234567@AdobeOrg (it ends in @AdobeOrg; option org_id or environment '
                           'variable AEP_ORG_ID); nothing was sent to AEP' % (org_id,))
+    sandbox = params.get('sandbox')
+    if isinstance(sandbox, str) and not re.match(SANDBOX_PATTERN, sandbox.strip()):
+        return 'sandbox', ('sandbox: %r is not a sandbox name; AEP sandbox names are lowercase letters, digits and hyphens, '
+                           'such as prod or dev-1 (option sandbox or environment variable AEP_SANDBOX); nothing was sent to '
+                           'AEP' % (sandbox[:80],))
     for name, high in NUMBER_LIMITS.items():
         value = params.get(name)
         if isinstance(value, (int, float)) and not isinstance(value, bool) and not (math.isfinite(value) and value <= high):
-            return name, ('%s: must be at most %s %s, got %s (option %s or environment variable %s)'
+            return name, ('%s: must be at most %s %s, got %.6g (option %s or environment variable %s)'
                           % (name, high, 'retries' if name == 'retries' else 'seconds', value, name, env_name(name)))
     return None
 
