@@ -107,11 +107,32 @@ def check_text(params):
                         _check_text('%s[%d].%s' % (name, index, key), key, item[key])
 
 
+# Largest values of the modules' own numeric options (the connection options: args.NUMBER_LIMITS). A wait of more
+# than a day is a typo; a larger sleep cannot be given to time.sleep (OverflowError); mapping versions are 32-bit.
+OPTION_LIMITS = dict(wait_timeout=86400, wait_sleep=3600, min_runs=10000, mapping_version=2 ** 31 - 1)
+
+
+def check_numbers(params):
+    """InputError for a numeric option that is not finite (``.inf``, ``.nan``) or above ``OPTION_LIMITS``."""
+    import math
+    from ansible_collections.aep.platform.plugins.module_utils.args import CONNECTION_SPEC
+    for name in sorted(params):
+        value = params[name]
+        if name in CONNECTION_SPEC or isinstance(value, bool) or not isinstance(value, (int, float)):
+            continue
+        limit = OPTION_LIMITS.get(name)
+        if not math.isfinite(value) or (limit is not None and value > limit):
+            raise InputError('%s: must be a number%s, got %.6g' % (name, ' of at most %d' % limit if limit is not None else '',
+                                                                   value), field=name)
+
+
 def check_params(params, check_mode):
     """InputError for option values no run can use: a text option that is a converted dict or list or too long
-    (``check_text``), a placeholder id (``00000000-...``, ``.../000...``) outside check mode (it comes from a
-    check-mode result and names no object), or an empty list in ``NON_EMPTY``."""
+    (``check_text``), a number that is not finite or too large (``check_numbers``), a placeholder id
+    (``00000000-...``, ``.../000...``) outside check mode (it comes from a check-mode result and names no object), or
+    an empty list in ``NON_EMPTY``."""
     check_text(params)
+    check_numbers(params)
     if params.get('state') == 'absent':
         return
     for name in sorted(params):

@@ -137,3 +137,17 @@ def test_input_error_is_what_check_text_raises():
     with pytest.raises(InputError) as err:
         preflight.check_text(dict(title="{'a': 1}"))
     assert err.value.field == 'title'
+
+
+@pytest.mark.parametrize('params, needle', [
+    (dict(flow_id='f', wait_sleep=float('inf')), 'wait_sleep: must be a number of at most 3600, got inf'),
+    (dict(flow_id='f', wait_sleep=1e300), 'wait_sleep: must be a number of at most 3600, got 1e+300'),
+    (dict(flow_id='f', wait_timeout=10 ** 9), 'wait_timeout: must be a number of at most 86400'),
+    (dict(name='f', mapping_version=10 ** 23), 'mapping_version: must be a number of at most 2147483647'),
+    (dict(flow_id='f', wait_sleep=float('nan')), 'wait_sleep: must be a number of at most 3600, got nan'),
+])
+def test_numbers_out_of_range_fail_before_any_request(mocked, params, needle):
+    """An OverflowError ("this is a bug") or a sleep of centuries, found in the breaker4 hunt."""
+    result = call_logic(never_called, dict(GOOD, **params), False)
+    assert result['failed'] and needle in result['msg'], result
+    assert not mocked.calls
