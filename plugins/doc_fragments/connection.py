@@ -47,6 +47,8 @@ options:
   sandbox:
     description:
       - Name of the sandbox the objects live in. Sent as the C(x-sandbox-name) header.
+      - Lowercase letters, digits, hyphens (and underscores), at most 256 characters. A sandbox that does not exist
+        fails every task, info modules and V(absent) included, naming the sandboxes of the organization.
       - If not set, the value of the E(AEP_SANDBOX) environment variable is used.
       - An empty or whitespace-only value (for example an empty templated variable) fails the task before any
         request, as it does for every connection option; it never means V(prod).
@@ -104,6 +106,9 @@ options:
     type: float
     default: 1.0
 notes:
+  - "Text options are checked before any request, in check mode too - a dict or a list given where text is expected
+    (Ansible would turn C({a: 1}) into the text C({'a': 1})) is refused, as is a name or title over 256 characters,
+    a description over 4096, or other text over 2048 (AEP documents no limits; these are the collection's)."
   - HTTP(S) proxies are taken from the standard E(HTTPS_PROXY), E(HTTP_PROXY) and E(NO_PROXY) environment variables.
   - "Retry policy, the same for reads, creates, updates and deletes: HTTP 429, 500, 502, 503, 504, connection errors and
     timeouts are retried up to O(retries) times within O(retry_deadline) seconds, waiting as C(Retry-After) says (however
