@@ -47,9 +47,12 @@ PLAYBOOKS = {
     "smoke": "smoke_chatlio.yml",
 }
 LOCAL_INVENTORY = "inventories/local"
-# Connection settings the emulator target must not inherit from the user's shell (the local inventory sets its own).
-AEP_CONNECTION_ENV = ("AEP_CLIENT_ID", "AEP_CLIENT_SECRET", "AEP_ORG_ID", "AEP_ACCESS_TOKEN", "AEP_SANDBOX",
-                      "AEP_SCOPES", "AEP_PLATFORM_URL", "AEP_IMS_URL", "AEP_VALIDATE_CERTS", "AEP_CA_PATH")
+# Connection settings the emulator target must not inherit from the user's shell (the local inventory sets its own):
+# the environment variable of every connection option (plugins/module_utils/args.py CONNECTION_SPEC, documented in
+# plugins/doc_fragments/connection.py; tests/integration/test_onboard.py checks that the two lists are the same).
+AEP_CONNECTION_ENV = ("AEP_PLATFORM_URL", "AEP_IMS_URL", "AEP_CLIENT_ID", "AEP_CLIENT_SECRET", "AEP_ORG_ID", "AEP_SANDBOX",
+                      "AEP_ACCESS_TOKEN", "AEP_SCOPES", "AEP_VALIDATE_CERTS", "AEP_CA_PATH", "AEP_TIMEOUT", "AEP_RETRIES",
+                      "AEP_RETRY_DEADLINE", "AEP_RETRY_BACKOFF")
 
 
 class Failure(Exception):

@@ -13,7 +13,7 @@ class ModuleDocFragment(object):
 options:
   platform_url:
     description:
-      - Base URL of the Adobe Experience Platform APIs.
+      - Base URL of the Adobe Experience Platform APIs, http(s), without query, fragment or user.
       - If not set, the value of the E(AEP_PLATFORM_URL) environment variable is used.
     type: str
     default: https://platform.adobe.io
@@ -27,24 +27,28 @@ options:
     description:
       - Client ID (API key) of the Adobe Developer Console project. Also sent as the C(x-api-key) header.
       - If not set, the value of the E(AEP_CLIENT_ID) environment variable is used.
+      - Required, from the option or the environment; when neither sets it the task fails before any request, naming
+        both.
     type: str
-    required: true
   client_secret:
     description:
       - Client secret of the OAuth server-to-server credential, used to fetch an access token.
       - If not set, the value of the E(AEP_CLIENT_SECRET) environment variable is used.
-      - One of O(client_secret) and O(access_token) is required. When both are set, O(access_token) is used and
+      - One of O(client_secret) and O(access_token) is required (from the options or the environment). When both are set, O(access_token) is used and
         O(client_secret) only replaces it once if the platform rejects it (HTTP 401).
     type: str
   org_id:
     description:
       - IMS organization ID, for example C(0123456789ABCDEF01234567@AdobeOrg). Sent as the C(x-gw-ims-org-id) header.
       - If not set, the value of the E(AEP_ORG_ID) environment variable is used.
+      - Required, from the option or the environment. A value that does not end in C(@AdobeOrg) fails the task before
+        any request.
     type: str
-    required: true
   sandbox:
     description:
       - Name of the sandbox the objects live in. Sent as the C(x-sandbox-name) header.
+      - Lowercase letters, digits, hyphens (and underscores), at most 256 characters. A sandbox that does not exist
+        fails every task, info modules and V(absent) included, naming the sandboxes of the organization.
       - If not set, the value of the E(AEP_SANDBOX) environment variable is used.
       - An empty or whitespace-only value (for example an empty templated variable) fails the task before any
         request, as it does for every connection option; it never means V(prod).
@@ -76,32 +80,35 @@ options:
     type: path
   timeout:
     description:
-      - Timeout of each HTTP request, in seconds.
+      - Timeout of each HTTP request, in seconds, from 1 to 3600.
       - If not set, the value of the E(AEP_TIMEOUT) environment variable is used.
     type: int
     default: 30
   retries:
     description:
       - How many times a failed call is repeated, after the first attempt, under the retry policy (see the notes).
-      - C(0) turns retries off.
+      - C(0) turns retries off; at most 100.
       - If not set, the value of the E(AEP_RETRIES) environment variable is used.
     type: int
     default: 5
   retry_deadline:
     description:
       - Overall time, in seconds, within which a call and its retries must end. A wait (C(Retry-After) or backoff)
-        that would end after it is not started and the last error is reported.
+        that would end after it is not started and the last error is reported. At most 86400.
       - If not set, the value of the E(AEP_RETRY_DEADLINE) environment variable is used.
     type: float
     default: 120.0
   retry_backoff:
     description:
       - First backoff delay, in seconds, when the answer has no C(Retry-After). The n-th retry waits a random time
-        between half and all of O(retry_backoff) * 2^n, capped at 30 seconds.
+        between half and all of O(retry_backoff) * 2^n, capped at 30 seconds. At most 3600.
       - If not set, the value of the E(AEP_RETRY_BACKOFF) environment variable is used.
     type: float
     default: 1.0
 notes:
+  - "Text options are checked before any request, in check mode too - a dict or a list given where text is expected
+    (Ansible would turn C({a: 1}) into the text C({'a': 1})) is refused, as is a name or title over 256 characters,
+    a description over 4096, or other text over 2048 (AEP documents no limits; these are the collection's)."
   - HTTP(S) proxies are taken from the standard E(HTTPS_PROXY), E(HTTP_PROXY) and E(NO_PROXY) environment variables.
   - "Retry policy, the same for reads, creates, updates and deletes: HTTP 429, 500, 502, 503, 504, connection errors and
     timeouts are retried up to O(retries) times within O(retry_deadline) seconds, waiting as C(Retry-After) says (however

@@ -56,6 +56,7 @@ _value:
   type: dict
 '''
 
+from collections.abc import Mapping
 import copy
 import difflib
 import re
@@ -128,8 +129,13 @@ FIX = 'see roles/streaming_source/vars/presets/chatlio.yml and docs/sources.md'
 
 
 def _type_name(value):
-    return {dict: 'a mapping', list: 'a list', bool: 'a boolean', int: 'a number', float: 'a number'}.get(
-        type(value), 'a string' if isinstance(value, string_types) else 'null' if value is None else type(value).__name__)
+    """What ``value`` is, in the user's terms: by ``isinstance``, since the controller hands over its own subclasses
+    (``_AnsibleTaggedInt``, ``_AnsibleTaggedDict`` ...), whose names must never reach a message."""
+    for kinds, name in ((bool, 'a boolean'), (Mapping, 'a mapping'), ((list, tuple), 'a list'), ((int, float), 'a number'),
+                        (string_types, 'a string')):
+        if isinstance(value, kinds):
+            return name
+    return 'null' if value is None else 'a value of another type'
 
 
 def _what_is(value):
@@ -470,6 +476,21 @@ def streaming_source_preset(path, overrides=None, names=None, prefix='Ansible', 
     return load_and_check(path, overrides=overrides, names=names, prefix=prefix, preset=preset)
 
 
+def batch_size(value, name='aep_batch_size'):
+    """``value`` as a play's ``serial``: a whole number of hosts, 1 or more, or a percentage from 1% to 100%
+    (``'25%'``); AnsibleFilterError naming the variable and the fix otherwise (Ansible's own error is an
+    "Unexpected Exception ... invalid literal for int()")."""
+    text = to_text(value).strip() if isinstance(value, (string_types, int)) and not isinstance(value, bool) else None
+    if text is not None:
+        match = re.match(r'^(\d+)(%?)$', text)
+        if match and int(match.group(1)) >= 1 and (not match.group(2) or int(match.group(1)) <= 100):
+            return text if match.group(2) else int(match.group(1))
+    raise AnsibleFilterError('%s: %r is not a batch size; give a whole number of sandboxes per batch, 1 or more (-e %s=10), '
+                             'or a percentage of them from 1%% to 100%% (-e %s=25%%); leave it unset for one batch of every '
+                             'sandbox' % (name, value if isinstance(value, (string_types, int, float)) else _type_name(value),
+                                          name, name))
+
+
 class FilterModule(object):
     def filters(self):
-        return {'streaming_source_preset': streaming_source_preset}
+        return {'streaming_source_preset': streaming_source_preset, 'batch_size': batch_size}

@@ -24,6 +24,13 @@ description:
     then its default. O(client_id) and O(org_id) are required, from the file or the environment. O(sandbox) is
     not used; the plugin lists every sandbox of the organization.
   - String options may be Jinja2 templates, for example one that reads a secret with the C(ansible.builtin.env) lookup.
+  - A key of the file that is not an option of this plugin (a typo such as C(type) for O(types)) fails the inventory
+    source, as does a value outside an option's choices, so that a misconfigured file never reads as an empty inventory.
+  - When the organization's sandboxes are listed but none passes the filters, the inventory source fails (see
+    O(allow_empty)).
+  - The repository's C(ansible.cfg) sets C([inventory] any_unparsed_is_failed = true), so an inventory source that
+    fails (wrong credential, bad option) stops C(ansible-playbook) and C(ansible-inventory) with an error instead of a
+    warning followed by C(no hosts matched).
 author: aep.platform maintainers (@aep-platform)
 extends_documentation_fragment: [aep.platform.connection, ansible.builtin.constructed, ansible.builtin.inventory_cache]
 options:
@@ -32,18 +39,18 @@ options:
     type: str
     required: true
     choices: [aep.platform.sandboxes]
-  client_id:
-    required: false
-  org_id:
-    required: false
   types:
-    description: Only sandboxes of these types. Empty means every type.
+    description:
+      - Only sandboxes of these types. Empty means every type.
+      - Another value fails the inventory source, naming the option and the valid values.
     type: list
     elements: str
     choices: [production, development]
     default: []
   name_pattern:
-    description: Only sandboxes whose name matches this regular expression (Python C(re.search)).
+    description:
+      - Only sandboxes whose name matches this regular expression (Python C(re.search)).
+      - A pattern that does not compile fails the inventory source, naming the option.
     type: str
   exclude:
     description: Names of sandboxes to leave out.
@@ -51,15 +58,25 @@ options:
     elements: str
     default: []
   states:
-    description: Only sandboxes in these states (V(active), V(creating), V(resetting), V(deleting), V(failed), ...).
-      Empty means every state.
+    description:
+      - Only sandboxes in these states (the C(state) of the Sandbox Management API). Empty means every state.
+      - Another value fails the inventory source, naming the option and the valid values.
     type: list
     elements: str
+    choices: [active, creating, resetting, deleting, deleted, failed]
     default: [active]
   group:
     description: Group that every sandbox host joins (the onboarding playbooks target V(aep_sandboxes)).
     type: str
     default: aep_sandboxes
+  allow_empty:
+    description:
+      - What happens when the organization's sandboxes are listed but none passes the filters (O(types), O(states),
+        O(name_pattern), O(exclude)).
+      - V(false) fails the inventory source, naming the filters and how many sandboxes were listed, so that a filter
+        typo never gives a green run on no host. V(true) accepts an empty inventory, with a warning.
+    type: bool
+    default: false
   set_python_interpreter:
     description: Set C(ansible_python_interpreter) on every host to the Python running Ansible, which has
       the collection's requirements installed.
@@ -99,6 +116,7 @@ from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+from ansible.utils.display import Display
 
 from ansible_collections.aep.platform.plugins.module_utils.client import (
     HAS_REQUESTS,
@@ -109,13 +127,44 @@ from ansible_collections.aep.platform.plugins.module_utils.client import (
 from ansible_collections.aep.platform.plugins.module_utils.errors import InputError
 from ansible_collections.aep.platform.plugins.module_utils.args import CONNECTION_RULES, CONNECTION_SPEC
 from ansible_collections.aep.platform.plugins.module_utils.resources.sandbox import list_sandboxes
+from ansible_collections.aep.platform.plugins.module_utils.runner import check_connection, failure_kwargs
 
 FILE_SUFFIXES = ('aep.sandboxes.yml', 'aep.sandboxes.yaml', 'aep_sandboxes.yml', 'aep_sandboxes.yaml')
+_NAME = 'aep.platform.sandboxes'
+display = Display()
+
+
+def unknown_keys(config, options):
+    """The keys of the configuration file ``config`` (a dict) that are not documented options, sorted."""
+    return sorted(str(key) for key in config if key not in options)
+
+
+def unknown_keys_message(path, keys, options):
+    """The error for ``unknown_keys``: each key with the closest option when there is one, and the valid keys."""
+    import difflib
+    parts = []
+    for key in keys:
+        close = difflib.get_close_matches(key, list(options), n=1)
+        parts.append('%s%s' % (key, ' (did you mean %s?)' % close[0] if close else ''))
+    return ('%s: %s: unknown option%s %s; remove %s or use one of the options of the plugin: %s'
+            % (_NAME, path, 's' if len(keys) > 1 else '', ', '.join(parts), 'them' if len(keys) > 1 else 'it',
+               ', '.join(sorted(options))))
+
+
+def compile_name_pattern(name_pattern):
+    """``name_pattern`` compiled (None when unset); AnsibleParserError naming the option when it does not compile."""
+    if name_pattern in (None, ''):
+        return None
+    try:
+        return re.compile(name_pattern)
+    except re.error as err:
+        raise AnsibleParserError('%s: name_pattern: %r is not a valid Python regular expression (%s); fix it, for example '
+                                 "'^(dev|qa)-' for the names that start with dev- or qa-" % (_NAME, name_pattern, to_native(err)))
 
 
 def select_sandboxes(sandboxes, types=None, name_pattern=None, exclude=None, states=None):
     """The sandboxes that pass every filter, sorted by name."""
-    pattern = re.compile(name_pattern) if name_pattern else None
+    pattern = compile_name_pattern(name_pattern)
     excluded = set(exclude or [])
     selected = []
     for sandbox in sandboxes:
@@ -147,7 +196,7 @@ def host_vars(sandbox):
 
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
-    NAME = 'aep.platform.sandboxes'
+    NAME = _NAME
 
     def verify_file(self, path):
         if not super(InventoryModule, self).verify_file(path):
@@ -170,6 +219,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if result.error_messages:
             raise AnsibleParserError('aep.platform.sandboxes: %s (set them in the file or as AEP_* environment variables)'
                                      % '; '.join(result.error_messages))
+        try:
+            check_connection(result.validated_parameters)
+        except InputError as err:
+            raise AnsibleParserError('aep.platform.sandboxes: %s' % to_native(err))
         return result.validated_parameters
 
     def _fetch(self):
@@ -183,12 +236,17 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         except InputError as err:
             raise AnsibleParserError('aep.platform.sandboxes: %s' % to_native(err))
         except AepError as err:
-            # AepError text is already redacted by the client.
-            raise AnsibleParserError('aep.platform.sandboxes: cannot list the sandboxes: %s' % to_native(err))
+            # AepError text is already redacted by the client; the hint names the options and variables to check
+            raise AnsibleParserError('aep.platform.sandboxes: cannot list the sandboxes: %s'
+                                     % to_native(failure_kwargs(err, None, params)['msg']))
 
     def parse(self, inventory, loader, path, cache=True):
         super(InventoryModule, self).parse(inventory, loader, path, cache)
-        self._read_config_data(path)
+        config = self._read_config_data(path)
+        unknown = unknown_keys(config, self._options)
+        if unknown:
+            raise AnsibleParserError(unknown_keys_message(path, unknown, self._options))
+        compile_name_pattern(self.get_option('name_pattern'))  # before any request
 
         cache_key = self.get_cache_key(path)
         use_cache = self.get_option('cache') and cache
@@ -204,13 +262,17 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if update_cache:
             self._cache[cache_key] = sandboxes
 
-        try:
-            selected = select_sandboxes(sandboxes, types=self.get_option('types'),
-                                        name_pattern=self.get_option('name_pattern'),
-                                        exclude=self.get_option('exclude'), states=self.get_option('states'))
-        except re.error as err:
-            raise AnsibleParserError('aep.platform.sandboxes: name_pattern is not a valid regular expression: %s'
-                                     % to_native(err))
+        filters = dict(types=self.get_option('types'), name_pattern=self.get_option('name_pattern'),
+                       exclude=self.get_option('exclude'), states=self.get_option('states'))
+        selected = select_sandboxes(sandboxes, **filters)
+        if not selected:
+            message = ('%s: %s: none of the %d sandboxes of the organization passes the filters (%s), so the inventory '
+                       'is empty; fix the filters (the sandboxes and their type and state: GET /sandbox-management/sandboxes),'
+                       ' or set allow_empty: true to accept an empty inventory'
+                       % (_NAME, path, len(sandboxes), ', '.join('%s=%s' % (k, v) for k, v in filters.items() if v) or 'none'))
+            if not self.get_option('allow_empty'):
+                raise AnsibleParserError(message)
+            display.warning(message)
         self._populate(selected)
 
     def _populate(self, sandboxes):

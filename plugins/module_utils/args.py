@@ -23,9 +23,9 @@ def _env(name):
 CONNECTION_SPEC = dict(
     platform_url=dict(type='str', default='https://platform.adobe.io', fallback=_env('AEP_PLATFORM_URL')),
     ims_url=dict(type='str', default='https://ims-na1.adobelogin.com', fallback=_env('AEP_IMS_URL')),
-    client_id=dict(type='str', required=True, fallback=_env('AEP_CLIENT_ID')),
+    client_id=dict(type='str', fallback=_env('AEP_CLIENT_ID')),
     client_secret=dict(type='str', no_log=True, fallback=_env('AEP_CLIENT_SECRET')),
-    org_id=dict(type='str', required=True, fallback=_env('AEP_ORG_ID')),
+    org_id=dict(type='str', fallback=_env('AEP_ORG_ID')),
     sandbox=dict(type='str', default='prod', fallback=_env('AEP_SANDBOX')),
     access_token=dict(type='str', no_log=True, fallback=_env('AEP_ACCESS_TOKEN')),
     scopes=dict(type='list', elements='str', default=DEFAULT_SCOPES, fallback=_env('AEP_SCOPES')),
@@ -37,11 +37,24 @@ CONNECTION_SPEC = dict(
     retry_backoff=dict(type='float', default=1.0, fallback=_env('AEP_RETRY_BACKOFF')),
 )
 
-# access_token and client_secret may both be set (for example the token in module_defaults and the
-# secret in the environment): the token is used, the secret only replaces it after a 401.
-CONNECTION_RULES = dict(
-    required_one_of=[['access_token', 'client_secret']],
-)
+# client_id and org_id are required, and one of access_token and client_secret: ``connection_problem`` checks it
+# (runner.check_connection, before any request) with a message that names the AEP_* environment variables, which
+# Ansible's own "missing required arguments" does not. access_token and client_secret may both be set (for example
+# the token in module_defaults and the secret in the environment): the token is used, the secret only replaces it
+# after a 401.
+CONNECTION_RULES = dict()
+REQUIRED_CONNECTION_OPTIONS = ('client_id', 'org_id')
+ONE_OF_CONNECTION_OPTIONS = ('access_token', 'client_secret')
+
+# Largest values of the numeric connection options (the smallest are checked by runner.check_connection and
+# client.check_retry_options). A larger timeout cannot be given to the socket layer (OverflowError: timestamp too
+# large) and no AEP call needs it; the retry limits keep a typo (retries: 1000000) from hanging a run for days.
+NUMBER_LIMITS = dict(timeout=3600, retries=100, retry_deadline=86400, retry_backoff=3600)
+# IMS organization ids: 24 hexadecimal characters followed by @AdobeOrg (letters, digits, _ . - accepted before it).
+ORG_ID_PATTERN = r'^[A-Za-z0-9_.-]+@AdobeOrg$'
+# Sandbox names (the x-sandbox-name header): lowercase letters, digits and hyphens (AEP's sandbox guide; API-FACTS:
+# "all-lowercase sandbox name"); underscores are accepted as well, and at most 256 characters (a chosen limit).
+SANDBOX_PATTERN = r'^[a-z0-9][a-z0-9_-]{0,255}$'
 
 # What each connection option takes, for the message about an empty value (``blank_connection_options``).
 _EXPECTED = dict(
@@ -71,6 +84,50 @@ def blank_connection_options(params):
     their environment variable or default. An empty value is never meant: it comes from a templated variable that
     is empty, and would otherwise be sent as is or replaced by a default (an empty ``sandbox`` would reach prod)."""
     return [name for name in CONNECTION_SPEC if _blank(params.get(name))]
+
+
+def env_name(option):
+    """The ``AEP_*`` environment variable of connection option ``option``."""
+    return CONNECTION_SPEC[option]['fallback'][1][0]
+
+
+def _where(names):
+    return ', '.join('%s (environment variable %s)' % (name, env_name(name)) for name in names)
+
+
+def connection_problem(params):
+    """``(field, message)`` for the first connection option of ``params`` that no request can use, or None: a
+    required option that is not set, neither access_token nor client_secret, an org_id that is not an IMS
+    organization id, a number above ``NUMBER_LIMITS`` (or not finite). Each message names the option, its
+    environment variable and the fix; never a secret's value."""
+    import math
+    import re
+    missing = [name for name in REQUIRED_CONNECTION_OPTIONS if params.get(name) in (None, '')]
+    if missing:
+        return missing[0], ('missing required arguments: %s; set %s as an option of the task (or in module_defaults, or '
+                            'in the inventory file) or as the environment variable%s %s; nothing was sent to AEP'
+                            % (', '.join(missing), 'it' if len(missing) == 1 else 'them', '' if len(missing) == 1 else 's',
+                               ', '.join(env_name(name) for name in missing)))
+    if all(params.get(name) in (None, '') for name in ONE_OF_CONNECTION_OPTIONS):
+        return 'client_secret', ('one of the following is required: access_token, client_secret; set %s (the client '
+                                 'secret of the OAuth server-to-server credential) or %s; nothing was sent to AEP'
+                                 % (_where(['client_secret']), _where(['access_token'])))
+    org_id = params.get('org_id')
+    if not isinstance(org_id, str) or not re.match(ORG_ID_PATTERN, org_id.strip()):
+        return 'org_id', ('org_id: %r is not an IMS organization id; give the one of the Developer Console project, '
+                          'such as 0123456789ABCDEF01234567@AdobeOrg (it ends in @AdobeOrg; option org_id or environment '
+                          'variable AEP_ORG_ID); nothing was sent to AEP' % (org_id,))
+    sandbox = params.get('sandbox')
+    if isinstance(sandbox, str) and not re.match(SANDBOX_PATTERN, sandbox.strip()):
+        return 'sandbox', ('sandbox: %r is not a sandbox name; AEP sandbox names are lowercase letters, digits and hyphens, '
+                           'such as prod or dev-1 (option sandbox or environment variable AEP_SANDBOX); nothing was sent to '
+                           'AEP' % (sandbox[:80],))
+    for name, high in NUMBER_LIMITS.items():
+        value = params.get(name)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and not (math.isfinite(value) and value <= high):
+            return name, ('%s: must be at most %s %s, got %.6g (option %s or environment variable %s)'
+                          % (name, high, 'retries' if name == 'retries' else 'seconds', value, name, env_name(name)))
+    return None
 
 
 def blank_options_message(names):

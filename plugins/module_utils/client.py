@@ -140,6 +140,24 @@ class NotFoundError(AepError):
     """404: the object does not exist (in this sandbox)."""
 
 
+# A 404 that says the sandbox of x-sandbox-name does not exist, not the object asked for: Flow Service codes
+# 2100/2101-404 (API-FACTS 2.8), or a detail "Sandbox <name> not found." (the emulator's gateway, every service).
+_SANDBOX_NOT_FOUND_CODES = ('2100', '2101')
+_SANDBOX_NOT_FOUND_TEXT = re.compile(r'\bsandbox\b.*\bnot found\b', re.IGNORECASE)
+
+
+def is_sandbox_not_found(err):
+    """True when ``err`` (a ``NotFoundError``) says the sandbox does not exist. Such a 404 never means "no such
+    object": the readers that turn a 404 into "absent" (``get_or_none``, a Catalog list) raise it instead, so
+    that the runner reports the unknown sandbox (``runner._unknown_sandbox``) as for every other service."""
+    if not isinstance(err, NotFoundError) or err.service == SANDBOX_MANAGEMENT:
+        return False
+    code = str(err.code or '')
+    if code.startswith(_SANDBOX_NOT_FOUND_CODES):
+        return True
+    return bool(_SANDBOX_NOT_FOUND_TEXT.search(' '.join(str(part) for part in (err.message, err.title) if part)))
+
+
 class PreconditionFailedError(AepError):
     """412: the ``If-Match`` etag is stale."""
 
@@ -733,10 +751,12 @@ class AepClient:
         return self.request('GET', service, path, params=params, accept=accept, headers=headers).body
 
     def get_or_none(self, service, path, params=None, accept=None, headers=None):
-        """GET, returning None on 404."""
+        """GET, returning None on 404 (not when the 404 says the sandbox does not exist: ``is_sandbox_not_found``)."""
         try:
             return self.get(service, path, params=params, accept=accept, headers=headers)
-        except NotFoundError:
+        except NotFoundError as err:
+            if is_sandbox_not_found(err):
+                raise
             return None
 
     def post(self, service, path, json=None, params=None, accept=None, headers=None, retry=None):
@@ -776,8 +796,8 @@ class AepClient:
         for dummy in range(MAX_PAGES):
             try:
                 body = self.get(service, path, params=page_params, accept=accept)
-            except NotFoundError:
-                if kind == CATALOG:
+            except NotFoundError as err:
+                if kind == CATALOG and not is_sandbox_not_found(err):
                     return
                 raise
             items, nxt = pager(body if body is not None else {}, page_params)

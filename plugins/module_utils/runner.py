@@ -28,6 +28,7 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible_collections.aep.platform.plugins.module_utils.args import (
     blank_connection_options,
     blank_options_message,
+    connection_problem,
     connection_spec,
     merge_rules,
 )
@@ -142,6 +143,9 @@ def check_connection(params):
     blank = blank_connection_options(params)
     if blank:
         raise InputError(blank_options_message(blank), field=blank[0])
+    problem = connection_problem(params)
+    if problem:
+        raise InputError(problem[1], field=problem[0])
     for field, env, example in (('platform_url', 'AEP_PLATFORM_URL', 'https://platform.adobe.io'),
                                 ('ims_url', 'AEP_IMS_URL', 'https://ims-na1.adobelogin.com')):
         value = params.get(field)
@@ -150,10 +154,14 @@ def check_connection(params):
         try:
             parts = urlsplit(value.strip())
             valid = parts.scheme in ('http', 'https') and bool(parts.hostname) and not re.search(r'\s', value.strip())
-        except ValueError:  # for example an unclosed IPv6 bracket
+            parts.port  # pylint: disable=pointless-statement  # ValueError for a port that is not a number
+            # a query, fragment or user would be sent with (or leak into) every request's URL
+            valid = valid and not (parts.query or parts.fragment or parts.username)
+        except ValueError:  # for example an unclosed IPv6 bracket, or a port that is not a number
             valid = False
         if not valid:
-            raise InputError('%s: %r is not an http(s) URL; give one such as %s (option %s or environment variable %s)'
+            raise InputError('%s: %r is not an http(s) URL without query, fragment or user; give one such as %s (option %s '
+                             'or environment variable %s)'
                              % (field, value, example, field, env), field=field)
     ca_path = params.get('ca_path')
     if ca_path and not os.path.exists(ca_path):

@@ -52,8 +52,9 @@ options:
       - The custom fields of the field group, all below the tenant namespace C(_<tenant>).
       - Parent objects of a dotted path are created implicitly; list a parent with O(fields[].type=object) to give it
         a title or description.
-      - The list is authoritative when set (V([]) removes every field). When omitted, a new field group has no
-        fields and the fields of an existing one are neither compared nor changed.
+      - The list is authoritative when set. When omitted, a new field group has no fields and the fields of an
+        existing one are neither compared nor changed.
+      - An empty list fails the task before any request, in check mode too; a field group defines at least one field.
     type: list
     elements: dict
     suboptions:

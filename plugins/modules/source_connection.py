@@ -40,9 +40,11 @@ options:
     type: str
   data_format:
     description:
-      - Format of the incoming data, sent as C(data.format). Streaming sources such as webhooks send V(json); batch
-        sources also know V(delimited) and V(parquet). The value is passed to AEP as given.
+      - Format of the incoming data, sent as C(data.format). Streaming sources such as webhooks (Chatlio, HTTP API)
+        send V(json); file-based batch sources also know V(delimited) and V(parquet), tabular sources V(tabular)
+        (the Flow Service API reference). Another value fails the task before any request.
     type: str
+    choices: [json, delimited, parquet, tabular]
     default: json
   base_connection_id:
     description:

@@ -50,8 +50,10 @@ options:
     default: application/vnd.adobe.xed-full+json;version=1
   data_format:
     description:
-      - Format of the data (C(data.format)).
+      - Format of the data (C(data.format)), V(json) for streaming sources, V(parquet_xdm) for batch ingestion into
+        the data lake. Another value fails the task before any request.
     type: str
+    choices: [json, parquet_xdm, delimited, parquet, tabular]
     default: json
 version_added: 0.1.0
 seealso: [{module: aep.platform.target_connection_info}, {module: aep.platform.dataset}, {module: aep.platform.flow}]

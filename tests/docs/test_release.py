@@ -231,3 +231,18 @@ def test_emulator_package_installs_the_aep_emulator_command():
     assert re.search(r'^aep-emulator = "aep_emulator\.cli:main"$', text, re.M)
     assert "emulator-wheel:" in (REPO / "Makefile").read_text()
     assert "dist/" in (REPO / ".gitignore").read_text().split()
+
+
+def test_every_shipped_preset_is_in_the_sources_table():
+    """docs/sources.md lists every preset of roles/streaming_source/vars/presets/ (chatlio_transcript was missing)."""
+    table = (REPO / "docs" / "sources.md").read_text()
+    listed = set(re.findall(r"^\| `([a-z0-9_]+)` \|", table, re.MULTILINE))
+    shipped = {path.stem for path in (REPO / "roles" / "streaming_source" / "vars" / "presets").glob("*.yml")}
+    assert shipped and shipped - listed == set(), "not in docs/sources.md: %s" % sorted(shipped - listed)
+
+
+def test_onboard_strips_every_connection_variable():
+    """scripts/onboard.py removes the AEP_* variable of every connection option (AEP_TIMEOUT=abc broke make onboard)."""
+    text = (REPO / "plugins" / "module_utils" / "args.py").read_text()
+    spec_env = set(re.findall(r"_env\('(AEP_[A-Z_]+)'\)", text))
+    assert len(spec_env) == 14 and set(load_onboard().AEP_CONNECTION_ENV) == spec_env

@@ -168,3 +168,14 @@ def test_mapping_sets_are_isolated_per_sandbox(aep, schema_id):
     dev = aep.in_sandbox("dev")
     assert dev.call("GET", f"{DP}/{created['id']}").status_code == 404
     assert dev.call("POST", DP, json=mapping_set(schema_id, TUTORIAL)).status_code == 400
+
+
+def test_list_refuses_limit_zero_as_catalog_and_flow_service_do(aep, schema_id):
+    """limit=0 would be an empty page whose next link is itself (a client that follows it loops): 400 1401-400,
+    as Catalog and Flow Service answer (emulator/docs/schemaregistry-dataprep.md)."""
+    create(aep, mapping_set(schema_id, TUTORIAL, name="one"))
+    for query in ("limit=0&start=0", "limit=-1&start=0", "limit=1&start=-1"):
+        answer = aep.call("GET", f"{DP}?{query}")
+        assert answer.status_code == 400, query
+        assert "1401-400" in answer.text, answer.text
+    assert "limit' must be at least 1" in aep.call("GET", f"{DP}?limit=0&start=0").text

@@ -179,6 +179,9 @@ def test_omitted_fields_are_kept(emulator):
     stored = sr_get(emulator, "fieldgroups", created["id"])
     assert set(tenant_props(stored)) == {"message", "UUID", "visitor", "count"}
     assert stored["description"] == "new text"
-    # an explicit empty list removes every field
+    # an explicit empty list is refused before any write (breaker4 finding 10): a field group defines a field
+    emulator.clear_log()
     emptied = fg(emulator, fields=[])
-    assert emptied.changed and tenant_props(sr_get(emulator, "fieldgroups", created["id"])) == {}
+    assert emptied.failed and "fields: the list is empty" in emptied["msg"] and "at least one field" in emptied["msg"]
+    assert emulator.writes() == []
+    assert set(tenant_props(sr_get(emulator, "fieldgroups", created["id"]))) == {"message", "UUID", "visitor", "count"}

@@ -66,6 +66,8 @@ async def list_mapping_sets(emu: Emulator, request: Request, ctx: RequestContext
     start = _int_param(request, "start", required=True)
     if limit < 0 or start < 0:
         raise dataprep_error("1401-400", "'limit' and 'start' must not be negative")
+    if limit == 0:  # a page of nothing with a link to itself would loop a client forever; Catalog, Flow Service: 400 too
+        raise dataprep_error("1401-400", "'limit' must be at least 1")
     docs = emu.store.list(kinds.MAPPING_SETS, ctx.org, ctx.sandbox)
     name = request.query_params.get("name")
     if name is not None:

@@ -42,6 +42,7 @@ NON_EMPTY = {
     'class_ids': 'a field group extends at least one class (the Schema Registry refuses an empty meta:intendedToExtend)',
     'source_connection_ids': 'a dataflow reads from one source connection',
     'target_connection_ids': 'a dataflow writes to one target connection',
+    'fields': 'a field group defines at least one field (an empty field group adds nothing to a schema)',
 }
 UNION_TAG = 'union'
 
@@ -54,9 +55,85 @@ def _is_id_option(name):
     return name not in NOT_OBJECT_IDS and (name in ID_OPTIONS or name.endswith('_id') or name.endswith('_ids'))
 
 
+# Longest text AEP is given, in characters. AEP documents no limit for these (API-FACTS, the OpenAPI specs); the
+# values are chosen well above any real name and below what a request line can carry (a 100,000-character title sent
+# as a list filter came back "400 Invalid HTTP request"). Names and titles are also list filters (GET ?name=...).
+TEXT_LIMITS = dict(name=256, title=256, flow_name=256, spec_name=256, description=4096)
+TEXT_LIMIT_DEFAULT = 2048  # ids, URLs, paths and the other text options
+# Options whose value is free-form (a dict or raw) and never a converted string; not checked by ``check_text``.
+FREE_FORM = ('params', 'auth', 'tags', 'body', 'event', 'source', 'default')
+
+
+def _converted_collection(value):
+    """The type name (``dict``/``list``) when ``value`` is the text Ansible made of a dict or list given where a
+    string is expected (``{'a': 1}`` becomes the string ``"{'a': 1}"``), else None."""
+    text = value.strip()
+    if not (text[:1], text[-1:]) in (('{', '}'), ('[', ']')):
+        return None
+    import ast
+    try:
+        parsed = ast.literal_eval(text)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
+    return type(parsed).__name__ if isinstance(parsed, (dict, list)) else None
+
+
+def _check_text(field, key, value):
+    if not isinstance(value, str) or key in FREE_FORM:
+        return
+    kind = _converted_collection(value)
+    if kind:
+        raise InputError('%s: expected a string, got a %s (%s); give the text itself, for example %s: My name, or '
+                         'quote a value that must keep its brackets' % (field, kind, value[:80], key), field=field)
+    limit = TEXT_LIMITS.get(key, TEXT_LIMIT_DEFAULT)
+    if len(value) > limit:
+        raise InputError('%s: %d characters, more than the %d this collection sends to AEP; give a shorter value '
+                         '(it starts %r)' % (field, len(value), limit, value[:40]), field=field)
+
+
+def check_text(params):
+    """InputError for a text option (top level, or a string of the entries of a list option such as ``fields``)
+    that is a dict or list converted to a string by Ansible (refused: ``str()`` of a dict is never a name), or longer
+    than ``TEXT_LIMITS``. Connection options are checked by ``runner.check_connection``."""
+    from ansible_collections.aep.platform.plugins.module_utils.args import CONNECTION_SPEC
+    for name in sorted(params):
+        if name in CONNECTION_SPEC:
+            continue
+        value = params[name]
+        _check_text(name, name, value)
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, dict):
+                    for key in sorted(item):
+                        _check_text('%s[%d].%s' % (name, index, key), key, item[key])
+
+
+# Largest values of the modules' own numeric options (the connection options: args.NUMBER_LIMITS). A wait of more
+# than a day is a typo; a larger sleep cannot be given to time.sleep (OverflowError); mapping versions are 32-bit.
+OPTION_LIMITS = dict(wait_timeout=86400, wait_sleep=3600, min_runs=10000, mapping_version=2 ** 31 - 1)
+
+
+def check_numbers(params):
+    """InputError for a numeric option that is not finite (``.inf``, ``.nan``) or above ``OPTION_LIMITS``."""
+    import math
+    from ansible_collections.aep.platform.plugins.module_utils.args import CONNECTION_SPEC
+    for name in sorted(params):
+        value = params[name]
+        if name in CONNECTION_SPEC or isinstance(value, bool) or not isinstance(value, (int, float)):
+            continue
+        limit = OPTION_LIMITS.get(name)
+        if not math.isfinite(value) or (limit is not None and value > limit):
+            raise InputError('%s: must be a number%s, got %.6g' % (name, ' of at most %d' % limit if limit is not None else '',
+                                                                   value), field=name)
+
+
 def check_params(params, check_mode):
-    """InputError for option values no run can use: a placeholder id (``00000000-...``, ``.../000...``) outside check
-    mode (it comes from a check-mode result and names no object), or an empty list in ``NON_EMPTY``."""
+    """InputError for option values no run can use: a text option that is a converted dict or list or too long
+    (``check_text``), a number that is not finite or too large (``check_numbers``), a placeholder id
+    (``00000000-...``, ``.../000...``) outside check mode (it comes from a check-mode result and names no object), or
+    an empty list in ``NON_EMPTY``."""
+    check_text(params)
+    check_numbers(params)
     if params.get('state') == 'absent':
         return
     for name in sorted(params):

@@ -32,7 +32,7 @@ from ansible_collections.aep.platform.plugins.module_utils.resources.flowservice
 
 ARGUMENT_SPEC = flowservice_options(dict(
     provider_id=dict(type='str'),
-    data_format=dict(type='str', default='json'),
+    data_format=dict(type='str', default='json', choices=['json', 'delimited', 'parquet', 'tabular']),
     base_connection_id=dict(type='str'),
     params=dict(type='dict'),
     recreate=dict(type='bool', default=False),

@@ -38,7 +38,7 @@ ARGUMENT_SPEC = flowservice_options(dict(
     dataset_id=dict(type='str'),
     schema_id=dict(type='str'),
     schema_version=dict(type='str', default=FULL_SCHEMA),
-    data_format=dict(type='str', default='json'),
+    data_format=dict(type='str', default='json', choices=['json', 'parquet_xdm', 'delimited', 'parquet', 'tabular']),
     recreate=dict(type='bool', default=False),
 ), connection_spec_id=DATA_LAKE_SPEC)
 

@@ -103,3 +103,53 @@ def test_secret_never_in_the_error(tmp_path, mocked):
               org_id=ORG_ID, retries=0)
     assert 'cannot list the sandboxes' in str(err.value)
     assert CLIENT_SECRET not in str(err.value)
+
+
+CREDENTIALS = dict(platform_url=PLATFORM, ims_url=IMS, client_id=CLIENT_ID, org_id=ORG_ID, access_token='tok')
+
+
+@pytest.mark.parametrize('config, needles', [
+    (dict(colour='red'), ['unknown option colour', 'remove it or use one of the options', 'name_pattern']),
+    (dict(type=['development']), ['unknown option type (did you mean types?)']),
+    (dict(types=['dev']), ["Invalid value ['dev'] for config 'types'"]),
+    (dict(states=['bogus']), ["Invalid value ['bogus'] for config 'states'"]),
+    (dict(name_pattern='('), ["name_pattern: '(' is not a valid Python regular expression", "fix it, for example"]),
+    (dict(org_id='acme'), ["org_id: 'acme' is not an IMS organization id", 'AEP_ORG_ID']),
+    (dict(timeout=10 ** 9), ['timeout: must be at most 3600 seconds', 'AEP_TIMEOUT']),
+    (dict(client_id=None), ['missing required arguments: client_id', 'environment variable AEP_CLIENT_ID']),
+])
+def test_a_misconfigured_file_fails_before_any_request(tmp_path, mocked, config, needles):
+    """breaker4 finding 4: every one of these was a warning and an empty inventory (a green run that did nothing)."""
+    options = dict(CREDENTIALS, **config)
+    options = dict((k, v) for k, v in options.items() if v is not None)
+    with pytest.raises(AnsibleError) as err:
+        parse(tmp_path, **options)
+    text = str(err.value) + ' ' + str(getattr(err.value, '_help_text', '') or '')
+    for needle in needles:
+        assert needle in text, text
+    assert not mocked.calls
+
+
+def test_valid_states_choices_are_accepted(tmp_path, mocked):
+    mocked.get(SANDBOXES, json=LISTING)
+    inventory = parse(tmp_path, states=['deleting'], **CREDENTIALS)
+    assert [h.name for h in inventory.groups['aep_sandboxes'].get_hosts()] == ['dev-old']
+
+
+def test_filters_that_select_nothing_fail_unless_allowed(tmp_path, mocked):
+    mocked.get(SANDBOXES, json=LISTING)
+    with pytest.raises(AnsibleParserError) as err:
+        parse(tmp_path, name_pattern='^qa-', **CREDENTIALS)
+    assert 'none of the 3 sandboxes of the organization passes the filters (name_pattern=^qa-' in str(err.value)
+    assert 'allow_empty: true' in str(err.value)
+    inventory = parse(tmp_path, name_pattern='^qa-', allow_empty=True, **CREDENTIALS)
+    assert inventory.groups['aep_sandboxes'].get_hosts() == []
+
+
+def test_a_rejected_credential_names_the_variables_to_check(tmp_path, mocked):
+    mocked.post(TOKEN_URL, status=401, json={'error': 'invalid_client', 'error_description': 'invalid client_secret parameter'})
+    with pytest.raises(AnsibleParserError) as err:
+        parse(tmp_path, platform_url=PLATFORM, ims_url=IMS, client_id=CLIENT_ID, client_secret=CLIENT_SECRET, org_id=ORG_ID,
+              retries=0)
+    assert 'cannot list the sandboxes' in str(err.value) and 'AEP_CLIENT_SECRET' in str(err.value)
+    assert CLIENT_SECRET not in str(err.value)

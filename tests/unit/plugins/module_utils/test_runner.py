@@ -76,7 +76,7 @@ def test_diff_kept_when_requested():
 
 def test_env_fallbacks(monkeypatch):
     monkeypatch.setenv('AEP_CLIENT_ID', 'env-cid')
-    monkeypatch.setenv('AEP_ORG_ID', 'env-org')
+    monkeypatch.setenv('AEP_ORG_ID', 'env-org@AdobeOrg')
     monkeypatch.setenv('AEP_CLIENT_SECRET', 'env-secret')
     monkeypatch.setenv('AEP_SANDBOX', 'stage')
     monkeypatch.setenv('AEP_SCOPES', 'a,b')
@@ -84,9 +84,10 @@ def test_env_fallbacks(monkeypatch):
     monkeypatch.setenv('AEP_TIMEOUT', '5')
     monkeypatch.setenv('AEP_PLATFORM_URL', 'https://env.test')
     seen = {}
-    run({}, lambda p, c, m: seen.update(p=p, c=c) or dict(changed=False))
+    result = run({}, lambda p, c, m: seen.update(p=p, c=c) or dict(changed=False))
+    assert 'p' in seen, result
     params, client = seen['p'], seen['c']
-    assert (params['client_id'], params['org_id'], params['sandbox'], params['scopes']) == ('env-cid', 'env-org', 'stage', ['a', 'b'])
+    assert (params['client_id'], params['org_id'], params['sandbox'], params['scopes']) == ('env-cid', 'env-org@AdobeOrg', 'stage', ['a', 'b'])
     assert (client.verify, client.timeout, client.platform_url) == (False, 5, 'https://env.test')
 
 
