@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 import harness
-from harness import REPO
+from harness import REPO, artifact_entries
 from onboard_helpers import SANDBOXES, run_playbook, write_static_inventory
 
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
@@ -103,7 +103,7 @@ def test_concurrent_runs_on_other_sandboxes_keep_every_artifacts_entry(emulator,
         runs = list(pool.map(one, sandboxes))
     for run in runs:
         assert run.rc == 0, run
-    data = json.loads(artifacts.read_text())
+    data = artifact_entries(artifacts)
     assert set(data) == set(sandboxes)
     assert len({entry["webhook_url"] for entry in data.values()}) == len(sandboxes)
 
@@ -154,7 +154,7 @@ def test_summary_and_progress_with_the_stock_configuration(emulator, inventory, 
     proc = _stock_run(inventory, "-e", "aep_artifacts_file=%s" % artifacts, "-e", "aep_batch_size=1")
     assert proc.returncode == 0, proc.stdout[-4000:]
     assert "CUSTOM STATS" not in proc.stdout  # show_custom_stats is off by default: the summary must not rely on it
-    data = json.loads(artifacts.read_text())
+    data = artifact_entries(artifacts)
     for sandbox in SANDBOXES:
         line = re.search(r'"%s +changed +flow (\S+) +(\S+)"' % re.escape(sandbox), proc.stdout)
         assert line, proc.stdout[-4000:]
