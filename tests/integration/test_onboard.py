@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import yaml
 
-from harness import CLIENT_ID, CLIENT_SECRET, ORG, REPO, artifact_entries
+from harness import CHATLIO_FLOW, CLIENT_ID, CLIENT_SECRET, ORG, REPO, artifact_entries
 from onboard_helpers import (SANDBOXES, ansible_env, flows_named, post_event, run_playbook,
                              write_dynamic_inventory, write_static_inventory)
 
@@ -101,9 +101,12 @@ def test_onboard_three_sandboxes_then_rerun_is_unchanged(emulator, inventory, tm
     for sandbox in SANDBOXES:
         assert facts[sandbox]["aep_webhook_url"] == data[sandbox]["webhook_url"]
         assert facts[sandbox]["aep_inlet_url"] == data[sandbox]["inlet_url"]
+    # sandbox -> dataflow name -> entry, as in the artifacts file
     summary = run.custom_stats["_run"]["aep_onboarding"]
-    assert {s: summary[s]["webhook_url"] for s in SANDBOXES} == {s: data[s]["webhook_url"] for s in SANDBOXES}
-    assert {summary[s]["state"] for s in SANDBOXES} == {"changed"}
+    assert {s: list(summary[s]) for s in SANDBOXES} == {s: [CHATLIO_FLOW] for s in SANDBOXES}, summary
+    assert {s: summary[s][CHATLIO_FLOW]["webhook_url"] for s in SANDBOXES} == {s: data[s]["webhook_url"] for s in SANDBOXES}
+    assert {summary[s][CHATLIO_FLOW]["state"] for s in SANDBOXES} == {"changed"}
+    assert {data[s]["preset"] for s in SANDBOXES} == {summary[s][CHATLIO_FLOW]["preset"] for s in SANDBOXES} == {"chatlio"}
 
     # rerun: nothing changes, nothing is written
     emulator.clear_log()
