@@ -113,29 +113,36 @@ def _merge(path, payload, action="merge"):
     runs on one controller make them: ``(changed, error)``."""
     from ansible_collections.aep.platform.plugins.plugin_utils.inlet_urls_file import ArtifactsFileError, update
     try:
-        changed = update(str(path), entries=payload if action == "merge" else None, remove=payload if action == "remove" else None)[0]
+        changed = update(str(path), entries=payload if action == "merge" else None, remove=payload if action == "remove" else None,
+                         sandboxes=payload if action == "sandboxes" else None)[0]
     except ArtifactsFileError as err:
         return None, str(err)
     return changed, None
 
 
 def test_artifacts_merge_is_locked_and_atomic(tmp_path):
-    """40 concurrent merges of one entry each, from 20 processes: every entry survives; no temporary file is left."""
+    """40 concurrent merges of one entry each, from 20 processes, two dataflows in each of 20 sandboxes: every entry
+    survives; no temporary file is left."""
     path = tmp_path / "a" / "inlet_urls.json"
+    payloads = [{"sb-%02d" % (i // 2): {"flow %d" % (i % 2): {"webhook_url": "https://x/%d" % i}}} for i in range(40)]
     with ProcessPoolExecutor(20, mp_context=multiprocessing.get_context("fork")) as pool:
-        results = list(pool.map(_merge, [path] * 40, [{"sb-%02d" % i: {"webhook_url": "https://x/%d" % i}} for i in range(40)]))
+        results = list(pool.map(_merge, [path] * 40, payloads))
     assert results == [(True, None)] * 40, results
     data = json.loads(path.read_text())
-    assert data == {"sb-%02d" % i: {"webhook_url": "https://x/%d" % i} for i in range(40)}
+    assert data == {"version": 2, "sandboxes": {"sb-%02d" % i: {"flow 0": {"webhook_url": "https://x/%d" % (2 * i)},
+                                                                "flow 1": {"webhook_url": "https://x/%d" % (2 * i + 1)}}
+                                                for i in range(20)}}
     assert sorted(p.name for p in path.parent.iterdir()) == ["inlet_urls.json", "inlet_urls.json.lock"]
 
-    assert _merge(path, {"sb-01": {"webhook_url": "https://x/1"}}) == (False, None)
-    assert _merge(path, ["sb-01", "sb-02", "unknown"], "remove") == (True, None)
-    assert set(json.loads(path.read_text())) == {"sb-%02d" % i for i in range(40)} - {"sb-01", "sb-02"}
+    assert _merge(path, {"sb-01": {"flow 1": {"webhook_url": "https://x/3"}}}) == (False, None)
+    assert _merge(path, {"sb-01": {"flow 1": {}}, "unknown": {"flow 0": {}}}, "remove") == (True, None)
+    assert _merge(path, ["sb-02", "unknown"], "sandboxes") == (True, None)
+    after = json.loads(path.read_text())["sandboxes"]
+    assert set(after) == {"sb-%02d" % i for i in range(20)} - {"sb-02"} and after["sb-01"] == {"flow 0": {"webhook_url": "https://x/2"}}
 
     path.write_text("[1, 2]")
-    changed, error = _merge(path, {"x": {}})
-    assert changed is None and "holds a JSON list, not an object of sandbox -> entry" in error, error
+    changed, error = _merge(path, {"x": {"f": {}}})
+    assert changed is None and "holds a JSON list, not {\"version\": 2" in error, error
     assert path.read_text() == "[1, 2]"
 
 
