@@ -179,6 +179,29 @@ def test_summary_and_progress_with_the_stock_configuration(emulator, inventory, 
     assert "3 of 3 sandboxes done, 0 left" in rerun.stdout
 
 
+def test_summary_counts_a_failed_sandbox_apart_and_names_the_role_variable_for_duplicates(emulator, inventory, tmp_path):
+    """A sandbox holding two hand-made field groups with the role's title fails; the progress lines count it as
+    failed, not done (breaker report 4, findings 8 and 12), and its error names the role's variable."""
+    for marker in ("a", "b"):
+        harness._checked(emulator.api("POST", "/data/foundation/schemaregistry/tenant/fieldgroups", sandbox="dev",
+                                      headers={"Accept": "application/json"}, json={
+                                          "type": "object", "title": "Ansible Chatlio Fields", "description": "by hand",
+                                          "meta:intendedToExtend": ["https://ns.adobe.com/xdm/context/experienceevent"],
+                                          "definitions": {"custom": {"properties": {"_emulated": {
+                                              "type": "object", "properties": {marker: {"title": marker, "type": "string"}}}}}},
+                                          "allOf": [{"$ref": "#/definitions/custom"}]}), 201)
+    artifacts = tmp_path / "inlet_urls.json"
+    proc = _stock_run(inventory, "-e", "aep_artifacts_file=%s" % artifacts, "-e", "aep_batch_size=2")  # prod, dev | stage
+    assert proc.returncode != 0, proc.stdout[-4000:]
+    assert "2 field groups with title 'Ansible Chatlio Fields' exist in sandbox 'dev'" in proc.stdout, proc.stdout[-4000:]
+    assert "streaming_source_on_duplicates=keep_oldest" in proc.stdout
+    assert '"FAILED (see above): dev"' in proc.stdout
+    assert "1 of 3 sandboxes done, 1 failed, 1 left" in proc.stdout, proc.stdout[-4000:]
+    assert "2 of 3 sandboxes done, 1 failed, 0 left" in proc.stdout, proc.stdout[-4000:]
+    assert "3 of 3 sandboxes done" not in proc.stdout
+    assert set(artifact_entries(artifacts)) == {"prod", "stage"}
+
+
 def test_hosts_with_other_inputs_than_the_play_stop_the_play_before_any_request(emulator, inventory, tmp_path):
     """The preset, names and connection are read once per play: a host that differs stops the whole play (one check
     for the play, run once), naming that host, before any request in any sandbox."""
