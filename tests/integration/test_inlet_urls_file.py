@@ -147,3 +147,23 @@ def test_two_sources_in_one_sandbox_keep_an_entry_each_end_to_end(emulator, tmp_
                                                         "elsewhere": {"f-legacy": dict(legacy["elsewhere"], migrated=True)}}
     assert [f["id"] for f in flows_named(emulator, "dev", CHATLIO_FLOW)] == [chatlio["flow_id"]]
     assert flows_named(emulator, "dev", http_name) == []
+
+
+def test_the_gathering_playbook_merges_jobs_per_dataflow_and_reads_0_1_0_artifacts(emulator, tmp_path):
+    """playbooks/gather_inlet_urls.yml: two jobs onboarding two sources into one sandbox keep both; the artifacts of
+    an aep.platform 0.1.0 job (sandbox -> entry) are kept under their flow id."""
+    inventory = write_static_inventory(tmp_path / "inventory", emulator)
+    extra = tmp_path / "artifacts.json"
+    extra.write_text(json.dumps({
+        "aep_onboarding_job_7": {"dev": {"Chatlio": dict(ENTRY, state="changed", preset="chatlio")}},
+        "aep_onboarding_job_8": {"dev": {"HTTP API": dict(OTHER, state="changed", preset="http_api")}},
+        "aep_onboarding_job_9": {"old": {"webhook_url": "https://old", "flow_id": "f-old", "dataset_id": "d-old", "state": "changed"}}}))
+    run = run_repo_playbook("gather_inlet_urls.yml", inventory, "-e", "@%s" % extra)
+    assert run.rc == 0, run
+    keep = ("webhook_url", "flow_id", "dataset_id")
+    assert run.custom_stats["_run"]["aep_inlet_urls"] == {
+        "dev": {"Chatlio": {k: ENTRY[k] for k in keep}, "HTTP API": {k: OTHER[k] for k in keep}},
+        "old": {"f-old": {"webhook_url": "https://old", "flow_id": "f-old", "dataset_id": "d-old"}}}
+    lines = next(iter(run.host_results("Summary").values()))["msg"]
+    assert lines == ["dev  Chatlio  %s" % ENTRY["webhook_url"], "dev  HTTP API  %s" % OTHER["webhook_url"], "old  f-old  https://old",
+                     "3 dataflows in 2 sandboxes from 3 job(s)"], lines
