@@ -54,7 +54,7 @@ def parse(data, where='artifacts file'):
     Returns ``(sandboxes, version)``; ``version`` is the file's (1 means the entries were migrated in memory).
     Raises ArtifactsFileError (starting with ``where``) for any other content."""
     if not isinstance(data, dict):
-        raise ArtifactsFileError('%s: holds a JSON %s, not %s; fix or remove the file' % (where, type(data).__name__, SHAPE))
+        raise ArtifactsFileError('%s: holds a JSON %s, not an object %s; fix or remove the file' % (where, type(data).__name__, SHAPE))
     version = data.get('version')
     if isinstance(version, int) and not isinstance(version, bool) and isinstance(data.get('sandboxes'), dict):
         if version != VERSION:

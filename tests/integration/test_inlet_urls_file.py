@@ -92,7 +92,7 @@ def test_bad_input_and_bad_files_fail_and_leave_the_file_alone(emulator, tmp_pat
                                   task(path, entries={"dev": "not a dict"}), task(path, state="absent"),
                                   task(tmp_path, entries={"dev": {"Chatlio": ENTRY}}), task(newer, entries={"dev": {"Chatlio": ENTRY}})])
     listed, version1_entries, not_a_dict, nothing_to_remove, directory, version3 = run.results
-    assert listed.failed and "holds a JSON list, not {\"version\": 2" in listed["msg"], listed
+    assert listed.failed and "holds a JSON list, not an object {\"version\": 2" in listed["msg"], listed
     assert str(path) in listed["msg"]
     assert version1_entries.failed and "entries: the entry of dataflow 'inlet_url' in dev is not a dict" in version1_entries["msg"]
     assert "{sandbox: {dataflow name: {inlet_url" in version1_entries["msg"], version1_entries

@@ -142,7 +142,7 @@ def test_artifacts_merge_is_locked_and_atomic(tmp_path):
 
     path.write_text("[1, 2]")
     changed, error = _merge(path, {"x": {"f": {}}})
-    assert changed is None and "holds a JSON list, not {\"version\": 2" in error, error
+    assert changed is None and "holds a JSON list, not an object {\"version\": 2" in error, error
     assert path.read_text() == "[1, 2]"
 
 
