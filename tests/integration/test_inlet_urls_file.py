@@ -139,12 +139,11 @@ def test_two_sources_in_one_sandbox_keep_an_entry_each_end_to_end(emulator, tmp_
     assert lines[0] == 'Dataflow "%s" (preset http_api):' % http_name and lines[-1].startswith("1 of 1 sandboxes done, 0 left"), lines
 
     playbook("onboard_chatlio.yml")  # converged: Chatlio's named entry replaces the migrated one (same flow id)
-    assert json.loads(path.read_text())["sandboxes"] == {"dev": {CHATLIO_FLOW: chatlio, http_name: http},
-                                                        "elsewhere": {"f-legacy": dict(legacy["elsewhere"], migrated=True)}}
+    elsewhere = {"f-legacy": dict(legacy["elsewhere"], migrated=True)}
+    assert json.loads(path.read_text())["sandboxes"] == {"dev": {CHATLIO_FLOW: chatlio, http_name: http}, "elsewhere": elsewhere}
 
     playbook("offboard_chatlio.yml", "-e", "streaming_source_preset=http_api")
-    assert json.loads(path.read_text())["sandboxes"] == {"dev": {CHATLIO_FLOW: chatlio},
-                                                        "elsewhere": {"f-legacy": dict(legacy["elsewhere"], migrated=True)}}
+    assert json.loads(path.read_text())["sandboxes"] == {"dev": {CHATLIO_FLOW: chatlio}, "elsewhere": elsewhere}
     assert [f["id"] for f in flows_named(emulator, "dev", CHATLIO_FLOW)] == [chatlio["flow_id"]]
     assert flows_named(emulator, "dev", http_name) == []
 
