@@ -340,26 +340,38 @@ def run_playbook(command, target, inventory, extra, assume_yes=False):
     return plan
 
 
+def read_artifacts(path):
+    """The dataflow entries of the artifacts file ``path``, ``{sandbox: {dataflow name: entry}}``, read by the
+    collection's own reader (plugins/plugin_utils/inlet_urls_file.py: versions 1 and 2 of the file)."""
+    spec = importlib.util.spec_from_file_location("aep_inlet_urls_file", REPO / "plugins" / "plugin_utils" / "inlet_urls_file.py")
+    reader = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(reader)
+    try:
+        return reader.read(str(path))
+    except reader.ArtifactsFileError as err:
+        raise Failure("cannot read the artifacts file %s" % err)
+
+
 def print_webhooks(plan):
-    """The webhook URLs of this run's sandboxes (``plan``: [(host, sandbox)]), read from the artifacts file.
+    """The webhook URLs of this run's sandboxes (``plan``: [(host, sandbox)]), read from the artifacts file: every
+    dataflow recorded for them, by name (a sandbox may hold several sources; the playbook's is among them).
 
     The file is shared by every run (other inventories, --limit): only the sandboxes this run managed are listed."""
     path = artifacts_file()
-    try:
-        data = json.loads(path.read_text())
-    except (OSError, ValueError) as err:
-        raise Failure("cannot read the artifacts file %s: %s" % (path, err))
+    data = read_artifacts(path)
     sandboxes = sorted(set(sandbox for _host, sandbox in plan or ()))
-    missing = [name for name in sandboxes if not isinstance(data.get(name), dict)]
+    missing = [name for name in sandboxes if not data.get(name)]
     if missing:
         raise Failure("no webhook URL recorded in %s for: %s" % (path, ", ".join(missing)))
     if not sandboxes:
         say("no sandbox was onboarded by this run")
         return
-    width = max(len(name) for name in sandboxes)
-    print("\nChatlio webhook URLs (configure them in Chatlio > Settings > Webhooks):")
-    for sandbox in sandboxes:
-        print("  %-*s  %s" % (width, sandbox, data[sandbox].get("webhook_url")))
+    rows = [(sandbox, name, entry.get("webhook_url")) for sandbox in sandboxes for name, entry in sorted(data[sandbox].items())]
+    width = max(len(row[0]) for row in rows)
+    name_width = max(len(row[1]) for row in rows)
+    print("\nWebhook URLs of the onboarded sandboxes' dataflows (for Chatlio: Chatlio > Settings > Webhooks):")
+    for sandbox, name, url in rows:
+        print("  %-*s  %-*s  %s" % (width, sandbox, name_width, name, url))
     print("(details: %s)" % path)
 
 

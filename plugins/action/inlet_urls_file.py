@@ -17,8 +17,19 @@ from ansible_collections.aep.platform.plugins.plugin_utils.inlet_urls_file impor
 VALIDATOR = ArgumentSpecValidator(ARGUMENT_SPEC, **RULES)
 
 
+def _shape_problem(entries):
+    """None when ``entries`` is ``{sandbox: {dataflow name: dict}}`` (or empty), else what is wrong, naming the key."""
+    for sandbox, flows in sorted((entries or {}).items(), key=lambda item: str(item[0])):
+        if not isinstance(flows, dict):
+            return 'the value of %s is not a dict of dataflow name -> entry' % sandbox
+        for name, entry in flows.items():
+            if not isinstance(entry, dict):
+                return 'the entry of dataflow %r in %s is not a dict (a version 1 entry {sandbox: {webhook_url: ...}}?)' % (str(name), sandbox)
+    return None
+
+
 class ActionModule(ActionBase):
-    """Merge or remove sandbox entries of the artifacts file (plugins/plugin_utils/inlet_urls_file.py)."""
+    """Merge or remove dataflow entries of the artifacts file (plugins/plugin_utils/inlet_urls_file.py)."""
 
     TRANSFERS_FILES = False
     _supports_check_mode = True
@@ -30,15 +41,16 @@ class ActionModule(ActionBase):
             result.update(failed=True, msg='Unsupported or invalid parameters: %s' % '; '.join(validation.error_messages))
             return result
         params = validation.validated_parameters
-        bad = sorted(str(k) for k, v in (params['entries'] or {}).items() if not isinstance(v, dict))
-        if bad:
-            result.update(failed=True, msg='entries: the entry of %s is not a dict; give {sandbox: {inlet_url: ..., '
-                                           'webhook_url: ..., ...}}' % ', '.join(bad))
+        problem = _shape_problem(params['entries'])
+        if problem:
+            result.update(failed=True, msg='entries: %s; give {sandbox: {dataflow name: {inlet_url: ..., webhook_url: ..., '
+                                           'flow_id: ..., ...}}}' % problem)
             return result
         present = params['state'] == 'present'
         try:
             changed, before, after = update(params['path'], entries=params['entries'] if present else None,
-                                            remove=None if present else params['sandboxes'],
+                                            remove=None if present else params['entries'],
+                                            sandboxes=None if present else params['sandboxes'],
                                             check_mode=bool(self._task.check_mode))
         except ArtifactsFileError as err:
             result.update(failed=True, msg='artifacts file %s; set another path' % err)

@@ -46,6 +46,9 @@ options:
         AEP cannot delete (a mapping set has no DELETE) or refuses to (the object is in use), the newer object is
         left in place and a warning names it. A removed (or, in check mode, a to-be-removed) duplicate makes the task
         C(changed), and the diff lists it under C(duplicates).
+      - V(keep_oldest) does not ask who made the objects. When the duplicates were made by hand, it deletes the newer
+        hand-made ones and then updates the kept one to what the task declares, replacing its hand-made content (a
+        field group's fields, say). Look at the ids V(fail) lists before choosing it.
       - Concurrent runs of this collection never leave duplicates either way, whatever this option says; after
         a create the module looks again, and when another run made the same object meanwhile, the oldest wins
         and the run that lost deletes its own (a mapping set stays, with a warning).

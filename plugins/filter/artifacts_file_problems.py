@@ -4,7 +4,7 @@
 
 """The ``aep.platform.artifacts_file_problems`` filter: why the role could not update its artifacts file.
 
-The ``aep.platform.streaming_source`` role merges each sandbox's inlet and webhook URLs into a JSON file on the
+The ``aep.platform.streaming_source`` role merges each sandbox's dataflow (inlet and webhook URLs) into a JSON file on the
 controller after the sandboxes are provisioned (``aep.platform.inlet_urls_file``: a lock file ``PATH.lock`` and a
 temporary file in the same directory, renamed over ``PATH``). A path it cannot write would fail
 only then, after every AEP object was made, and never in check mode; the role calls this filter once per play,
@@ -20,9 +20,9 @@ name: artifacts_file_problems
 short_description: Check that the streaming_source role can update its artifacts file
 version_added: 0.1.0
 description:
-  - Returns the reasons why the JSON artifacts file at the input path (sandbox -> inlet and webhook URLs) could not be
+  - Returns the reasons why the JSON artifacts file at the input path (sandbox -> dataflow -> inlet and webhook URLs) could not be
     updated by the C(aep.platform.streaming_source) role, as a list of messages; empty when it can.
-  - It checks that the file, if it exists, is a regular file holding a JSON object (or nothing), and that its directory
+  - It checks that the file, if it exists, is a regular file holding an artifacts file of version 1 or 2 (or nothing), and that its directory
     (or, when the directory does not exist yet, its nearest existing parent, where the role would create it) accepts
     new files, by creating and at once removing an empty temporary file there. It changes nothing else.
   - An empty path means no artifacts file and no problem.
@@ -56,6 +56,8 @@ import os
 import tempfile
 
 from ansible.module_utils.common.text.converters import to_text
+
+from ansible_collections.aep.platform.plugins.plugin_utils.inlet_urls_file import ArtifactsFileError, parse
 
 FIX = 'set aep_artifacts_file (or streaming_source_artifacts_file) to a writable path, or to "" for no artifacts file'
 
@@ -96,9 +98,10 @@ def artifacts_file_problems(path):
                 data = json.loads(text)
             except ValueError as err:
                 return [where + 'does not hold JSON (%s); fix or remove the file, or %s' % (err, FIX)]
-            if not isinstance(data, dict):
-                return [where + 'holds a JSON %s, not an object of sandbox -> entry; fix or remove the file, or %s'
-                        % (type(data).__name__, FIX)]
+            try:  # the artifacts file's own reader: versions 1 and 2, each sandbox's entries objects
+                parse(data, where=where[:-2])
+            except ArtifactsFileError as err:
+                return ['%s, or %s' % (err, FIX)]
     directory = os.path.dirname(path)
     existing = directory
     while not os.path.isdir(existing):

@@ -639,8 +639,10 @@ class Resource:
         ids = ', '.join(str(self.object_id(o)) for o in matches)
         if self.on_duplicates != 'keep_oldest':
             raise InputError(
-                '%d %ss with %s %r exist in sandbox %r (ids, oldest first: %s); pass id to choose one, set '
-                'on_duplicates=keep_oldest to keep the oldest and delete the others, or delete the duplicates'
+                '%d %ss with %s %r exist in sandbox %r (ids, oldest first: %s); pass id to choose one, delete the '
+                'duplicates, or set on_duplicates=keep_oldest (in the aep.platform.streaming_source role: '
+                'streaming_source_on_duplicates=keep_oldest), which keeps the oldest, deletes the others and updates the '
+                'kept one to the declared fields, whoever made them'
                 % (len(matches), self.label, self.identity, identity, self.client.sandbox, ids), field=self.identity)
         keep = self.object_id(matches[0])
         for extra in matches[1:]:

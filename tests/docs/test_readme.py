@@ -135,8 +135,8 @@ def test_readme_shell_blocks_run_against_the_emulator(tmp_path):
     assert proc.returncode == 0, output[-6000:]
     url = "http://127.0.0.1:%d" % port
     # make onboard printed the webhooks of the emulator on the free port, not of 8787
-    assert "Chatlio webhook URLs" in stdout
-    assert re.search(r"  prod\s+%s/collection/\w+\?x-adobe-flow-id=" % re.escape(url), stdout), output[-4000:]
+    assert "Webhook URLs of the onboarded sandboxes' dataflows" in stdout
+    assert re.search(r"  prod\s+Ansible Chatlio Streaming Dataflow\s+%s/collection/\w+\?x-adobe-flow-id=" % re.escape(url), stdout), output[-4000:]
     assert ":8787" not in output
     # `ansible-playbook onboard_chatlio.yml` after `make onboard`: the same emulator, nothing to change
     number = next(index for index, block in enumerate(found)

@@ -103,6 +103,21 @@ class PlaybookRun:
         return len(self.results)
 
 
+CHATLIO_FLOW = "Ansible Chatlio Streaming Dataflow"  # the dataflow name the role derives for the chatlio preset
+
+
+def artifact_entries(path, flow_name=None):
+    """``{sandbox: entry}`` of one dataflow per sandbox in the artifacts file at ``path`` (version 2:
+    ``{"version": 2, "sandboxes": {sandbox: {dataflow name: entry}}}``): the dataflow ``flow_name``, or without it
+    the one dataflow each sandbox holds (asserted); ``{}`` when the file holds none."""
+    data = json.loads(Path(path).read_text())
+    assert data.get("version") == 2 and isinstance(data.get("sandboxes"), dict), data
+    if flow_name is None:
+        assert all(len(flows) == 1 for flows in data["sandboxes"].values()), data
+        return {sandbox: next(iter(flows.values())) for sandbox, flows in data["sandboxes"].items()}
+    return {sandbox: flows[flow_name] for sandbox, flows in data["sandboxes"].items() if flow_name in flows}
+
+
 def ansible_env(emulator=None, sandbox="prod", extra_env=None):
     """Environment for ansible-* commands: this checkout as the collection, no user config."""
     empty_cfg = Path(tempfile.gettempdir()) / "aep-platform-empty-ansible.cfg"

@@ -5,7 +5,7 @@ import json
 import pytest
 import yaml
 
-from harness import REPO
+from harness import REPO, artifact_entries
 from onboard_helpers import post_event, run_playbook, write_static_inventory
 from test_check_mode_chain import OBJECT_TASKS, SANDBOX, changed_objects
 
@@ -31,7 +31,7 @@ def test_transcript_with_a_list_lands_mapped_and_rerun_is_unchanged(emulator, in
     run = onboard(inventory, artifacts)
     assert run.rc == 0, run
     assert changed_objects(run) == changed_objects(check) == set(OBJECT_TASKS)
-    entry = json.loads(artifacts.read_text())[SANDBOX]
+    entry = artifact_entries(artifacts)[SANDBOX]
     sample = yaml.safe_load(PRESET.read_text())["streaming_source_preset_data"]["sample_event"]
     post_event(entry["webhook_url"], sample)
     records = emulator.records(entry["dataset_id"], SANDBOX)
@@ -59,7 +59,7 @@ def test_transcript_with_a_list_lands_mapped_and_rerun_is_unchanged(emulator, in
 def test_retyping_the_items_of_an_array_after_data_is_refused(emulator, inventory, tmp_path):
     artifacts = tmp_path / "artifacts.json"
     assert onboard(inventory, artifacts).rc == 0
-    entry = json.loads(artifacts.read_text())[SANDBOX]
+    entry = artifact_entries(artifacts)[SANDBOX]
     sample = yaml.safe_load(PRESET.read_text())["streaming_source_preset_data"]["sample_event"]
     post_event(entry["webhook_url"], sample)
     fields = yaml.safe_load(PRESET.read_text())["streaming_source_preset_data"]["schema"]["fields"]

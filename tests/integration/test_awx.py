@@ -29,6 +29,7 @@ import pytest
 import yaml
 
 import harness
+from harness import CHATLIO_FLOW as FLOW
 from harness import CLIENT_ID, CLIENT_SECRET, ORG, REPO
 
 BIN = Path(sys.executable).parent
@@ -194,14 +195,17 @@ def _assert_no_secret(pdd, stats):
 def test_awx_job_then_two_slices_report_every_webhook_url(awx, emulator):
     run, pdd, events, stats = _job(awx, "job-1", awx["inventory"], {"awx_job_id": 1})
     assert run.status == "successful", run.stdout.read()[-4000:]
-    summary = stats["artifact_data"]["aep_onboarding"]
-    assert sorted(summary) == sorted(SANDBOXES)
+    # sandbox -> dataflow name -> entry, as in the artifacts file (a sandbox may hold several sources)
+    by_flow = stats["artifact_data"]["aep_onboarding"]
+    assert sorted(by_flow) == sorted(SANDBOXES) and all(list(flows) == [FLOW] for flows in by_flow.values()), by_flow
+    summary = {sandbox: flows[FLOW] for sandbox, flows in by_flow.items()}
+    assert {entry["preset"] for entry in summary.values()} == {"chatlio"}
     for sandbox, entry in summary.items():
         flows = emulator.api("GET", "/data/foundation/flowservice/flows", sandbox=sandbox,
-                             params={"property": "name==Ansible Chatlio Streaming Dataflow"}).json()["items"]
+                             params={"property": "name==%s" % FLOW}).json()["items"]
         assert [f["id"] for f in flows] == [entry["flow_id"]]
         assert entry["webhook_url"].endswith("?x-adobe-flow-id=" + entry["flow_id"])
-    assert stats["artifact_data"]["aep_onboarding_job_1"] == summary
+    assert stats["artifact_data"]["aep_onboarding_job_1"] == by_flow
     # fact storage: the job's jsonfile fact cache holds every sandbox's webhook URL (cacheable facts)
     cached = _fact_cache(pdd / "artifacts" / "job-1" / "fact_cache", SANDBOXES)
     for sandbox in SANDBOXES:
@@ -223,7 +227,7 @@ def test_awx_job_then_two_slices_report_every_webhook_url(awx, emulator):
         assert run.status == "successful", run.stdout.read()[-4000:]
         data = stats["artifact_data"]
         assert sorted(data["aep_onboarding"]) == sorted(part["aep_sandboxes"]["hosts"])
-        assert {entry["state"] for entry in data["aep_onboarding"].values()} == {"unchanged"}
+        assert {entry["state"] for flows in data["aep_onboarding"].values() for entry in flows.values()} == {"unchanged"}
         _assert_no_secret(pdd, stats)
         # AWX merges the artifacts of a workflow's jobs key by key (dict.update): the per-job key survives
         artifacts.update(data)
@@ -235,5 +239,6 @@ def test_awx_job_then_two_slices_report_every_webhook_url(awx, emulator):
                                    playbook="playbooks/gather_inlet_urls.yml")
     assert run.status == "successful", run.stdout.read()[-4000:]
     gathered = stats["artifact_data"]["aep_inlet_urls"]
-    assert gathered == {s: {k: summary[s][k] for k in ("webhook_url", "flow_id", "dataset_id")} for s in SANDBOXES}
+    assert gathered == {s: {FLOW: {k: summary[s][k] for k in ("webhook_url", "flow_id", "dataset_id")}} for s in SANDBOXES}
+    assert "%d dataflows in %d sandboxes from 2 job(s)" % (len(SANDBOXES), len(SANDBOXES)) in (pdd / "artifacts" / "gather" / "stdout").read_text()
     _assert_no_secret(pdd, stats)

@@ -11,7 +11,7 @@ import json
 import pytest
 import requests
 
-from harness import flow_object, run_playbook
+from harness import artifact_entries, flow_object, run_playbook
 from onboard_helpers import run_playbook as run_repo_playbook
 from onboard_helpers import write_static_inventory
 
@@ -157,7 +157,7 @@ def test_role_rerun_with_authentication_required_changes_the_inlet(emulator, tmp
     facts = result["ansible_facts"]["streaming_source_result"]
     assert facts["authentication_required"] is True
     # the inlet now refuses posts without a token
-    url = json.loads(artifacts.read_text())["stage"]["webhook_url"]
+    url = artifact_entries(artifacts)["stage"]["webhook_url"]
     assert requests.post(url, json={"a": 1}, timeout=10).status_code == 401
 
     emulator.clear_log()

@@ -8,14 +8,13 @@ of the way), and the next run changes nothing. Also with a create latency, which
 A sandbox that already holds duplicates (made through the API) is repaired with ``on_duplicates: keep_oldest``,
 or one object is chosen with ``id``.
 """
-import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from harness import CHATLIO_SPEC, STREAMING_PROVIDER, _checked, run_playbook
+from harness import CHATLIO_SPEC, STREAMING_PROVIDER, _checked, artifact_entries, run_playbook
 from harness import make_flow_connections, make_schema_dataset_mapping
 from onboard_helpers import REPO, Run, ansible_env, write_static_inventory
 
@@ -90,7 +89,7 @@ def test_concurrent_onboarding_converges_on_one_object_of_each_kind(emulator, tm
         assert_one_of_each(emulator, sandbox)
     urls = set()
     for i in range(runs):  # each run wrote its own artifacts file: sandbox -> {webhook_url, ...}
-        entries = json.loads((tmp_path / ("run%d" % i) / "inlet_urls.json").read_text())
+        entries = artifact_entries(tmp_path / ("run%d" % i) / "inlet_urls.json")
         assert sorted(entries) == sorted(SANDBOXES), entries
         urls |= {(sandbox, entry["webhook_url"]) for sandbox, entry in entries.items()}
     assert len(urls) == len(SANDBOXES), "every run reports the same webhook URL per sandbox: %s" % sorted(urls)

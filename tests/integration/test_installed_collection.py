@@ -1,10 +1,9 @@
 """The collection as users get it: built, installed, and its playbook run by FQCN against the emulator."""
-import json
 import subprocess
 import sys
 from pathlib import Path
 
-from harness import REPO
+from harness import REPO, artifact_entries
 from onboard_helpers import ansible_env, write_static_inventory
 
 BIN = Path(sys.executable).parent
@@ -35,7 +34,7 @@ def test_installed_collection_onboards_by_fqcn(emulator, tmp_path):
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=str(tmp_path), check=False, timeout=600)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
 
-    urls = json.loads(artifacts.read_text())
+    urls = artifact_entries(artifacts)
     assert list(urls) == ["stage"]
     flow_id = urls["stage"]["flow_id"]
     assert urls["stage"]["webhook_url"].endswith("?x-adobe-flow-id=" + flow_id)

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import yaml
 
-from harness import CLIENT_ID, CLIENT_SECRET, ORG, REPO
+from harness import CHATLIO_FLOW, CLIENT_ID, CLIENT_SECRET, ORG, REPO, artifact_entries
 from onboard_helpers import (SANDBOXES, ansible_env, flows_named, post_event, run_playbook,
                              write_dynamic_inventory, write_static_inventory)
 
@@ -81,7 +81,7 @@ def test_onboard_three_sandboxes_then_rerun_is_unchanged(emulator, inventory, tm
         assert len(flows_named(emulator, sandbox, FLOW)) == 1
 
     # artifacts file: one distinct webhook URL per sandbox, consistent with flow and dataset
-    data = json.loads(artifacts.read_text())
+    data = artifact_entries(artifacts)
     assert set(data) == set(SANDBOXES)
     hooks = [data[s]["webhook_url"] for s in SANDBOXES]
     assert len(set(hooks)) == 3 and len({data[s]["inlet_url"] for s in SANDBOXES}) == 3
@@ -101,9 +101,12 @@ def test_onboard_three_sandboxes_then_rerun_is_unchanged(emulator, inventory, tm
     for sandbox in SANDBOXES:
         assert facts[sandbox]["aep_webhook_url"] == data[sandbox]["webhook_url"]
         assert facts[sandbox]["aep_inlet_url"] == data[sandbox]["inlet_url"]
+    # sandbox -> dataflow name -> entry, as in the artifacts file
     summary = run.custom_stats["_run"]["aep_onboarding"]
-    assert {s: summary[s]["webhook_url"] for s in SANDBOXES} == {s: data[s]["webhook_url"] for s in SANDBOXES}
-    assert {summary[s]["state"] for s in SANDBOXES} == {"changed"}
+    assert {s: list(summary[s]) for s in SANDBOXES} == {s: [CHATLIO_FLOW] for s in SANDBOXES}, summary
+    assert {s: summary[s][CHATLIO_FLOW]["webhook_url"] for s in SANDBOXES} == {s: data[s]["webhook_url"] for s in SANDBOXES}
+    assert {summary[s][CHATLIO_FLOW]["state"] for s in SANDBOXES} == {"changed"}
+    assert {data[s]["preset"] for s in SANDBOXES} == {summary[s][CHATLIO_FLOW]["preset"] for s in SANDBOXES} == {"chatlio"}
 
     # rerun: nothing changes, nothing is written
     emulator.clear_log()
@@ -113,13 +116,13 @@ def test_onboard_three_sandboxes_then_rerun_is_unchanged(emulator, inventory, tm
     for sandbox in SANDBOXES:
         assert rerun.stats[sandbox]["changed"] == 0, rerun.changed_tasks(sandbox)
     assert emulator.writes() == []
-    assert json.loads(artifacts.read_text()) == data
+    assert artifact_entries(artifacts) == data
 
 
 def test_sample_event_lands_once_in_its_own_sandbox(emulator, inventory, tmp_path):
     run, artifacts = onboard(inventory, tmp_path)
     assert_ok(run)
-    data = json.loads(artifacts.read_text())
+    data = artifact_entries(artifacts)
     markers = {}
     for sandbox in SANDBOXES:
         event = json.loads(json.dumps(SAMPLE))
@@ -184,7 +187,7 @@ def test_offboard_removes_exactly_what_onboarding_made(emulator, inventory, tmp_
 
     run, artifacts = onboard(inventory, tmp_path)
     assert_ok(run)
-    assert set(json.loads(artifacts.read_text())) == set(SANDBOXES)
+    assert set(artifact_entries(artifacts)) == set(SANDBOXES)
 
     off = run_playbook("offboard_chatlio.yml", inventory, "-e", "aep_artifacts_file=%s" % artifacts)
     assert_ok(off)
@@ -193,7 +196,7 @@ def test_offboard_removes_exactly_what_onboarding_made(emulator, inventory, tmp_
         assert snapshot(emulator, sandbox) == before[sandbox]
         assert flows_named(emulator, sandbox, FLOW) == []
         assert len(flows_named(emulator, sandbox, "Other Chatlio Streaming Dataflow")) == 1
-    assert json.loads(artifacts.read_text()) == {}
+    assert artifact_entries(artifacts) == {}
 
     emulator.clear_log()
     again = run_playbook("offboard_chatlio.yml", inventory, "-e", "aep_artifacts_file=%s" % artifacts)
@@ -204,7 +207,7 @@ def test_offboard_removes_exactly_what_onboarding_made(emulator, inventory, tmp_
 
     back, artifacts = onboard(inventory, tmp_path)
     assert_ok(back)
-    data = json.loads(artifacts.read_text())
+    data = artifact_entries(artifacts)
     assert set(data) == set(SANDBOXES)
     for sandbox in SANDBOXES:
         assert back.stats[sandbox]["changed"] > 0
@@ -261,7 +264,7 @@ def test_rollout_to_20_sandboxes_with_the_dynamic_inventory(emulator, tmp_path):
     run, artifacts = onboard(config, tmp_path, "-f", "20")
     assert_ok(run)
     record_timing("onboard_20_sandboxes", run, hosts=len(hosts))
-    data = json.loads(artifacts.read_text())
+    data = artifact_entries(artifacts)
     assert set(data) == set(hosts)
     assert len({entry["inlet_url"] for entry in data.values()}) == 20
     assert len({entry["webhook_url"] for entry in data.values()}) == 20
@@ -349,7 +352,7 @@ def test_make_onboard_script_starts_reuses_and_stops_the_emulator(tmp_path):
         for sandbox in SANDBOXES:
             assert "  %s" % sandbox in first.stdout
         pid = int((tmp_path / "emu" / "emulator.pid").read_text())
-        data = json.loads((tmp_path / "inlet_urls.json").read_text())
+        data = artifact_entries(tmp_path / "inlet_urls.json")
         assert set(data) == set(SANDBOXES)
         for entry in data.values():
             assert entry["webhook_url"] in first.stdout
@@ -359,7 +362,7 @@ def test_make_onboard_script_starts_reuses_and_stops_the_emulator(tmp_path):
         assert "reusing the emulator" in second.stdout
         recap = re.findall(r"changed=(\d+)", second.stdout)
         assert len(recap) == 3 and set(recap) == {"0"}, second.stdout[-3000:]
-        assert json.loads((tmp_path / "inlet_urls.json").read_text()) == data
+        assert artifact_entries(tmp_path / "inlet_urls.json") == data
         assert int((tmp_path / "emu" / "emulator.pid").read_text()) == pid
     finally:
         stop = subprocess.run(script + ["emulator-stop"], capture_output=True, text=True, env=env, check=False, timeout=60)

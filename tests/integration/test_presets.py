@@ -9,7 +9,7 @@ import pytest
 import requests
 import yaml
 
-from harness import REPO
+from harness import REPO, artifact_entries
 from onboard_helpers import run_playbook, write_static_inventory
 
 PRESETS = REPO / "roles" / "streaming_source" / "vars" / "presets"
@@ -92,7 +92,7 @@ def test_preset_end_to_end(emulator, tmp_path, name):
     run = run_playbook("onboard_chatlio.yml", inventory, *args)
     assert run.rc == 0, run
     results = {s: run.host_results("Publish each sandbox's result as a host fact") for s in SANDBOXES}
-    data = json.loads(artifacts.read_text())
+    data = artifact_entries(artifacts)
     assert set(data) == set(SANDBOXES)
     http_api = preset["source"]["connection_spec_id"] == HTTP_API
     facts = {}
@@ -177,7 +177,7 @@ def test_preset_end_to_end(emulator, tmp_path, name):
         # left behind, by design: the mapping set (Data Prep has no delete)
         left = emulator.api("GET", "/data/foundation/conversion/mappingSets", sandbox=sandbox, params={"limit": 100, "start": 0}).json()
         assert len(left.get("data", [])) == (1 if preset.get("mappings") else 0)
-    assert json.loads(artifacts.read_text()) == {}
+    assert artifact_entries(artifacts) == {}
 
 
 @pytest.mark.parametrize("name", ["http_api", "http_api_authenticated"])

@@ -7,13 +7,12 @@ Faults (``POST /_emulator/faults``) hit the next N requests matching a method an
 (429 with ``Retry-After``, 500, 503), added latency, or ``drop_after_commit`` (the write is committed, then
 the connection is closed without an answer, like a lost response).
 """
-import json
 import re
 import time
 
 import pytest
 
-from harness import (CHATLIO_SPEC, STREAMING_PROVIDER, flow_object, make_flow_connections,
+from harness import (CHATLIO_SPEC, STREAMING_PROVIDER, artifact_entries, flow_object, make_flow_connections,
                      make_schema_dataset_mapping, run_playbook)
 from onboard_helpers import run_playbook as run_repo_playbook
 from onboard_helpers import write_static_inventory
@@ -296,7 +295,7 @@ def test_onboarding_crash_at_flow_step_then_rerun_converges(emulator, tmp_path, 
     assert [w for w in emulator.writes() if w["status"] < 400][-1:] == emulator.writes()[-1:]
     for kind, name in ONBOARD_NAMES.items():
         assert count_named(emulator, kind, name, sandbox) == 1, kind
-    data = json.loads((tmp_path / "inlet_urls.json").read_text())
+    data = artifact_entries(tmp_path / "inlet_urls.json")
     assert data[sandbox]["webhook_url"].startswith(data[sandbox]["inlet_url"])
 
     emulator.clear_log()

@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 import harness
-from harness import REPO
+from harness import REPO, artifact_entries
 from onboard_helpers import SANDBOXES, run_playbook, write_static_inventory
 
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
@@ -103,7 +103,7 @@ def test_concurrent_runs_on_other_sandboxes_keep_every_artifacts_entry(emulator,
         runs = list(pool.map(one, sandboxes))
     for run in runs:
         assert run.rc == 0, run
-    data = json.loads(artifacts.read_text())
+    data = artifact_entries(artifacts)
     assert set(data) == set(sandboxes)
     assert len({entry["webhook_url"] for entry in data.values()}) == len(sandboxes)
 
@@ -113,29 +113,36 @@ def _merge(path, payload, action="merge"):
     runs on one controller make them: ``(changed, error)``."""
     from ansible_collections.aep.platform.plugins.plugin_utils.inlet_urls_file import ArtifactsFileError, update
     try:
-        changed = update(str(path), entries=payload if action == "merge" else None, remove=payload if action == "remove" else None)[0]
+        changed = update(str(path), entries=payload if action == "merge" else None, remove=payload if action == "remove" else None,
+                         sandboxes=payload if action == "sandboxes" else None)[0]
     except ArtifactsFileError as err:
         return None, str(err)
     return changed, None
 
 
 def test_artifacts_merge_is_locked_and_atomic(tmp_path):
-    """40 concurrent merges of one entry each, from 20 processes: every entry survives; no temporary file is left."""
+    """40 concurrent merges of one entry each, from 20 processes, two dataflows in each of 20 sandboxes: every entry
+    survives; no temporary file is left."""
     path = tmp_path / "a" / "inlet_urls.json"
+    payloads = [{"sb-%02d" % (i // 2): {"flow %d" % (i % 2): {"webhook_url": "https://x/%d" % i}}} for i in range(40)]
     with ProcessPoolExecutor(20, mp_context=multiprocessing.get_context("fork")) as pool:
-        results = list(pool.map(_merge, [path] * 40, [{"sb-%02d" % i: {"webhook_url": "https://x/%d" % i}} for i in range(40)]))
+        results = list(pool.map(_merge, [path] * 40, payloads))
     assert results == [(True, None)] * 40, results
     data = json.loads(path.read_text())
-    assert data == {"sb-%02d" % i: {"webhook_url": "https://x/%d" % i} for i in range(40)}
+    assert data == {"version": 2, "sandboxes": {"sb-%02d" % i: {"flow 0": {"webhook_url": "https://x/%d" % (2 * i)},
+                                                                "flow 1": {"webhook_url": "https://x/%d" % (2 * i + 1)}}
+                                                for i in range(20)}}
     assert sorted(p.name for p in path.parent.iterdir()) == ["inlet_urls.json", "inlet_urls.json.lock"]
 
-    assert _merge(path, {"sb-01": {"webhook_url": "https://x/1"}}) == (False, None)
-    assert _merge(path, ["sb-01", "sb-02", "unknown"], "remove") == (True, None)
-    assert set(json.loads(path.read_text())) == {"sb-%02d" % i for i in range(40)} - {"sb-01", "sb-02"}
+    assert _merge(path, {"sb-01": {"flow 1": {"webhook_url": "https://x/3"}}}) == (False, None)
+    assert _merge(path, {"sb-01": {"flow 1": {}}, "unknown": {"flow 0": {}}}, "remove") == (True, None)
+    assert _merge(path, ["sb-02", "unknown"], "sandboxes") == (True, None)
+    after = json.loads(path.read_text())["sandboxes"]
+    assert set(after) == {"sb-%02d" % i for i in range(20)} - {"sb-02"} and after["sb-01"] == {"flow 0": {"webhook_url": "https://x/2"}}
 
     path.write_text("[1, 2]")
-    changed, error = _merge(path, {"x": {}})
-    assert changed is None and "holds a JSON list, not an object of sandbox -> entry" in error, error
+    changed, error = _merge(path, {"x": {"f": {}}})
+    assert changed is None and "holds a JSON list, not an object {\"version\": 2" in error, error
     assert path.read_text() == "[1, 2]"
 
 
@@ -154,7 +161,7 @@ def test_summary_and_progress_with_the_stock_configuration(emulator, inventory, 
     proc = _stock_run(inventory, "-e", "aep_artifacts_file=%s" % artifacts, "-e", "aep_batch_size=1")
     assert proc.returncode == 0, proc.stdout[-4000:]
     assert "CUSTOM STATS" not in proc.stdout  # show_custom_stats is off by default: the summary must not rely on it
-    data = json.loads(artifacts.read_text())
+    data = artifact_entries(artifacts)
     for sandbox in SANDBOXES:
         line = re.search(r'"%s +changed +flow (\S+) +(\S+)"' % re.escape(sandbox), proc.stdout)
         assert line, proc.stdout[-4000:]
@@ -170,6 +177,29 @@ def test_summary_and_progress_with_the_stock_configuration(emulator, inventory, 
         pattern = r'"%s +unchanged +flow %s +%s"' % fields
         assert re.search(pattern, rerun.stdout)
     assert "3 of 3 sandboxes done, 0 left" in rerun.stdout
+
+
+def test_summary_counts_a_failed_sandbox_apart_and_names_the_role_variable_for_duplicates(emulator, inventory, tmp_path):
+    """A sandbox holding two hand-made field groups with the role's title fails; the progress lines count it as
+    failed, not done (breaker report 4, findings 8 and 12), and its error names the role's variable."""
+    for marker in ("a", "b"):
+        harness._checked(emulator.api("POST", "/data/foundation/schemaregistry/tenant/fieldgroups", sandbox="dev",
+                                      headers={"Accept": "application/json"}, json={
+                                          "type": "object", "title": "Ansible Chatlio Fields", "description": "by hand",
+                                          "meta:intendedToExtend": ["https://ns.adobe.com/xdm/context/experienceevent"],
+                                          "definitions": {"custom": {"properties": {"_emulated": {
+                                              "type": "object", "properties": {marker: {"title": marker, "type": "string"}}}}}},
+                                          "allOf": [{"$ref": "#/definitions/custom"}]}), 201)
+    artifacts = tmp_path / "inlet_urls.json"
+    proc = _stock_run(inventory, "-e", "aep_artifacts_file=%s" % artifacts, "-e", "aep_batch_size=2")  # prod, dev | stage
+    assert proc.returncode != 0, proc.stdout[-4000:]
+    assert "2 field groups with title 'Ansible Chatlio Fields' exist in sandbox 'dev'" in proc.stdout, proc.stdout[-4000:]
+    assert "streaming_source_on_duplicates=keep_oldest" in proc.stdout
+    assert '"FAILED (see above): dev"' in proc.stdout
+    assert "1 of 3 sandboxes done, 1 failed, 1 left" in proc.stdout, proc.stdout[-4000:]
+    assert "2 of 3 sandboxes done, 1 failed, 0 left" in proc.stdout, proc.stdout[-4000:]
+    assert "3 of 3 sandboxes done" not in proc.stdout
+    assert set(artifact_entries(artifacts)) == {"prod", "stage"}
 
 
 def test_hosts_with_other_inputs_than_the_play_stop_the_play_before_any_request(emulator, inventory, tmp_path):

@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from harness import artifact_entries
 from onboard_helpers import post_event, run_playbook, write_static_inventory
 from test_check_mode_chain import (CHATLIO_FIELDS, CHATLIO_MAPPINGS, SANDBOX, check_then_real, changed_objects,
                                    failed_task, overrides)
@@ -21,7 +22,7 @@ def onboard_with_data(emulator, inventory, tmp_path):
     artifacts = tmp_path / "artifacts" / "inlet_urls.json"
     run = run_playbook("onboard_chatlio.yml", inventory, "-e", "aep_artifacts_file=%s" % artifacts)
     assert run.rc == 0, run
-    entry = json.loads(artifacts.read_text())[SANDBOX]
+    entry = artifact_entries(artifacts)[SANDBOX]
     post_event(entry["webhook_url"], SAMPLE)
     assert len(emulator.records(entry["dataset_id"], SANDBOX)) == 1
     return entry
@@ -90,7 +91,7 @@ def test_the_v2_object_set_switches_the_dataflow(emulator, inventory, tmp_path):
     assert real.rc == 0, real
     assert changed_objects(real) == {"Ensure the field group", "Ensure the schema", "Ensure the dataset",
                                      "Ensure the target connection", "Ensure the mapping set", "Ensure the dataflow"}
-    second = json.loads((tmp_path / "artifacts" / "inlet_urls.json").read_text())[SANDBOX]
+    second = artifact_entries(tmp_path / "artifacts" / "inlet_urls.json")[SANDBOX]
     assert second["flow_id"] == first["flow_id"] and second["dataset_id"] != first["dataset_id"]
     post_event(second["webhook_url"], dict(SAMPLE, message="42"))
     records = emulator.records(second["dataset_id"], SANDBOX)
@@ -105,7 +106,7 @@ def test_a_record_that_fails_at_the_inlet_shows_in_flow_run_info_with_its_error(
     run = run_playbook("onboard_chatlio.yml", inventory, "-e", "aep_artifacts_file=%s" % artifacts,
                        *overrides(fields=retyped("integer")))
     assert run.rc == 0, run
-    entry = json.loads(artifacts.read_text())[SANDBOX]
+    entry = artifact_entries(artifacts)[SANDBOX]
     post_event(entry["webhook_url"], SAMPLE)
     assert emulator.records(entry["dataset_id"], SANDBOX) == []
     runs = run_tasks(emulator, [{"aep.platform.flow_run_info": {"flow_id": entry["flow_id"], "wait_for_run": True,
@@ -122,7 +123,7 @@ def test_enum_narrowed_and_field_group_dropped_after_data_fail_widening_passes(e
     artifacts = tmp_path / "artifacts" / "inlet_urls.json"
     assert run_playbook("onboard_chatlio.yml", inventory, "-e", "aep_artifacts_file=%s" % artifacts,
                         *overrides(fields=with_enum)).rc == 0
-    entry = json.loads(artifacts.read_text())[SANDBOX]
+    entry = artifact_entries(artifacts)[SANDBOX]
     post_event(entry["webhook_url"], SAMPLE)
     assert len(emulator.records(entry["dataset_id"], SANDBOX)) == 1
     narrowed = [dict(f, enum=["C04J7M7LCMQ"]) if f["name"] == "channel_ID" else f for f in CHATLIO_FIELDS]

@@ -25,7 +25,10 @@ def test_a_usable_path_has_no_problem_and_leaves_nothing_behind(tmp_path, conten
 
 
 @pytest.mark.parametrize('content, what', [('[1]', 'holds a JSON list, not an object'), ('{oops', 'does not hold JSON'),
-                                           ('"x"', 'holds a JSON str, not an object')])
+                                           ('"x"', 'holds a JSON str, not an object'),
+                                           ('{"dev": "x"}', 'the entry of dev is a JSON str, not an object'),
+                                           ('{"version": 3, "sandboxes": {}}', 'is version 3 of the artifacts file'),
+                                           ('{"version": 2, "sandboxes": {"dev": {"f": 1}}}', 'sandboxes.dev is not an object')])
 def test_content_that_is_not_an_object_is_a_problem(tmp_path, content, what):
     path = tmp_path / 'inlet_urls.json'
     path.write_text(content)

@@ -177,6 +177,9 @@ def test_duplicate_names_are_an_error_listing_ids(mocked, client):
     with pytest.raises(InputError) as info:
         ensure_present(Flow(client), DESIRED_FLOW, check_mode=False)
     assert "2 flows with name 'Chatlio flow' exist in sandbox 'dev' (ids, oldest first: id-1, id-2)" in info.value.msg
+    # the fix names the module option and the role variable, and says what keep_oldest does to hand-made objects
+    assert "set on_duplicates=keep_oldest (in the aep.platform.streaming_source role: streaming_source_on_duplicates=keep_oldest)" in info.value.msg
+    assert "deletes the others and updates the kept one to the declared fields, whoever made them" in info.value.msg
     assert writes(mocked) == []
 
 
