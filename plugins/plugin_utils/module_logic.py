@@ -60,6 +60,9 @@ def plain(value):
         return [plain(v) for v in value]
     if isinstance(value, str) or getattr(value, '__ENCRYPTED__', False):
         return str(value)
+    for kind in (bool, int, float):  # tagged numbers: validation messages name the plain type (bool before int)
+        if isinstance(value, kind):
+            return kind(value)
     return value
 
 

@@ -44,11 +44,15 @@ def test_bad_module_inputs_fail_before_any_request(emulator):
                  "timeout: must be at most 3600 seconds", "AEP_TIMEOUT", **extra),
             case("sandbox with a slash (%s)" % label, "dataset_info", {"name": "d", "sandbox": "../prod"},
                  "sandbox: '../prod' is not a sandbox name", "AEP_SANDBOX", **extra),
+            # the elements are numbers from YAML: the message names the plain type, never the controller's tagged one
+            case("fields of numbers (%s)" % label, "field_group", {"title": "t", "fields": [1, 2]},
+                 "fields", "'int'", **extra),
         ]
     run = run_playbook(emulator, [task for task, _needles in tasks])
     _check(tasks, run, secrets=(CLIENT_SECRET,))
     for result in run.results:
         assert "OverflowError" not in result["msg"] and "this is a bug" not in result["msg"], result["msg"]
+        assert "_AnsibleTagged" not in result["msg"], result["msg"]
     assert api_requests(emulator) == []
 
 

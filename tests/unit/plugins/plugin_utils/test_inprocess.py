@@ -105,3 +105,17 @@ def test_every_action_plugin_preloads_its_module_on_import():
     from ansible_collections.aep.platform.plugins.action import flow  # noqa: F401 pylint: disable=unused-import
 
     assert any(key[0] == 'flow' for key in inprocess._VALIDATORS)
+
+
+def test_tagged_values_become_plain_types():
+    """Values from YAML or templates carry Ansible's tags (``_AnsibleTaggedInt`` ...): a module gets plain types, so
+    validation messages name ``int``, never the controller's type (breaker4 finding 9)."""
+    from ansible._internal._datatag._tags import Origin
+    tagged = dict(n=Origin(path='/p.yml', line_num=1).tag(1), f=Origin(path='/p.yml', line_num=2).tag(1.5),
+                  b=True, items=[Origin(path='/p.yml', line_num=3).tag(2)])
+    assert type(tagged['n']).__name__ != 'int'
+    value = inprocess.plain(tagged)
+    assert value == dict(n=1, f=1.5, b=True, items=[2])
+    assert [type(value[k]) for k in ('n', 'f', 'b')] == [int, float, bool] and type(value['items'][0]) is int
+    result = inprocess.run_logic('field_group', dict(CONNECTION, title='t', fields=tagged['items']), check_mode=False, diff=False)
+    assert result['failed'] is True and '_AnsibleTagged' not in result['msg']
