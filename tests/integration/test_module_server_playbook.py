@@ -1,6 +1,5 @@
 """The module server under ansible-playbook (plugins/plugin_utils/module_server.py): every in-process task of a
 rollout runs its logic there, with the same results as in the task workers, and nothing outlives the run."""
-import json
 import os
 import shutil
 import tempfile
@@ -10,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from harness import REPO
+from harness import REPO, artifact_entries
 from onboard_helpers import ansible_env, run_playbook, write_static_inventory
 
 SANDBOXES = ("prod", "dev", "stage")
@@ -63,11 +62,10 @@ def test_rollout_runs_every_module_in_the_server_with_the_same_results(emulator,
     assert "module logic run by the module server" not in runs["workers", "fresh"].stdout
     for name in ("served", "workers"):
         assert "changed=0" in runs[name, "converged"].stdout and "changed=1" not in runs[name, "converged"].stdout
-    entries = {name: json.loads((tmp_path / ("%s.json" % name)).read_text()) for name in ("served", "workers")}
-    for name, data in entries.items():
-        urls = {sandbox: entry["webhook_url"] for sandbox, entry in data.items() if isinstance(entry, dict) and "webhook_url" in entry}
-        assert sorted(urls) == sorted(SANDBOXES), data
-        assert all(url.startswith(emulator.url) for url in urls.values())
+    for name in ("served", "workers"):
+        entries = artifact_entries(tmp_path / ("%s.json" % name))
+        assert sorted(entries) == sorted(SANDBOXES), entries
+        assert all(entry["webhook_url"].startswith(emulator.url) for entry in entries.values())
 
 
 def test_kill_9_of_ansible_playbook_leaves_no_server_and_no_socket(emulator, tmp_path):
