@@ -269,6 +269,8 @@ def planned_sandboxes(inventory, playbook, extra, env):
                                                                               (proc.stderr or proc.stdout).strip()))
     hosts = []
     for block in re.split(r"\n\s*play #", proc.stdout):
+        if "- check the host pattern" in block.split("\n", 1)[0]:  # the root playbooks' localhost play (no sandbox)
+            continue
         match = re.search(r"hosts \(\d+\):\n((?:[ \t]+\S+\n?)*)", block)
         for name in (match.group(1).split() if match else []):
             if name not in hosts:
