@@ -144,7 +144,7 @@ def test_readme_shell_blocks_run_against_the_emulator(tmp_path):
     segment = stdout.split(">>> docs-test block %d," % number)[1].split(">>> docs-test block ")[0]
     recap = segment[segment.index("PLAY RECAP"):].split("\n\n")[0]
     assert sorted(re.findall(r"^(\w+)\s+: ok=\d+\s+changed=(\d+)", recap, re.M)) == \
-        [("dev", "0"), ("prod", "0"), ("stage", "0")], recap
+        [("dev", "0"), ("localhost", "0"), ("prod", "0"), ("stage", "0")], recap  # localhost: the host pattern check
     assert "> MODULE aep.platform.flow" in segment
     assert "Paste into Chatlio: %s/collection/" % url in stdout
     assert "usage: aep-emulator" in stdout
