@@ -12,8 +12,9 @@ FIELDS = [{"name": "note2", "type": "string"}, {"name": "count", "type": "intege
 BAD_DESTINATION = "_emulated.nonexistent"
 
 
-def playbook(mappings, predicted=None, fields=FIELDS):
+def playbook(mappings, predicted=None, fields=None):
     """ph.yml/ph2.yml: field group -> schema -> mapping set, each on the id the task before returned."""
+    fields = FIELDS if fields is None else fields
     mapping_set = {"name": "ph map", "schema_id": "{{ sa.id }}", "mappings": mappings}
     schema = {"title": "ph schema", "field_groups": ["{{ fg2.id }}"]}
     if predicted:

@@ -68,7 +68,7 @@ def _converted_collection(value):
     """The type name (``dict``/``list``) when ``value`` is the text Ansible made of a dict or list given where a
     string is expected (``{'a': 1}`` becomes the string ``"{'a': 1}"``), else None."""
     text = value.strip()
-    if not (text[:1], text[-1:]) in (('{', '}'), ('[', ']')):
+    if (text[:1], text[-1:]) not in (('{', '}'), ('[', ']')):
         return None
     import ast
     try:

@@ -116,6 +116,7 @@ def test_tagged_values_become_plain_types():
     assert type(tagged['n']).__name__ != 'int'
     value = inprocess.plain(tagged)
     assert value == dict(n=1, f=1.5, b=True, items=[2])
-    assert [type(value[k]) for k in ('n', 'f', 'b')] == [int, float, bool] and type(value['items'][0]) is int
+    assert [type(value[k]).__name__ for k in ('n', 'f', 'b', 'items')] == ['int', 'float', 'bool', 'list']
+    assert type(value['items'][0]).__name__ == 'int'
     result = inprocess.run_logic('field_group', dict(CONNECTION, title='t', fields=tagged['items']), check_mode=False, diff=False)
     assert result['failed'] is True and '_AnsibleTagged' not in result['msg']

@@ -45,7 +45,8 @@ def schema_placeholder(total, class_id=EE, title='S'):
                                                        fields_fact(total)])
 
 
-def mock_class(mocked, resolved=RESOLVED_EE):
+def mock_class(mocked, resolved=None):
+    resolved = RESOLVED_EE if resolved is None else resolved
     mocked.get(platform(SCHEMA_REGISTRY, '/global/classes/' + quoted(resolved['$id'])), json=resolved)
 
 
