@@ -9,6 +9,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
+import math
+import re
 
 from ansible.module_utils.basic import env_fallback
 
@@ -100,8 +102,6 @@ def connection_problem(params):
     required option that is not set, neither access_token nor client_secret, an org_id that is not an IMS
     organization id, a number above ``NUMBER_LIMITS`` (or not finite). Each message names the option, its
     environment variable and the fix; never a secret's value."""
-    import math
-    import re
     missing = [name for name in REQUIRED_CONNECTION_OPTIONS if params.get(name) in (None, '')]
     if missing:
         return missing[0], ('missing required arguments: %s; set %s as an option of the task (or in module_defaults, or '
@@ -116,12 +116,12 @@ def connection_problem(params):
     if not isinstance(org_id, str) or not re.match(ORG_ID_PATTERN, org_id.strip()):
         return 'org_id', ('org_id: %r is not an IMS organization id; give the one of the Developer Console project, '
                           'such as 0123456789ABCDEF01234567@AdobeOrg (it ends in @AdobeOrg; option org_id or environment '
-                          'variable AEP_ORG_ID); nothing was sent to AEP' % (org_id,))
+                          'variable %s); nothing was sent to AEP' % (org_id, env_name('org_id')))
     sandbox = params.get('sandbox')
     if isinstance(sandbox, str) and not re.match(SANDBOX_PATTERN, sandbox.strip()):
         return 'sandbox', ('sandbox: %r is not a sandbox name; AEP sandbox names are lowercase letters, digits and hyphens, '
-                           'such as prod or dev-1 (option sandbox or environment variable AEP_SANDBOX); nothing was sent to '
-                           'AEP' % (sandbox[:80],))
+                           'such as prod or dev-1 (option sandbox or environment variable %s); nothing was sent to '
+                           'AEP' % (sandbox[:80], env_name('sandbox')))
     for name, high in NUMBER_LIMITS.items():
         value = params.get(name)
         if isinstance(value, (int, float)) and not isinstance(value, bool) and not (math.isfinite(value) and value <= high):

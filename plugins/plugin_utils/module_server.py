@@ -45,6 +45,8 @@ import tempfile
 import threading
 import time
 
+from ansible.module_utils.parsing.convert_bool import boolean
+
 ENV_SWITCH = 'AEP_MODULE_SERVER'
 _HEADER = struct.Struct('!I')  # message length in bytes, then a UTF-8 JSON document
 _ACK = b'+'  # the server's first byte: it has the request and runs it; a worker that gets none runs the logic itself
@@ -64,8 +66,7 @@ class ServerLost(Exception):
 def enabled():
     """False when ``AEP_MODULE_SERVER`` is set to a false value (``0``, ``false``, ``no``, ``off``), or when
     ``AEP_IN_PROCESS`` is (the modules then run as their own processes: no task would use the server)."""
-    return all(os.environ.get(name, '1').strip().lower() not in ('0', 'false', 'no', 'off', '')
-               for name in (ENV_SWITCH, 'AEP_IN_PROCESS'))
+    return all(boolean(os.environ.get(name, 'true') or 'false', strict=False) for name in (ENV_SWITCH, 'AEP_IN_PROCESS'))
 
 
 def _in_playbook_main_process():
