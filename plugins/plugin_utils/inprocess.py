@@ -117,7 +117,8 @@ class InProcessActionModule(ActionBase):
                 module_name='aep.platform.' + name, module_args=module_args, task_vars=task_vars)))
             return result
         logic_result, server = run_logic_served(name, dict(self._task.args), bool(self._task.check_mode), bool(self._task.diff))
-        display.vvvv('aep.platform.%s: module logic run %s' % (name, 'by the module server at %s' % server if server else 'in the task worker'))
+        if display.verbosity >= 4:  # every task of a rollout passes here: no message built for nothing
+            display.vvvv('aep.platform.%s: module logic run %s' % (name, 'by the module server at %s' % server if server else 'in the task worker'))
         result.update(logic_result)
         return result
 
